@@ -1,0 +1,60 @@
+package io.streammix.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.streammix.api.ChangeClass;
+import io.streammix.api.SpecChange;
+
+/** One destination of the mix, with its own encoder. Mirrors start-mix MixOutput. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = SpecRules.ONE_SOURCE, message = "spec.outputs[]: exactly one of streamId, url and urlFrom must be set")
+public class MixOutput {
+    @JsonPropertyDescription("Name of this output in status, Events and metrics: a DNS label, unique among outputs. "
+            + "Default: the streamId, else output-<index>. No start-mix counterpart. Changing it restarts this output.")
+    @Pattern("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+    @SpecChange(ChangeClass.OUTPUT_RESTART)
+    public String name;
+
+    @JsonPropertyDescription("Stream name to publish; the operator's output URL template turns it into a push URL, and its play-URL "
+            + "templates into play URLs (by default the worker serves HLS and HTTP-FLV itself). Exactly one of streamId, url and "
+            + "urlFrom. Mirrors MixOutput stream_id. Changing it restarts this output.")
+    @Size(min = 1, max = 256)
+    @SpecChange(ChangeClass.OUTPUT_RESTART)
+    public String streamId;
+
+    @JsonPropertyDescription("URL to push to: rtmp://, rtmps://, srt://, or a file path/file:// URL (.mp4 fragmented by default, "
+            + ".mkv, .flv; audio-only .m4a, .mp3). URLs that carry keys belong in urlFrom. Exactly one of streamId, url and urlFrom. "
+            + "Mirrors MixOutput mixurl. Changing it restarts this output.")
+    @Size(min = 1, max = 2048)
+    @SpecChange(ChangeClass.OUTPUT_RESTART)
+    public String url;
+
+    @JsonPropertyDescription("The push URL, read from a Secret key in the task's namespace; never shown in status, Events or logs. "
+            + "Exactly one of streamId, url and urlFrom. Changing it restarts this output.")
+    @SpecChange(ChangeClass.OUTPUT_RESTART)
+    public ValueFrom urlFrom;
+
+    @JsonPropertyDescription("Video encoding. Absent, or width or height <= 1 (start-mix's 1x1 audio-only recipe): the output is "
+            + "audio-only and carries no video track. See the fields for which changes are live.")
+    @SpecChange(ChangeClass.OUTPUT_RESTART)
+    public VideoEncoding video;
+
+    @JsonPropertyDescription("Audio encoding. Absent: AAC-LC, 48000 bps, mono. Changing it restarts this output.")
+    @SpecChange(ChangeClass.OUTPUT_RESTART)
+    public AudioEncoding audio;
+
+    /** True when this output carries a picture: start-mix marks audio-only outputs with a 1x1 size. */
+    public boolean hasVideo() {
+        return video != null && video.width > 1 && video.height > 1;
+    }
+
+    public String displayName(int index) {
+        if (name != null) {
+            return name;
+        }
+        return streamId != null ? streamId : "output-" + index;
+    }
+}

@@ -1,0 +1,33 @@
+package io.streammix.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A live audio/video mix: inputs composited by rectangles and mixed, encoded and pushed to outputs.
+ * Mirrors one task of the vendor's start-mix API ({@code task_id} is {@code metadata.name}).
+ */
+@Group(MixTask.GROUP)
+@Version(MixTask.VERSION)
+@ShortNames("mt")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Duration", jsonPath = ".status.mixDuration", type = AdditionalPrinterColumn.Type.INTEGER,
+        getDescription = "Seconds the mix has run since it first started")
+@AdditionalPrinterColumn(name = "Play", jsonPath = ".status.play[0].flvUrl", type = AdditionalPrinterColumn.Type.STRING,
+        getDescription = "HTTP-FLV play URL of the first output")
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class MixTask extends CustomResource<MixTaskSpec, MixTaskStatus> implements Namespaced {
+    public static final String GROUP = "streammix.io";
+    public static final String VERSION = "v1alpha1";
+
+    @Override
+    protected MixTaskStatus initStatus() {
+        return new MixTaskStatus();
+    }
+}

@@ -1,0 +1,15 @@
+package io.streammix.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** The worker pod that runs the mix. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class WorkerInfo {
+    @JsonPropertyDescription("Name of the worker pod.")
+    public String pod;
+    @JsonPropertyDescription("Container restarts of the current worker pod.")
+    public Integer restarts;
+    @JsonPropertyDescription("Image the worker runs.")
+    public String image;
+}
