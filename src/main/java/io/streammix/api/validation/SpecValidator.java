@@ -1,0 +1,251 @@
+package io.streammix.api.validation;
+
+import io.streammix.api.v1alpha1.ExtraParam;
+import io.streammix.api.v1alpha1.MixInput;
+import io.streammix.api.v1alpha1.MixOutput;
+import io.streammix.api.v1alpha1.MixTaskSpec;
+import io.streammix.api.v1alpha1.Rect;
+import io.streammix.api.v1alpha1.VideoEncoding;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The admission rules of the CRD (OpenAPI schema and CEL rules), in Java, for the operator and the
+ * worker to check specs that got past an older API server, or came through another door (the local
+ * run, the start-mix compatibility API). One table of cases in the tests drives this class and the
+ * generated CRD, so the two cannot drift apart.
+ *
+ * <p>Messages name the field path and the rule, as the API server's would.
+ */
+public final class SpecValidator {
+    static final Pattern NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
+    static final Pattern COLOR = Pattern.compile("^#[0-9A-Fa-f]{6}$");
+    static final long MAX_SOUND_LEVEL_ID = 4294967295L;
+
+    private final List<Violation> violations = new ArrayList<>();
+
+    private SpecValidator() {
+    }
+
+    /** All rules the CRD enforces at admission; an empty list when the spec passes. */
+    public static List<Violation> validate(MixTaskSpec spec) {
+        SpecValidator v = new SpecValidator();
+        if (spec == null) {
+            v.fail("spec", "is required");
+            return v.violations;
+        }
+        v.check(spec);
+        return List.copyOf(v.violations);
+    }
+
+    private void check(MixTaskSpec spec) {
+        if (spec.roomId != null && spec.roomId.length() > 128) {
+            fail("spec.roomId", "must be at most 128 characters");
+        }
+        if (spec.seq != null && spec.seq < 0) {
+            fail("spec.seq", "must be >= 0");
+        }
+        checkInputs(spec.inputs);
+        checkOutputs(spec.outputs);
+        if (spec.background != null) {
+            if (spec.background.color != null && !COLOR.matcher(spec.background.color).matches()) {
+                fail("spec.background.color", "must be #RRGGBB (six hexadecimal digits)");
+            }
+            length("spec.background.image", spec.background.image, 1, 2048);
+        }
+        if (spec.watermark != null) {
+            if (spec.watermark.image == null) {
+                fail("spec.watermark.image", "is required");
+            }
+            length("spec.watermark.image", spec.watermark.image, 1, 2048);
+            if (spec.watermark.rect == null) {
+                fail("spec.watermark.rect", "is required");
+            } else {
+                checkRect("spec.watermark.rect", spec.watermark.rect);
+                Rect r = spec.watermark.rect;
+                if (r.left % 2 != 0 || r.top % 2 != 0 || r.right % 2 != 0 || r.bottom % 2 != 0) {
+                    fail("spec.watermark.rect", "top, left, bottom and right must be even numbers");
+                }
+            }
+        }
+        if (spec.userData != null) {
+            length("spec.userData", spec.userData, 1, 1000);
+            if (spec.userData.getBytes(StandardCharsets.UTF_8).length > 1000) {
+                fail("spec.userData", "must be at most 1000 bytes when encoded as UTF-8");
+            }
+        }
+        if (Boolean.TRUE.equals(spec.bypass) && spec.inputs != null && spec.inputs.size() != 1) {
+            fail("spec.bypass", "bypass needs exactly one input");
+        }
+        if (spec.extraParams != null) {
+            count("spec.extraParams", spec.extraParams.size(), 0, 16);
+            for (int i = 0; i < spec.extraParams.size(); i++) {
+                ExtraParam p = spec.extraParams.get(i);
+                String at = "spec.extraParams[" + i + "]";
+                if (p.key == null) {
+                    fail(at + ".key", "is required");
+                }
+                if (p.value == null) {
+                    fail(at + ".value", "is required");
+                }
+                length(at + ".key", p.key, 1, 64);
+                length(at + ".value", p.value, 0, 256);
+            }
+        }
+        checkCanvas(spec);
+    }
+
+    private void checkInputs(List<MixInput> inputs) {
+        if (inputs == null || inputs.isEmpty()) {
+            fail("spec.inputs", "at least one input is required");
+            return;
+        }
+        count("spec.inputs", inputs.size(), 1, 25);
+        for (int i = 0; i < inputs.size(); i++) {
+            MixInput in = inputs.get(i);
+            String at = "spec.inputs[" + i + "]";
+            source(at, in.streamId, in.url, in.urlFrom != null);
+            name(at + ".name", in.name);
+            length(at + ".streamId", in.streamId, 1, 256);
+            length(at + ".url", in.url, 1, 2048);
+            if (in.urlFrom != null && (in.urlFrom.secretKeyRef == null || in.urlFrom.secretKeyRef.getName() == null
+                    || in.urlFrom.secretKeyRef.getKey() == null)) {
+                fail(at + ".urlFrom.secretKeyRef", "name and key are required");
+            }
+            if (in.rect == null) {
+                fail(at + ".rect", "is required");
+            } else {
+                checkRect(at + ".rect", in.rect);
+            }
+            range(at + ".volume", in.volume, 0, 200);
+            range(at + ".soundLevelId", in.soundLevelId, 0, MAX_SOUND_LEVEL_ID);
+        }
+        unique("spec.inputs[].name", "names must be unique", inputs, i -> i.name);
+        unique("spec.inputs[].streamId", "stream ids must be unique", inputs, i -> i.streamId);
+    }
+
+    private void checkOutputs(List<MixOutput> outputs) {
+        if (outputs == null || outputs.isEmpty()) {
+            fail("spec.outputs", "at least one output is required");
+            return;
+        }
+        count("spec.outputs", outputs.size(), 1, 8);
+        for (int i = 0; i < outputs.size(); i++) {
+            MixOutput out = outputs.get(i);
+            String at = "spec.outputs[" + i + "]";
+            source(at, out.streamId, out.url, out.urlFrom != null);
+            name(at + ".name", out.name);
+            length(at + ".streamId", out.streamId, 1, 256);
+            length(at + ".url", out.url, 1, 2048);
+            VideoEncoding v = out.video;
+            if (v != null) {
+                range(at + ".video.width", (long) v.width, 1, 4096);
+                range(at + ".video.height", (long) v.height, 1, 4096);
+                range(at + ".video.fps", (long) v.fps, 1, 60);
+                range(at + ".video.bitrate", (long) v.bitrate, 1, 10_000_000);
+                range(at + ".video.quality", v.quality, 0, 51);
+            }
+            if (out.audio != null) {
+                range(at + ".audio.bitrate", out.audio.bitrate, 10_000, 192_000);
+                range(at + ".audio.channels", out.audio.channels, 1, 2);
+            }
+        }
+        unique("spec.outputs[].name", "names must be unique", outputs, o -> o.name);
+        unique("spec.outputs[].streamId", "stream ids must be unique", outputs, o -> o.streamId);
+    }
+
+    /** Rects are in pixels of the canvas: the first output with a picture. */
+    private void checkCanvas(MixTaskSpec spec) {
+        VideoEncoding canvas = canvasOf(spec);
+        if (canvas == null) {
+            return;
+        }
+        if (spec.inputs != null) {
+            for (int i = 0; i < spec.inputs.size(); i++) {
+                Rect r = spec.inputs.get(i).rect;
+                if (r != null && (r.right > canvas.width || r.bottom > canvas.height)) {
+                    fail("spec.inputs[" + i + "].rect", "right must be <= and bottom must be <= the layout canvas, which is "
+                            + "the width x height of the first video output (" + canvas.width + "x" + canvas.height + ")");
+                }
+            }
+        }
+        if (spec.watermark != null && spec.watermark.rect != null) {
+            Rect r = spec.watermark.rect;
+            if (r.right > canvas.width || r.bottom > canvas.height) {
+                fail("spec.watermark.rect", "right must be <= and bottom must be <= the layout canvas, which is "
+                        + "the width x height of the first video output (" + canvas.width + "x" + canvas.height + ")");
+            }
+        }
+    }
+
+    /** The layout canvas: the video settings of the first output that has a picture, or null when all are audio-only. */
+    public static VideoEncoding canvasOf(MixTaskSpec spec) {
+        if (spec.outputs == null) {
+            return null;
+        }
+        return spec.outputs.stream().filter(MixOutput::hasVideo).map(o -> o.video).findFirst().orElse(null);
+    }
+
+    private void checkRect(String at, Rect r) {
+        range(at + ".layer", r.layer, 0, 100);
+        range(at + ".top", (long) r.top, 0, 8192);
+        range(at + ".left", (long) r.left, 0, 8192);
+        range(at + ".bottom", (long) r.bottom, 0, 8192);
+        range(at + ".right", (long) r.right, 0, 8192);
+        if (r.left >= r.right || r.top >= r.bottom) {
+            fail(at, "left must be less than right and top less than bottom");
+        }
+    }
+
+    private void source(String at, String streamId, String url, boolean urlFrom) {
+        int n = (streamId != null ? 1 : 0) + (url != null ? 1 : 0) + (urlFrom ? 1 : 0);
+        if (n != 1) {
+            fail(at, "exactly one of streamId, url and urlFrom must be set");
+        }
+    }
+
+    private void name(String at, String name) {
+        if (name != null && !NAME.matcher(name).matches()) {
+            fail(at, "must be a DNS label: lower-case letters, digits and '-', at most 63 characters");
+        }
+    }
+
+    private <T> void unique(String at, String rule, List<T> items, Function<T, String> key) {
+        Set<String> seen = new HashSet<>();
+        for (T item : items) {
+            String k = key.apply(item);
+            if (k != null && !seen.add(k)) {
+                fail(at, rule + " ('" + k + "' appears twice)");
+                return;
+            }
+        }
+    }
+
+    private void range(String at, Number value, long min, long max) {
+        if (value != null && (value.longValue() < min || value.longValue() > max)) {
+            fail(at, "must be between " + min + " and " + max + " (got " + value + ")");
+        }
+    }
+
+    private void count(String at, int n, int min, int max) {
+        if (n < min || n > max) {
+            fail(at, "must have " + min + " to " + max + " items (got " + n + ")");
+        }
+    }
+
+    private void length(String at, String s, int min, int max) {
+        if (s != null && (s.length() < min || s.length() > max)) {
+            fail(at, "must be " + min + " to " + max + " characters long");
+        }
+    }
+
+    private void fail(String field, String rule) {
+        violations.add(new Violation(field, rule));
+    }
+}

@@ -1,0 +1,61 @@
+package io.streammix.worker.control;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+
+/**
+ * What a worker reports at {@code GET /status} of its control API; the operator turns it into the
+ * MixTask status. This is the contract between the two roles: change it in both or not at all.
+ *
+ * @param state              Starting (not yet mixing), Running, Degraded (an input lost or an output reconnecting),
+ *                           Failed, Stopping
+ * @param startedAt          when this worker started mixing (RFC 3339), null before
+ * @param mixDurationSeconds seconds this worker has been mixing
+ * @param generation         the metadata.generation of the spec the worker runs
+ * @param seq                the spec.seq of the spec the worker runs, if any
+ * @param inputs             one per spec input, in spec order
+ * @param outputs            one per spec output, in spec order
+ * @param warnings           what the worker accepted but does not honour as written (e.g. HE-AAC encoded as AAC-LC)
+ * @param lastUpdate         the outcome of the last spec submitted through {@code PUT /spec}, null if none
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record WorkerReport(
+        String state,
+        String startedAt,
+        long mixDurationSeconds,
+        long generation,
+        Long seq,
+        List<Input> inputs,
+        List<Output> outputs,
+        List<String> warnings,
+        UpdateResult lastUpdate) {
+
+    public static final String STARTING = "Starting";
+    public static final String RUNNING = "Running";
+    public static final String DEGRADED = "Degraded";
+    public static final String FAILED = "Failed";
+    public static final String STOPPING = "Stopping";
+
+    /** @param state Connecting, Live or Lost */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Input(String name, String state, String since, String reason, Double fps) {
+        public static final String CONNECTING = "Connecting";
+        public static final String LIVE = "Live";
+        public static final String LOST = "Lost";
+    }
+
+    /** @param state Connecting, Live, Reconnecting or Failed */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Output(String name, String state, String since, String reason, Long bitrate, Long frames, List<String> files) {
+        public static final String CONNECTING = "Connecting";
+        public static final String LIVE = "Live";
+        public static final String RECONNECTING = "Reconnecting";
+        public static final String FAILED = "Failed";
+    }
+
+    /** @param result Applied or Failed */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record UpdateResult(long generation, String result, String message) {
+    }
+}
