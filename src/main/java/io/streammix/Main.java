@@ -1,0 +1,35 @@
+package io.streammix;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+import java.util.Arrays;
+
+/**
+ * One artifact, three roles, chosen by the first argument:
+ * <ul>
+ *   <li>(none) or {@code operator}: the Quarkus application running the MixTask operator;</li>
+ *   <li>{@code worker}: the mixer worker of one task, as the operator starts it in a pod (plain Java:
+ *       no Quarkus, no Kubernetes client, so it starts fast and small);</li>
+ *   <li>{@code local <mixtask.yaml>}: the worker engine run on a MixTask file, no cluster needed.</li>
+ * </ul>
+ */
+@QuarkusMain
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String... args) throws Exception {
+        String role = args.length == 0 ? "operator" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (role) {
+            case "worker" -> io.streammix.worker.WorkerMain.main(rest);
+            case "local" -> io.streammix.local.LocalRun.main(rest);
+            case "operator" -> Quarkus.run(rest);
+            default -> {
+                System.err.println("usage: (operator | worker | local <mixtask.yaml>)");
+                System.exit(2);
+            }
+        }
+    }
+}
