@@ -48,7 +48,7 @@ public class MixOutput {
 
     /** True when this output carries a picture: start-mix marks audio-only outputs with a 1x1 size. */
     public boolean hasVideo() {
-        return video != null && video.width > 1 && video.height > 1;
+        return video != null && video.width != null && video.height != null && video.width > 1 && video.height > 1;
     }
 
     public String displayName(int index) {

@@ -28,14 +28,14 @@ public class Rect {
     @Min(0)
     @Max(8192)
     @SpecChange(ChangeClass.LIVE)
-    public int top;
+    public Integer top;
 
     @JsonPropertyDescription("Left edge in canvas pixels, 0..8192. Mirrors RectInfo left. Changes live.")
     @Required
     @Min(0)
     @Max(8192)
     @SpecChange(ChangeClass.LIVE)
-    public int left;
+    public Integer left;
 
     @JsonPropertyDescription("Bottom edge in canvas pixels (exclusive), greater than top, at most the canvas height. "
             + "Mirrors RectInfo bottom. Changes live.")
@@ -43,7 +43,7 @@ public class Rect {
     @Min(0)
     @Max(8192)
     @SpecChange(ChangeClass.LIVE)
-    public int bottom;
+    public Integer bottom;
 
     @JsonPropertyDescription("Right edge in canvas pixels (exclusive), greater than left, at most the canvas width. "
             + "Mirrors RectInfo right. Changes live.")
@@ -51,7 +51,7 @@ public class Rect {
     @Min(0)
     @Max(8192)
     @SpecChange(ChangeClass.LIVE)
-    public int right;
+    public Integer right;
 
     public Rect() {
     }

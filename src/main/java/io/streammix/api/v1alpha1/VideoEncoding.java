@@ -17,7 +17,7 @@ public class VideoEncoding {
     @Min(1)
     @Max(4096)
     @SpecChange(ChangeClass.OUTPUT_RESTART)
-    public int width;
+    public Integer width;
 
     @JsonPropertyDescription("Picture height in pixels, 1..4096 (odd sizes are rounded up to even). 1 means audio-only. "
             + "Mirrors MixOutput height. Changing it restarts this output.")
@@ -25,7 +25,7 @@ public class VideoEncoding {
     @Min(1)
     @Max(4096)
     @SpecChange(ChangeClass.OUTPUT_RESTART)
-    public int height;
+    public Integer height;
 
     @JsonPropertyDescription("Frames per second, 1..60; the operator may cap it lower (start-mix caps at 20 by default). "
             + "Mirrors MixOutput fps. Changing it restarts this output.")
@@ -33,7 +33,7 @@ public class VideoEncoding {
     @Min(1)
     @Max(60)
     @SpecChange(ChangeClass.OUTPUT_RESTART)
-    public int fps;
+    public Integer fps;
 
     @JsonPropertyDescription("Target video bitrate in bits per second, 1..10000000 (the VBV rate with CBR, the cap with CRF). "
             + "Mirrors MixOutput bitrate. Changes live for H264 (encoder reconfiguration); restarts this output for H265.")
@@ -41,7 +41,7 @@ public class VideoEncoding {
     @Min(1)
     @Max(10000000)
     @SpecChange(ChangeClass.LIVE)
-    public int bitrate;
+    public Integer bitrate;
 
     @JsonPropertyDescription("Video codec: H264 (default, libx264) or H265 (libx265). Mirrors start-mix extra_params video_encode. "
             + "Changing it restarts this output.")

@@ -69,7 +69,8 @@ public final class SpecValidator {
             } else {
                 checkRect("spec.watermark.rect", spec.watermark.rect);
                 Rect r = spec.watermark.rect;
-                if (r.left % 2 != 0 || r.top % 2 != 0 || r.right % 2 != 0 || r.bottom % 2 != 0) {
+                if (r.left != null && r.top != null && r.right != null && r.bottom != null
+                        && (r.left % 2 != 0 || r.top % 2 != 0 || r.right % 2 != 0 || r.bottom % 2 != 0)) {
                     fail("spec.watermark.rect", "top, left, bottom and right must be even numbers");
                 }
             }
@@ -145,10 +146,14 @@ public final class SpecValidator {
             length(at + ".url", out.url, 1, 2048);
             VideoEncoding v = out.video;
             if (v != null) {
-                range(at + ".video.width", (long) v.width, 1, 4096);
-                range(at + ".video.height", (long) v.height, 1, 4096);
-                range(at + ".video.fps", (long) v.fps, 1, 60);
-                range(at + ".video.bitrate", (long) v.bitrate, 1, 10_000_000);
+                required(at + ".video.width", v.width);
+                required(at + ".video.height", v.height);
+                required(at + ".video.fps", v.fps);
+                required(at + ".video.bitrate", v.bitrate);
+                range(at + ".video.width", v.width, 1, 4096);
+                range(at + ".video.height", v.height, 1, 4096);
+                range(at + ".video.fps", v.fps, 1, 60);
+                range(at + ".video.bitrate", v.bitrate, 1, 10_000_000);
                 range(at + ".video.quality", v.quality, 0, 51);
             }
             if (out.audio != null) {
@@ -169,7 +174,7 @@ public final class SpecValidator {
         if (spec.inputs != null) {
             for (int i = 0; i < spec.inputs.size(); i++) {
                 Rect r = spec.inputs.get(i).rect;
-                if (r != null && (r.right > canvas.width || r.bottom > canvas.height)) {
+                if (r != null && r.right != null && r.bottom != null && (r.right > canvas.width || r.bottom > canvas.height)) {
                     fail("spec.inputs[" + i + "].rect", "right must be <= and bottom must be <= the layout canvas, which is "
                             + "the width x height of the first video output (" + canvas.width + "x" + canvas.height + ")");
                 }
@@ -177,7 +182,7 @@ public final class SpecValidator {
         }
         if (spec.watermark != null && spec.watermark.rect != null) {
             Rect r = spec.watermark.rect;
-            if (r.right > canvas.width || r.bottom > canvas.height) {
+            if (r.right != null && r.bottom != null && r.right > canvas.width || r.bottom > canvas.height) {
                 fail("spec.watermark.rect", "right must be <= and bottom must be <= the layout canvas, which is "
                         + "the width x height of the first video output (" + canvas.width + "x" + canvas.height + ")");
             }
@@ -194,10 +199,17 @@ public final class SpecValidator {
 
     private void checkRect(String at, Rect r) {
         range(at + ".layer", r.layer, 0, 100);
-        range(at + ".top", (long) r.top, 0, 8192);
-        range(at + ".left", (long) r.left, 0, 8192);
-        range(at + ".bottom", (long) r.bottom, 0, 8192);
-        range(at + ".right", (long) r.right, 0, 8192);
+        required(at + ".top", r.top);
+        required(at + ".left", r.left);
+        required(at + ".bottom", r.bottom);
+        required(at + ".right", r.right);
+        if (r.top == null || r.left == null || r.bottom == null || r.right == null) {
+            return;
+        }
+        range(at + ".top", r.top, 0, 8192);
+        range(at + ".left", r.left, 0, 8192);
+        range(at + ".bottom", r.bottom, 0, 8192);
+        range(at + ".right", r.right, 0, 8192);
         if (r.left >= r.right || r.top >= r.bottom) {
             fail(at, "left must be less than right and top less than bottom");
         }
@@ -224,6 +236,12 @@ public final class SpecValidator {
                 fail(at, rule + " ('" + k + "' appears twice)");
                 return;
             }
+        }
+    }
+
+    private void required(String at, Object value) {
+        if (value == null) {
+            fail(at, "is required");
         }
     }
 
