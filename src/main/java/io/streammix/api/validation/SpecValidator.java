@@ -182,7 +182,7 @@ public final class SpecValidator {
         }
         if (spec.watermark != null && spec.watermark.rect != null) {
             Rect r = spec.watermark.rect;
-            if (r.right != null && r.bottom != null && r.right > canvas.width || r.bottom > canvas.height) {
+            if (r.right != null && r.bottom != null && (r.right > canvas.width || r.bottom > canvas.height)) {
                 fail("spec.watermark.rect", "right must be <= and bottom must be <= the layout canvas, which is "
                         + "the width x height of the first video output (" + canvas.width + "x" + canvas.height + ")");
             }

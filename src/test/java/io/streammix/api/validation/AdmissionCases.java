@@ -1,0 +1,227 @@
+package io.streammix.api.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streammix.api.crd.CrdSchema;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The one table of admission cases that drives both the generated CRD (OpenAPI schema + CEL rules)
+ * and {@link SpecValidator}. Cross-field rules are written by hand below; every range, length,
+ * pattern, enum, item count and required field of the schema gets a case derived from the schema
+ * itself, so a constraint added to the model is tested the day it is added.
+ */
+public final class AdmissionCases {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /** Subtrees that are Kubernetes' own types (validated by Kubernetes, not by our rules). */
+    private static final Set<String> FOREIGN = Set.of("spec.worker.resources", "spec.worker.affinity", "spec.worker.tolerations",
+            "spec.worker.nodeSelector", "spec.inputs[].urlFrom.secretKeyRef", "spec.outputs[].urlFrom.secretKeyRef");
+
+    private AdmissionCases() {
+    }
+
+    /** Cases for the cross-field (CEL) rules, and valid objects near their edges. */
+    public static List<AdmissionCase> handWritten() {
+        List<AdmissionCase> c = new ArrayList<>();
+        c.add(valid("the full example", o -> { }));
+        c.add(valid("rect touching the canvas edge", o -> rect(o, "/spec/inputs/1/rect").put("right", 1280).put("bottom", 720)));
+        c.add(valid("audio-only task: no canvas, the 0,0,1,1 recipe", o -> {
+            ArrayNode outs = (ArrayNode) o.at("/spec/outputs");
+            outs.remove(1);
+            outs.remove(0);
+            ((ObjectNode) o.get("spec")).remove("watermark");
+            rect(o, "/spec/inputs/0/rect").put("top", 0).put("left", 0).put("bottom", 1).put("right", 1);
+        }));
+        c.add(valid("bypass with one input", o -> {
+            ArrayNode ins = (ArrayNode) o.at("/spec/inputs");
+            ins.remove(2);
+            ins.remove(1);
+            ((ObjectNode) o.get("spec")).put("bypass", true);
+        }));
+        c.add(valid("userData of exactly 1000 bytes", o -> spec(o).put("userData", "é".repeat(500))));
+
+        c.add(invalid("input rect right beyond the canvas", o -> rect(o, "/spec/inputs/1/rect").put("right", 1282),
+                "spec.inputs[1].rect"));
+        c.add(invalid("input rect bottom beyond the canvas", o -> rect(o, "/spec/inputs/0/rect").put("bottom", 722),
+                "spec.inputs[0].rect"));
+        c.add(invalid("canvas is the first video output, not the largest", o -> {
+            ArrayNode outs = (ArrayNode) o.at("/spec/outputs");
+            JsonNode main = outs.remove(0);
+            outs.add(main);
+        }, "spec.inputs[0].rect"));
+        c.add(invalid("watermark beyond the canvas", o -> rect(o, "/spec/watermark/rect").put("right", 1290),
+                "spec.watermark.rect"));
+        c.add(invalid("watermark coordinate odd", o -> rect(o, "/spec/watermark/rect").put("left", 1101),
+                "spec.watermark.rect"));
+        c.add(invalid("watermark rect upside down", o -> rect(o, "/spec/watermark/rect").put("top", 100),
+                "spec.watermark.rect"));
+        c.add(invalid("rect with left after right", o -> rect(o, "/spec/inputs/0/rect").put("left", 700),
+                "spec.inputs[0].rect"));
+        c.add(invalid("rect with zero height", o -> rect(o, "/spec/inputs/0/rect").put("bottom", 0),
+                "spec.inputs[0].rect"));
+        c.add(invalid("input with streamId and url", o -> ((ObjectNode) o.at("/spec/inputs/0")).put("url", "rtmp://a/b"),
+                "spec.inputs[0]"));
+        c.add(invalid("input with no source", o -> ((ObjectNode) o.at("/spec/inputs/0")).remove("streamId"),
+                "spec.inputs[0]"));
+        c.add(invalid("output with url and urlFrom", o -> ((ObjectNode) o.at("/spec/outputs/2")).put("url", "rtmp://a/b"),
+                "spec.outputs[2]"));
+        c.add(invalid("output with no destination", o -> ((ObjectNode) o.at("/spec/outputs/0")).remove("streamId"),
+                "spec.outputs[0]"));
+        c.add(invalid("two inputs with one name", o -> ((ObjectNode) o.at("/spec/inputs/1")).put("name", "host"),
+                "spec.inputs[].name"));
+        c.add(invalid("two inputs with one stream id", o -> ((ObjectNode) o.at("/spec/inputs/1")).put("streamId", "host-cam")
+                .remove("url"), "spec.inputs[].streamId"));
+        c.add(invalid("two outputs with one name", o -> ((ObjectNode) o.at("/spec/outputs/1")).put("name", "main"),
+                "spec.outputs[].name"));
+        c.add(invalid("two outputs with one stream id", o -> ((ObjectNode) o.at("/spec/outputs/1")).put("streamId", "mix-main")
+                .remove("url"), "spec.outputs[].streamId"));
+        c.add(invalid("userData over 1000 bytes in fewer than 1000 characters", o -> spec(o).put("userData", "混".repeat(400)),
+                "spec.userData"));
+        c.add(invalid("bypass with three inputs", o -> spec(o).put("bypass", true), "spec.bypass"));
+        return c;
+    }
+
+    /** One failing case for each constraint of the schema under {@code spec} (ours, not Kubernetes' own types). */
+    public static List<AdmissionCase> derivedFromSchema(JsonNode openApiSchema, JsonNode base) {
+        List<AdmissionCase> cases = new ArrayList<>();
+        derive(openApiSchema.at("/properties/spec"), "spec", base, cases);
+        return cases;
+    }
+
+    private static void derive(JsonNode schema, String path, JsonNode base, List<AdmissionCase> out) {
+        if (FOREIGN.contains(path)) {
+            return;
+        }
+        String pointer = firstPresent(path, base);
+        if (pointer != null) {
+            String field = toField(pointer);
+            if (schema.has("maximum")) {
+                out.add(schemaCase(path + " above maximum", pointer, number(schema, schema.get("maximum").asDouble() + 1), field, "maximum"));
+            }
+            if (schema.has("minimum")) {
+                out.add(schemaCase(path + " below minimum", pointer, number(schema, schema.get("minimum").asDouble() - 1), field, "minimum"));
+            }
+            if (schema.has("maxLength")) {
+                out.add(schemaCase(path + " too long", pointer, F.textNode("a".repeat(schema.get("maxLength").asInt() + 1)), field,
+                        "maxLength"));
+            }
+            if (schema.path("minLength").asInt() > 0) {
+                out.add(schemaCase(path + " too short", pointer, F.textNode(""), field, "minLength"));
+            }
+            if (schema.has("pattern")) {
+                out.add(schemaCase(path + " not matching its pattern", pointer, F.textNode("Not Valid!"), field, "pattern"));
+            }
+            if (schema.has("enum")) {
+                out.add(schemaCase(path + " not one of its values", pointer, F.textNode("Bogus"), field, "enum"));
+            }
+            if (schema.has("maxItems")) {
+                int n = schema.get("maxItems").asInt() + 1;
+                out.add(new AdmissionCase(path + " with too many items", o -> {
+                    ArrayNode list = (ArrayNode) o.at(pointer);
+                    while (list.size() < n) {
+                        list.add(list.get(0).deepCopy());
+                    }
+                }, field, "maxItems"));
+            }
+            if (schema.path("minItems").asInt() > 0) {
+                out.add(new AdmissionCase(path + " empty", o -> ((ArrayNode) o.at(pointer)).removeAll(), field, "minItems"));
+            }
+            for (JsonNode r : schema.path("required")) {
+                String prop = r.asText();
+                if (base.at(pointer).has(prop)) {
+                    out.add(new AdmissionCase(path + "." + prop + " missing", o -> ((ObjectNode) o.at(pointer)).remove(prop),
+                            field + "." + prop, "required"));
+                }
+            }
+        }
+        Iterator<Map.Entry<String, JsonNode>> props = schema.path("properties").fields();
+        while (props.hasNext()) {
+            Map.Entry<String, JsonNode> p = props.next();
+            derive(p.getValue(), path + "." + p.getKey(), base, out);
+        }
+        if (schema.has("items")) {
+            derive(schema.get("items"), path + "[]", base, out);
+        }
+    }
+
+    /** The JSON pointer of the first place in {@code base} where the schema path exists (lists: the first item that has it). */
+    static String firstPresent(String schemaPath, JsonNode base) {
+        return firstPresent(schemaPath.split("\\."), 0, base, "");
+    }
+
+    private static String firstPresent(String[] parts, int i, JsonNode node, String pointer) {
+        if (i == parts.length) {
+            return pointer;
+        }
+        String part = parts[i];
+        boolean list = part.endsWith("[]");
+        String name = list ? part.substring(0, part.length() - 2) : part;
+        JsonNode child = node.get(name);
+        if (child == null) {
+            // The last step may be absent: a case sets it.
+            return i == parts.length - 1 && !list && node.isObject() ? pointer + "/" + name : null;
+        }
+        if (!list) {
+            return firstPresent(parts, i + 1, child, pointer + "/" + name);
+        }
+        if (i == parts.length - 1) {
+            return child.size() > 0 ? pointer + "/" + name + "/0" : null;
+        }
+        for (int k = 0; k < child.size(); k++) {
+            String found = firstPresent(parts, i + 1, child.get(k), pointer + "/" + name + "/" + k);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    /** {@code /spec/inputs/0/rect} → {@code spec.inputs[0].rect}, as the Java rules name fields. */
+    public static String toField(String pointer) {
+        return pointer.substring(1).replaceAll("/(\\d+)", "[$1]").replace('/', '.');
+    }
+
+    private static JsonNode number(JsonNode schema, double v) {
+        return "integer".equals(schema.path("type").asText()) ? F.numberNode((long) v) : F.numberNode(v);
+    }
+
+    private static AdmissionCase schemaCase(String name, String pointer, JsonNode value, String field, String keyword) {
+        int slash = pointer.lastIndexOf('/');
+        String parent = pointer.substring(0, slash);
+        String prop = pointer.substring(slash + 1);
+        return new AdmissionCase(name, o -> ((ObjectNode) o.at(parent)).set(prop, value), field, keyword);
+    }
+
+    private static AdmissionCase valid(String name, Consumer<ObjectNode> m) {
+        return new AdmissionCase(name, m, null, null);
+    }
+
+    private static AdmissionCase invalid(String name, Consumer<ObjectNode> m, String field) {
+        return new AdmissionCase(name, m, field, null);
+    }
+
+    private static ObjectNode spec(ObjectNode o) {
+        return (ObjectNode) o.get("spec");
+    }
+
+    private static ObjectNode rect(ObjectNode o, String pointer) {
+        return (ObjectNode) o.at(pointer);
+    }
+
+    /** The full example all cases start from. */
+    public static ObjectNode base() {
+        try (var in = AdmissionCases.class.getResourceAsStream("/io/streammix/api/mixtask-full.yaml")) {
+            return (ObjectNode) CrdSchema.YAML.readTree(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
