@@ -38,7 +38,8 @@ public class MixOutput {
     public ValueFrom urlFrom;
 
     @JsonPropertyDescription("Video encoding. Absent, or width or height <= 1 (start-mix's 1x1 audio-only recipe): the output is "
-            + "audio-only and carries no video track. See the fields for which changes are live.")
+            + "audio-only and carries no video track. Adding or removing it restarts this output; see the fields for which "
+            + "changes are live.")
     @SpecChange(ChangeClass.OUTPUT_RESTART)
     public VideoEncoding video;
 
