@@ -1,0 +1,306 @@
+package io.streammix.compat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.streammix.api.v1alpha1.AudioCodec;
+import io.streammix.api.v1alpha1.AudioEncoding;
+import io.streammix.api.v1alpha1.Background;
+import io.streammix.api.v1alpha1.Content;
+import io.streammix.api.v1alpha1.ExtraParam;
+import io.streammix.api.v1alpha1.MixInput;
+import io.streammix.api.v1alpha1.MixOutput;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.MixTaskSpec;
+import io.streammix.api.v1alpha1.RateControl;
+import io.streammix.api.v1alpha1.Rect;
+import io.streammix.api.v1alpha1.RenderMode;
+import io.streammix.api.v1alpha1.SeiMode;
+import io.streammix.api.v1alpha1.VideoCodec;
+import io.streammix.api.v1alpha1.VideoEncoding;
+import io.streammix.api.v1alpha1.Watermark;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Turns a start-mix request (the vendor's JSON, as its own examples send it) into a MixTask, field by
+ * field as docs/start-mix-mapping.md says. What has no place in a MixTask (the request envelope) or
+ * cannot be honoured (the vendor's preset-id:// images) is dropped and reported in {@link Result#warnings()};
+ * what is wrong is a {@link StartMixException} naming the vendor field. Range checks are left to
+ * admission and {@link io.streammix.api.validation.SpecValidator}, which name the MixTask field.
+ */
+public final class StartMixConverter {
+    /** The request envelope: meaningful to the vendor's HTTPS API, not to a resource. */
+    static final Set<String> ENVELOPE = Set.of("timestamp", "idname", "biztype", "appid", "testenv", "version", "streamid");
+
+    /** The MixTask, and what was not carried over. */
+    public record Result(MixTask task, List<String> warnings) {
+    }
+
+    private final List<String> warnings = new ArrayList<>();
+
+    private StartMixConverter() {
+    }
+
+    public static Result convert(JsonNode request, String namespace) {
+        StartMixConverter c = new StartMixConverter();
+        MixTask task = c.task(new StartMixFields(request), namespace);
+        return new Result(task, List.copyOf(c.warnings));
+    }
+
+    private MixTask task(StartMixFields r, String namespace) {
+        MixTaskSpec spec = new MixTaskSpec();
+        spec.roomId = r.text("live_channel");
+        Long seq = r.number("seq");
+        spec.seq = seq;
+        Integer topChannels = r.integer("audio_channel_cnt");
+        Integer topAudioBitrate = positive(r.integer("output_audio_bitrate"));
+
+        JsonNode inputs = r.get("MixInput");
+        if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
+            throw new StartMixException("MixInput", "at least one input is required");
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            spec.inputs.add(input(new StartMixFields(inputs.get(i)), "MixInput[" + i + "]"));
+        }
+        JsonNode outputs = r.get("MixOutput");
+        if (outputs == null || !outputs.isArray() || outputs.isEmpty()) {
+            throw new StartMixException("MixOutput", "at least one output is required");
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            spec.outputs.add(output(new StartMixFields(outputs.get(i)), "MixOutput[" + i + "]", topChannels, topAudioBitrate));
+        }
+
+        String image = image(r.text("output_bg_image"), "output_bg_image");
+        Long color = r.number("output_bg_color");
+        if (image != null || color != null) {
+            spec.background = new Background(color == null ? null : color(color), image);
+        }
+        Long soundLevel = r.number("with_sound_level");
+        spec.soundLevel = soundLevel == null ? null : soundLevel == 1;
+        spec.userData = r.text("userdata");
+        Long bypass = r.number("bypass");
+        spec.bypass = bypass == null ? null : bypass == 1;
+        if (r.has("watermark")) {
+            spec.watermark = watermark(new StartMixFields(r.get("watermark")));
+        }
+        extraParams(r.get("extra_params"), spec);
+
+        for (String key : r.keys()) {
+            if (ENVELOPE.contains(StartMixFields.normalize(key)) && r.has(key)) {
+                warnings.add(key + ": request envelope, not part of a MixTask (see docs/start-mix-mapping.md)");
+            }
+        }
+        MixTask task = new MixTask();
+        task.setMetadata(new ObjectMetaBuilder().withName(name(r)).withNamespace(namespace).build());
+        task.setSpec(spec);
+        return task;
+    }
+
+    private MixInput input(StartMixFields in, String at) {
+        MixInput m = new MixInput();
+        m.streamId = in.text("stream_id");
+        String url = in.text("url");
+        if (m.streamId != null && url != null) {
+            // "If stream_id is given, url is empty": the stream id wins.
+            warnings.add(at + ".url: ignored because stream_id is given");
+        } else {
+            m.url = url;
+        }
+        if (m.streamId == null && m.url == null) {
+            throw new StartMixException(at, "one of url and stream_id is required");
+        }
+        Long level = in.number("sound_level_id");
+        m.soundLevelId = level;
+        Integer content = in.integer("content_control");
+        if (content != null) {
+            m.content = switch (content) {
+                case 0 -> Content.AudioVideo;
+                case 1 -> Content.AudioOnly;
+                case 2 -> Content.VideoOnly;
+                default -> throw new StartMixException(at + ".content_control", "must be 0, 1 or 2 (got " + content + ")");
+            };
+        }
+        Integer render = in.integer("render_mode");
+        if (render != null) {
+            m.renderMode = switch (render) {
+                case 0 -> RenderMode.Crop;
+                case 1 -> RenderMode.Fit;
+                default -> throw new StartMixException(at + ".render_mode", "must be 0 or 1 (got " + render + ")");
+            };
+        }
+        if (!in.has("rect")) {
+            throw new StartMixException(at + ".rect", "is required");
+        }
+        m.rect = rect(new StartMixFields(in.get("rect")), at + ".rect");
+        return m;
+    }
+
+    private MixOutput output(StartMixFields out, String at, Integer topChannels, Integer topAudioBitrate) {
+        MixOutput m = new MixOutput();
+        m.streamId = out.text("stream_id");
+        String url = out.text("mixurl");
+        if (m.streamId != null && url != null) {
+            warnings.add(at + ".mixurl: ignored because stream_id is given");
+        } else {
+            m.url = url;
+        }
+        if (m.streamId == null && m.url == null) {
+            throw new StartMixException(at, "one of mixurl and stream_id is required");
+        }
+        VideoEncoding v = new VideoEncoding();
+        v.width = required(out, "width", at);
+        v.height = required(out, "height", at);
+        v.fps = required(out, "fps", at);
+        v.bitrate = required(out, "bitrate", at);
+        Integer mode = out.integer("encode_mode");
+        if (mode != null) {
+            v.rateControl = switch (mode) {
+                case 0 -> RateControl.CBR;
+                case 1 -> RateControl.CRF;
+                default -> throw new StartMixException(at + ".encode_mode", "must be 0 or 1 (got " + mode + ")");
+            };
+        }
+        v.quality = out.integer("encode_qua");
+        m.video = v;
+
+        AudioEncoding a = new AudioEncoding();
+        Integer enc = out.integer("audio_enc_id");
+        a.codec = enc == null ? AudioCodec.HE_AAC : switch (enc) {
+            case 0 -> AudioCodec.HE_AAC;
+            case 1 -> AudioCodec.AAC_LC;
+            case 2 -> AudioCodec.MP3;
+            default -> throw new StartMixException(at + ".audio_enc_id", "must be 0, 1 or 2 (got " + enc + ")");
+        };
+        Integer bitrate = positive(out.integer("audio_bitrate"));
+        a.bitrate = bitrate != null ? bitrate : topAudioBitrate;
+        Integer channels = out.integer("audio_channel_cnt");
+        a.channels = channels(channels != null ? channels : topChannels, at + ".audio_channel_cnt");
+        m.audio = a;
+        for (String misplaced : List.of("output_bg_color", "output_bg_image")) {
+            if (out.has(misplaced)) {
+                warnings.add(at + "." + misplaced + ": ignored (a task-level field)");
+            }
+        }
+        return m;
+    }
+
+    private Watermark watermark(StartMixFields w) {
+        Watermark m = new Watermark();
+        m.image = image(w.text("image"), "watermark.image");
+        if (m.image == null) {
+            warnings.add("watermark: dropped, it has no usable image");
+            return null;
+        }
+        if (!w.has("rect")) {
+            throw new StartMixException("watermark.rect", "is required");
+        }
+        m.rect = rect(new StartMixFields(w.get("rect")), "watermark.rect");
+        return m;
+    }
+
+    private static Rect rect(StartMixFields r, String at) {
+        Rect rect = new Rect(required(r, "left", at), required(r, "top", at), required(r, "right", at), required(r, "bottom", at));
+        rect.layer = r.integer("layer");
+        return rect;
+    }
+
+    private void extraParams(JsonNode params, MixTaskSpec spec) {
+        if (params == null || !params.isArray()) {
+            return;
+        }
+        List<ExtraParam> kept = new ArrayList<>();
+        for (JsonNode p : params) {
+            StartMixFields f = new StartMixFields(p);
+            String key = f.text("key");
+            String value = f.text("value");
+            if (key == null) {
+                continue;
+            }
+            switch (key.toLowerCase(Locale.ROOT)) {
+                case "video_encode" -> {
+                    VideoCodec codec = switch (value == null ? "" : value.toLowerCase(Locale.ROOT)) {
+                        case "h264", "avc" -> VideoCodec.H264;
+                        case "h265", "hevc" -> VideoCodec.H265;
+                        default -> throw new StartMixException("extra_params.video_encode", "must be h264 or h265 (got " + value + ")");
+                    };
+                    spec.outputs.stream().filter(o -> o.video != null && o.video.codec == null).forEach(o -> o.video.codec = codec);
+                }
+                case "sei_mode" -> spec.seiMode = "1".equals(value) ? SeiMode.EveryFrame : SeiMode.KeyframesAndChanges;
+                default -> {
+                    kept.add(new ExtraParam(key, value == null ? "" : value));
+                    warnings.add("extra_params." + key + ": unknown key, kept in spec.extraParams and ignored");
+                }
+            }
+        }
+        spec.extraParams = kept.isEmpty() ? null : kept;
+    }
+
+    private String image(String url, String at) {
+        if (url != null && url.startsWith("preset-id://")) {
+            warnings.add(at + ": the vendor's preset images are not available here; use an http(s):// or file:// URL");
+            return null;
+        }
+        return url;
+    }
+
+    /** 0xRRGGBBxx as a decimal integer (the low byte is not a colour) → #RRGGBB. */
+    static String color(long value) {
+        return String.format("#%06X", (value >>> 8) & 0xFFFFFF);
+    }
+
+    private static Integer channels(Integer count, String at) {
+        if (count == null) {
+            return null;
+        }
+        return switch (count) {
+            case 0, 1 -> 1;
+            case 2 -> 2;
+            default -> throw new StartMixException(at, "must be 0, 1 or 2 (got " + count + ")");
+        };
+    }
+
+    private static Integer positive(Integer v) {
+        return v == null || v <= 0 ? null : v;
+    }
+
+    private static int required(StartMixFields f, String key, String at) {
+        Integer v = f.integer(key);
+        if (v == null) {
+            throw new StartMixException(at + "." + key, "is required");
+        }
+        return v;
+    }
+
+    /** task_id, else id_name, made a valid resource name (a hash keeps two different ids apart). */
+    static String name(StartMixFields r) {
+        String id = r.text("task_id");
+        if (id == null) {
+            id = r.text("id_name");
+        }
+        if (id == null) {
+            throw new StartMixException("task_id", "task_id or id_name is required to name the task");
+        }
+        String clean = id.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-").replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
+        if (clean.equals(id) && !clean.isEmpty() && clean.length() <= 63) {
+            return clean;
+        }
+        String hash = sha256(id).substring(0, 8);
+        clean = clean.isEmpty() ? "task" : clean.substring(0, Math.min(clean.length(), 54));
+        return clean + "-" + hash;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
