@@ -1,5 +1,6 @@
 package io.streammix.worker.engine;
 
+import io.streammix.worker.control.WorkerReport;
 import io.streammix.worker.media.Av;
 import io.streammix.worker.media.Decoder;
 import io.streammix.worker.media.Demuxer;
@@ -95,7 +96,10 @@ final class InputWorker implements Runnable {
         long backoff = 1000;
         try {
             while (!stopped) {
-                slot.connecting();
+                // A lost input stays Lost, with its reason, while it retries: Connecting is for the first attempt.
+                if (!WorkerReport.Input.LOST.equals(slot.state())) {
+                    slot.connecting();
+                }
                 long began = System.nanoTime();
                 boolean ended;
                 try {
