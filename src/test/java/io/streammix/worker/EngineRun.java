@@ -17,6 +17,11 @@ public final class EngineRun {
         NativeSetup.quietFfmpeg(Map.of());
     }
 
+    /** Loads FFmpeg the way the worker does (scratch cache dir, quiet logs, devices registered). */
+    public static void prepare() {
+        // the static initialiser did it
+    }
+
     public static MixEngine start(MixTaskSpec spec, Path outDir) {
         return MixEngine.start(new SpecSubmission(1, spec), new MixEngine.Config(outDir, null));
     }
