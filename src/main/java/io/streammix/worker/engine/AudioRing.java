@@ -58,6 +58,11 @@ final class AudioRing {
         readPos = pos + frames;
     }
 
+    /** The next write starts a new run at its own time (the input's timeline was re-anchored): no snapping. */
+    synchronized void discontinuity() {
+        writeEnd = Long.MIN_VALUE;
+    }
+
     /** Forget everything written (input lost or reconnected): the next write starts a new run. */
     synchronized void reset() {
         java.util.Arrays.fill(buf, (short) 0);

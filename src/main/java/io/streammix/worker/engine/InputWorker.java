@@ -196,7 +196,7 @@ final class InputWorker implements Runnable {
     private double toMixTime(double pts, double duration) {
         double now = timeline.now();
         if (Double.isNaN(offset)) {
-            offset = now + JITTER - pts;
+            offset = anchor(now) - pts;
         } else if (rebase) {
             // Looped file: continue right after the last frame of the previous pass.
             offset = Math.max(lastEnd, now) - pts;
@@ -204,7 +204,9 @@ final class InputWorker implements Runnable {
         }
         double t = pts + offset;
         if (t < now - MAX_LATE || t > now + MAX_EARLY) {
-            offset = now + JITTER - pts;
+            LOG.infof("input %s: timestamps jumped (%.3f s off the clock); re-anchoring", slot.name, t - now);
+            offset = anchor(now) - pts;
+            slot.audio.discontinuity();
             t = pts + offset;
         }
         lastEnd = Double.isNaN(lastEnd) ? t + duration : Math.max(lastEnd, t + duration);
@@ -212,6 +214,17 @@ final class InputWorker implements Runnable {
             LockSupport.parkNanos((long) (Math.min(0.05, t - JITTER - timeline.now()) * 1e9));
         }
         return t;
+    }
+
+    /**
+     * Where an input's first frame lands: {@link #JITTER} ahead, rounded up to the output's tick grid (k / fps), so
+     * that an input at the output rate (or a divisor of it) has its pictures exactly on ticks and picture sampling
+     * adds no A/V error.
+     */
+    private double anchor(double now) {
+        int fps = plan.get().fps();
+        double t = now + JITTER;
+        return fps > 0 ? Math.ceil(t * fps) / fps : t;
     }
 
     private static double pts(AVFrame f, Decoder dec) {

@@ -74,9 +74,9 @@ final class MixClock implements Runnable {
                 MixPlan p = plan.get();
                 if (p.hasVideo()) {
                     if (p.fps() != fps) {
-                        // Canvas rate changed: restart the tick count from the present time.
+                        // Ticks stay on the grid k / fps of the mix timeline, which inputs align their pictures to.
                         fps = p.fps();
-                        tickBase = now;
+                        tickBase = Math.ceil(now * fps) / fps;
                         tick = 0;
                     }
                     while (tickBase + tick / (double) fps <= now) {
