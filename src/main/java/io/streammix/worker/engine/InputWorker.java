@@ -27,6 +27,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 
 /**
  * Pulls one input on its own thread: connect, demux, decode, put each frame on the mix timeline, scale
@@ -258,12 +259,19 @@ final class InputWorker implements Runnable {
             return;
         }
         InputLayout.Placement pl = layout.place(f.width(), f.height());
-        AVFrame out = Frames.video(pl.width(), pl.height(), AV_PIX_FMT_YUV420P);
-        try {
-            scaler.scale(f, pl.cropX(), pl.cropY(), pl.cropW(), pl.cropH(), out);
-        } catch (RuntimeException e) {
-            Frames.free(out);
-            throw e;
+        AVFrame out;
+        if (f.format() == AV_PIX_FMT_YUV420P && pl.width() == f.width() && pl.height() == f.height()
+                && pl.cropW() == f.width() && pl.cropH() == f.height()) {
+            // Already the rect's size and format: pass the decoder's picture on by reference, no copy.
+            out = av_frame_clone(f);
+        } else {
+            out = Frames.video(pl.width(), pl.height(), AV_PIX_FMT_YUV420P);
+            try {
+                scaler.scale(f, pl.cropX(), pl.cropY(), pl.cropW(), pl.cropH(), out);
+            } catch (RuntimeException e) {
+                Frames.free(out);
+                throw e;
+            }
         }
         slot.offer(new InputSlot.Picture(out, t, layout.width(), layout.height(), pl.dx(), pl.dy()));
     }

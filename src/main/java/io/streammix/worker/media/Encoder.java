@@ -51,6 +51,7 @@ public final class Encoder implements AutoCloseable {
         c.width(s.width()).height(s.height()).pix_fmt(AV_PIX_FMT_YUV420P);
         c.time_base(Av.q(1, s.fps())).framerate(Av.q(s.fps(), 1));
         c.gop_size(2 * s.fps());
+        c.thread_count(0); // as many as the encoder finds useful, as the ffmpeg command line does
         c.flags(c.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
         Map<String, String> opts = new LinkedHashMap<>();
         opts.put("preset", s.preset());
