@@ -112,6 +112,10 @@ final class InputSlot {
         return new WorkerReport.Input(name, state, since.toString(), reason, live ? fps() : null);
     }
 
+    String reason() {
+        return reason;
+    }
+
     String state() {
         return state;
     }

@@ -62,6 +62,7 @@ final class InputWorker implements Runnable {
     private final AVChannelLayout stereo = Resampler.layout(AudioRing.CHANNELS);
     private ShortPointer pcm = new ShortPointer(0);
     private short[] pcmJava = new short[0];
+    private final PointerPointer<ShortPointer> pcmPlanes = new PointerPointer<>(1);
 
     InputWorker(InputSlot slot, InputSource source, Supplier<MixPlan> plan, Timeline timeline) {
         this.slot = slot;
@@ -109,8 +110,12 @@ final class InputWorker implements Runnable {
                     if (stopped) {
                         break;
                     }
+                    String before = slot.reason();
                     slot.lost(e.getMessage());
-                    LOG.warnf("input %s (%s) lost: %s", slot.name, source.safeName(), e.getMessage());
+                    if (!e.getMessage().equals(before)) {
+                        // Once per new reason: a source that stays away does not flood the log at every retry.
+                        LOG.warnf("input %s (%s) lost: %s; retrying with backoff", slot.name, source.safeName(), e.getMessage());
+                    }
                     ended = false;
                 }
                 if (ended) {
@@ -130,6 +135,7 @@ final class InputWorker implements Runnable {
                 resampler.close();
             }
             pcm.close();
+            pcmPlanes.close();
             stereo.close();
             interrupter.close();
         }
@@ -294,10 +300,8 @@ final class InputWorker implements Runnable {
             pcm = new ShortPointer((long) cap * AudioRing.CHANNELS);
             pcmJava = new short[cap * AudioRing.CHANNELS];
         }
-        int got;
-        try (PointerPointer<?> out = new PointerPointer<>(1).put(0, pcm)) {
-            got = resampler.convert(out, cap, f.extended_data(), n);
-        }
+        pcmPlanes.put(0, pcm);
+        int got = resampler.convert(pcmPlanes, cap, f.extended_data(), n);
         double t = toMixTime(pts, n / (double) f.sample_rate());
         if (!slot.isLive()) {
             slot.live();

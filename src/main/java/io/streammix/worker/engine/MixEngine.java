@@ -121,7 +121,7 @@ public final class MixEngine implements AutoCloseable {
         inputs.putAll(keep);
         Map<String, InputSlot> s = new LinkedHashMap<>();
         inputs.forEach((k, v) -> s.put(k, v.slot()));
-        slots = Map.copyOf(s);
+        slots = java.util.Collections.unmodifiableMap(s); // keeps spec order for status
         if (outputsChanged) {
             List<OutputWorker> outs = new ArrayList<>();
             for (int i = 0; i < next.outputs.size(); i++) {

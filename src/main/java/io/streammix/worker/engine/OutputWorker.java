@@ -91,6 +91,9 @@ final class OutputWorker implements Runnable {
     private Resampler resampler;
     private AVAudioFifo fifo;
     private AVFrame converted;
+    // Reused for every audio chunk: one native buffer instead of an allocation per 21 ms.
+    private ShortPointer mixIn = new ShortPointer(MixClock.CHUNK * AudioRing.CHANNELS);
+    private final PointerPointer<ShortPointer> mixInPlanes = new PointerPointer<>(1);
     private long lastVideoPts = Long.MIN_VALUE;
     private long nextAudioPts = Long.MIN_VALUE;
     private long expectedAudioPos = Long.MIN_VALUE;
@@ -293,11 +296,14 @@ final class OutputWorker implements Runnable {
             nextAudioPts = a.pos();
         }
         expectedAudioPos = a.pos() + a.frames();
-        try (ShortPointer in = new ShortPointer(a.samples());
-             PointerPointer<?> inPP = new PointerPointer<>(1).put(0, in)) {
-            int got = resampler.convert(converted.data(), converted.nb_samples(), inPP, a.frames());
-            av_audio_fifo_write(fifo, converted.data(), got);
+        if (mixIn.capacity() < a.samples().length) {
+            mixIn.close();
+            mixIn = new ShortPointer(a.samples().length);
         }
+        mixIn.position(0).put(a.samples(), 0, a.samples().length);
+        mixInPlanes.put(0, mixIn);
+        int got = resampler.convert(converted.data(), converted.nb_samples(), mixInPlanes, a.frames());
+        av_audio_fifo_write(fifo, converted.data(), got);
         int fs = audio.frameSize() > 0 ? audio.frameSize() : 1024;
         while (av_audio_fifo_size(fifo) >= fs) {
             AVFrame f = audioFrame(fs);
@@ -373,6 +379,8 @@ final class OutputWorker implements Runnable {
             av_audio_fifo_free(fifo);
         }
         Frames.free(converted);
+        mixIn.close();
+        mixInPlanes.close();
         interrupter.close();
     }
 
