@@ -1,11 +1,141 @@
 package io.streammix.local;
 
-/** Entry point of the local run. Placeholder until the mixer engine lands. */
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.validation.SpecValidator;
+import io.streammix.api.validation.Violation;
+import io.streammix.worker.NativeSetup;
+import io.streammix.worker.WorkerRuntime;
+import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.engine.MixEngine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The README's local run: mixes a MixTask YAML file with the worker engine, no cluster.
+ *
+ * <pre>LocalRun &lt;mixtask.yaml&gt; [--duration SECONDS] [--out-dir DIR] [--control-port N]</pre>
+ *
+ * Outputs given by streamId are written to {@code <out-dir>/<streamId>.mp4} (default {@code out/}). Ctrl-C
+ * (or the end of {@code --duration}) stops cleanly and leaves playable files.
+ */
 public final class LocalRun {
     private LocalRun() {
     }
 
     public static void main(String[] args) throws Exception {
-        throw new UnsupportedOperationException("local run not implemented yet");
+        System.exit(run(args));
+    }
+
+    /** @return the process exit code */
+    public static int run(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: LocalRun <mixtask.yaml> [--duration SECONDS] [--out-dir DIR] [--control-port N]");
+            return 2;
+        }
+        Path file = Path.of(args[0]);
+        double duration = 0;
+        Path outDir = Path.of("out");
+        int port = 0;
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--duration" -> duration = Double.parseDouble(args[i + 1]);
+                case "--out-dir" -> outDir = Path.of(args[i + 1]);
+                case "--control-port" -> port = Integer.parseInt(args[i + 1]);
+                default -> {
+                    System.err.println("unknown option " + args[i]);
+                    return 2;
+                }
+            }
+        }
+        Map<String, String> env = System.getenv();
+        NativeSetup.prepare(env);
+        MixTask task;
+        try {
+            task = read(file);
+        } catch (Exception e) {
+            System.err.println(file + ": not a MixTask: " + e.getMessage().lines().findFirst().orElse(""));
+            return 1;
+        }
+        List<Violation> violations = SpecValidator.validate(task.getSpec());
+        if (!violations.isEmpty()) {
+            System.err.println(file + " is not a valid MixTask:");
+            violations.forEach(v -> System.err.println("  " + v));
+            return 1;
+        }
+        NativeSetup.quietFfmpeg(env);
+        long generation = task.getMetadata() != null && task.getMetadata().getGeneration() != null
+                ? task.getMetadata().getGeneration() : 1;
+        String token = UUID.randomUUID().toString();
+        WorkerRuntime rt = WorkerRuntime.start(new SpecSubmission(generation, task.getSpec()),
+                new MixEngine.Config(outDir, null), "127.0.0.1", port, token);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            rt.close();
+            stopped.countDown();
+        }, "local-run-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println("mixing " + file + " (control API: http://127.0.0.1:" + rt.controlPort()
+                + "/status with header 'Authorization: Bearer " + token + "')");
+        for (WorkerReport.Output o : rt.engine().report().outputs()) {
+            if (o.files() != null) {
+                o.files().forEach(f -> System.out.println("output " + o.name() + " -> " + f
+                        + "   watch: ffplay " + f + "   inspect: ffprobe -hide_banner " + f));
+            } else {
+                System.out.println("output " + o.name() + " -> network stream (see its url)");
+            }
+        }
+        long deadline = duration > 0 ? System.nanoTime() + (long) (duration * 1e9) : Long.MAX_VALUE;
+        while (System.nanoTime() < deadline) {
+            long wait = Math.min(5_000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            if (stopped.await(wait, TimeUnit.MILLISECONDS)) {
+                return 0;
+            }
+            System.out.println(progress(rt.engine().report()));
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        rt.close();
+        System.out.println("stopped after " + String.format("%.1f", rt.engine().mixSeconds()) + " s; " + resources());
+        rt.engine().report().outputs().forEach(o -> System.out.println("output " + o.name() + ": " + o.state()
+                + ", " + o.frames() + " video frames" + (o.files() != null ? ", file " + o.files() : "")));
+        return 0;
+    }
+
+    static MixTask read(Path file) throws java.io.IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        return yaml.readValue(Files.readAllBytes(file), MixTask.class);
+    }
+
+    private static String progress(WorkerReport r) {
+        String ins = r.inputs().stream().map(i -> i.name() + " " + i.state() + (i.reason() != null ? " (" + i.reason() + ")" : ""))
+                .collect(Collectors.joining(", "));
+        String outs = r.outputs().stream().map(o -> o.name() + " " + o.state() + " " + o.frames() + " frames")
+                .collect(Collectors.joining(", "));
+        return "mix duration " + r.mixDurationSeconds() + " s [" + r.state() + "] inputs: " + ins + "; outputs: " + outs;
+    }
+
+    /** CPU time and peak resident memory of this process, from /proc (Linux). */
+    static String resources() {
+        String cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> String.format("%.2f", d.toMillis() / 1000.0))
+                .orElse("?");
+        String rss = "?";
+        try {
+            rss = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+                    .map(l -> l.substring(6).trim()).findFirst().orElse("?");
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // not Linux: leave it unknown
+        }
+        return "process CPU " + cpu + " s, peak RSS " + rss;
     }
 }

@@ -1,11 +1,64 @@
 package io.streammix.worker;
 
-/** Entry point of the worker role. Placeholder until the mixer engine lands. */
+import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.control.ControlServer;
+import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.engine.MixEngine;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The worker role, as the operator starts it in a pod: reads the spec submission from
+ * {@code $MIXTASK_SPEC_FILE} and the bearer token from {@code $MIXTASK_TOKEN_FILE}, mixes, serves the
+ * control API (port 8081, or {@code --control-port N} / {@code MIXTASK_CONTROL_PORT}), and on SIGTERM stops
+ * cleanly: outputs flushed, trailers written.
+ */
 public final class WorkerMain {
+    private static final Logger LOG = Logger.getLogger(WorkerMain.class);
+
     private WorkerMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        throw new UnsupportedOperationException("worker role not implemented yet");
+        Map<String, String> env = System.getenv();
+        NativeSetup.prepare(env);
+        int port = ControlApi.CONTROL_PORT;
+        if (env.containsKey("MIXTASK_CONTROL_PORT")) {
+            port = Integer.parseInt(env.get("MIXTASK_CONTROL_PORT"));
+        }
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--control-port")) {
+                port = Integer.parseInt(args[i + 1]);
+            }
+        }
+        String specFile = env.get(ControlApi.ENV_SPEC_FILE);
+        String tokenFile = env.get(ControlApi.ENV_TOKEN_FILE);
+        if (specFile == null || tokenFile == null) {
+            System.err.println("worker: " + ControlApi.ENV_SPEC_FILE + " and " + ControlApi.ENV_TOKEN_FILE + " must be set");
+            System.exit(2);
+        }
+        SpecSubmission sub = ControlServer.JSON.readValue(Files.readAllBytes(Path.of(specFile)), SpecSubmission.class);
+        String token = Files.readString(Path.of(tokenFile)).trim();
+        String scratch = env.getOrDefault(ControlApi.ENV_SCRATCH_DIR, System.getProperty("java.io.tmpdir"));
+        NativeSetup.quietFfmpeg(env);
+        WorkerRuntime rt;
+        try {
+            rt = WorkerRuntime.start(sub, new MixEngine.Config(Path.of(scratch, "out"), null), "0.0.0.0", port, token);
+        } catch (IllegalArgumentException e) {
+            System.err.println("worker: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        LOG.infof("worker mixing generation %d, control API on port %d", sub.generation(), rt.controlPort());
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            rt.close();
+            done.countDown();
+        }, "shutdown"));
+        done.await();
     }
 }

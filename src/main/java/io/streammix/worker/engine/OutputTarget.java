@@ -1,0 +1,66 @@
+package io.streammix.worker.engine;
+
+import io.streammix.api.v1alpha1.MixOutput;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where an output goes and in which container.
+ *
+ * @param url      what FFmpeg opens (may carry a stream key: never logged, {@code safeName} is)
+ * @param file     the local file, null for network outputs
+ */
+public record OutputTarget(String url, String format, Map<String, String> muxerOptions, boolean network, Path file,
+                           String safeName) {
+
+    /** Fragmented MP4: a killed process still leaves a playable file. */
+    static final Map<String, String> FRAGMENTED_MP4 = Map.of("movflags", "frag_keyframe+empty_moov+default_base_moof");
+
+    /**
+     * @param outputDir where {@code streamId} outputs without a URL are written as {@code <streamId>.mp4}
+     */
+    public static OutputTarget of(MixOutput out, int index, Path outputDir) {
+        String url = out.url;
+        if (url == null) {
+            String base = out.streamId != null ? out.streamId : out.displayName(index);
+            Path p = outputDir.resolve(base.replaceAll("[^A-Za-z0-9._-]", "_") + ".mp4");
+            return file(p);
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("rtmp://") || lower.startsWith("rtmps://")) {
+            return new OutputTarget(url, "flv", Map.of(), true, null, InputSource.safe(url));
+        }
+        if (lower.startsWith("srt://")) {
+            return new OutputTarget(url, "mpegts", Map.of(), true, null, InputSource.safe(url));
+        }
+        if (lower.startsWith("file://")) {
+            return file(Path.of(URI.create(url).getPath()));
+        }
+        if (lower.contains("://")) {
+            throw new IllegalArgumentException("unsupported output URL scheme (rtmp, rtmps, srt, file)");
+        }
+        return file(Path.of(url));
+    }
+
+    private static OutputTarget file(Path p) {
+        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        String format;
+        Map<String, String> opts = Map.of();
+        if (name.endsWith(".flv")) {
+            format = "flv";
+        } else if (name.endsWith(".mkv")) {
+            format = "matroska";
+        } else if (name.endsWith(".ts")) {
+            format = "mpegts";
+        } else if (name.endsWith(".mp3")) {
+            format = "mp3";
+        } else {
+            format = "mp4";
+            opts = FRAGMENTED_MP4;
+        }
+        return new OutputTarget(p.toString(), format, opts, false, p, "file " + p.getFileName());
+    }
+}

@@ -1,0 +1,121 @@
+package io.streammix.worker.media;
+
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVInputFormat;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+
+import java.util.Map;
+
+import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_FLAG_BACKWARD;
+import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
+import static org.bytedeco.ffmpeg.global.avformat.av_find_input_format;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_seek_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+
+/** An opened input (URL, file or lavfi graph): streams and packets. */
+public final class Demuxer implements AutoCloseable {
+    private final AVFormatContext ctx;
+    private final Interrupter interrupter;
+    private final long readTimeoutMillis;
+
+    private Demuxer(AVFormatContext ctx, Interrupter interrupter, long readTimeoutMillis) {
+        this.ctx = ctx;
+        this.interrupter = interrupter;
+        this.readTimeoutMillis = readTimeoutMillis;
+    }
+
+    /**
+     * @param url         what FFmpeg opens (never logged by this class: {@code name} is used in messages)
+     * @param format      a forced input format (e.g. "lavfi"), or null to probe
+     * @param options     demuxer/protocol options
+     * @param name        how the input is named in error messages (no credentials)
+     */
+    public static Demuxer open(String url, String format, Map<String, String> options, Interrupter interrupter,
+                               long connectTimeoutMillis, long readTimeoutMillis, String name) {
+        AVInputFormat fmt = null;
+        if (format != null) {
+            fmt = av_find_input_format(format);
+            Av.notNull(fmt, name + ": input format " + format + " is not available");
+        }
+        AVFormatContext ctx = avformat_alloc_context();
+        interrupter.install(ctx.interrupt_callback());
+        AVDictionary opts = Av.dict(options);
+        try {
+            interrupter.arm(connectTimeoutMillis);
+            int ret = avformat_open_input(ctx, url, fmt, opts);
+            if (ret < 0) {
+                // avformat_open_input frees the context on failure.
+                throw new MediaException(name + ": cannot open: " + reason(ret, interrupter, connectTimeoutMillis), ret);
+            }
+            interrupter.arm(connectTimeoutMillis);
+            ret = avformat_find_stream_info(ctx, (org.bytedeco.javacpp.PointerPointer<?>) null);
+            if (ret < 0) {
+                avformat_close_input(ctx);
+                throw new MediaException(name + ": no stream information: " + reason(ret, interrupter, connectTimeoutMillis), ret);
+            }
+            return new Demuxer(ctx, interrupter, readTimeoutMillis);
+        } finally {
+            av_dict_free(opts);
+        }
+    }
+
+    private static String reason(int ret, Interrupter interrupter, long timeoutMillis) {
+        if (interrupter.stopped()) {
+            return "stopped";
+        }
+        if (interrupter.expired()) {
+            return "timed out after " + timeoutMillis + " ms";
+        }
+        return Av.error(ret);
+    }
+
+    /** Index of the best stream of that media type (AVMEDIA_TYPE_*), or -1. */
+    public int bestStream(int mediaType) {
+        int i = av_find_best_stream(ctx, mediaType, -1, -1, (org.bytedeco.ffmpeg.avcodec.AVCodec) null, 0);
+        return Math.max(i, -1);
+    }
+
+    public AVStream stream(int index) {
+        return ctx.streams(index);
+    }
+
+    public String formatName() {
+        return ctx.iformat().name().getString();
+    }
+
+    /**
+     * Reads the next packet into {@code pkt} (caller unrefs it).
+     *
+     * @return false at the end of the input
+     * @throws MediaException on a read error or when the read deadline passes
+     */
+    public boolean read(AVPacket pkt, String name) {
+        interrupter.arm(readTimeoutMillis);
+        int ret = av_read_frame(ctx, pkt);
+        if (ret == Av.EOF) {
+            return false;
+        }
+        if (ret < 0) {
+            throw new MediaException(name + ": read failed: " + reason(ret, interrupter, readTimeoutMillis), ret);
+        }
+        return true;
+    }
+
+    /** Back to the start, for looped files. */
+    public void rewind(String name) {
+        interrupter.arm(readTimeoutMillis);
+        Av.check(av_seek_frame(ctx, -1, 0, AVSEEK_FLAG_BACKWARD), name + ": cannot seek to the start");
+    }
+
+    @Override
+    public void close() {
+        avformat_close_input(ctx);
+    }
+}

@@ -1,0 +1,134 @@
+package io.streammix.worker.media;
+
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_copy;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+
+/** One encoder (libx264/libx265, aac, libmp3lame) opened with the settings of an output. */
+public final class Encoder implements AutoCloseable {
+    private final AVCodecContext ctx;
+    private final AVPacket pkt = av_packet_alloc();
+    private final String name;
+
+    private Encoder(AVCodecContext ctx, String name) {
+        this.ctx = ctx;
+        this.name = name;
+    }
+
+    /** Video settings; {@code crf} null means CBR. */
+    public record VideoSettings(String codec, int width, int height, int fps, int bitrate, Integer crf, String preset) {
+    }
+
+    /**
+     * Opens a video encoder. With CBR the VBV (max rate and buffer) is set from the start: x264 only accepts a
+     * new bitrate later (live reconfiguration) when VBV was on when it opened. With CRF the bitrate caps the rate.
+     */
+    public static Encoder video(VideoSettings s, String name) {
+        AVCodec codec = Av.notNull(avcodec_find_encoder_by_name(s.codec()), name + ": encoder " + s.codec() + " is not available");
+        AVCodecContext c = avcodec_alloc_context3(codec);
+        c.width(s.width()).height(s.height()).pix_fmt(AV_PIX_FMT_YUV420P);
+        c.time_base(Av.q(1, s.fps())).framerate(Av.q(s.fps(), 1));
+        c.gop_size(2 * s.fps());
+        c.thread_count(0); // as many as the encoder finds useful, as the ffmpeg command line does
+        c.flags(c.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+        Map<String, String> opts = new LinkedHashMap<>();
+        opts.put("preset", s.preset());
+        if (s.crf() == null) {
+            c.bit_rate(s.bitrate()).rc_max_rate(s.bitrate()).rc_buffer_size(s.bitrate());
+        } else {
+            opts.put("crf", Integer.toString(s.crf()));
+            c.rc_max_rate(s.bitrate()).rc_buffer_size(2 * s.bitrate());
+        }
+        if (s.codec().equals("libx265")) {
+            opts.put("x265-params", "log-level=error");
+        }
+        return open(c, codec, opts, name);
+    }
+
+    public static Encoder audio(String codecName, int bitrate, int channels, int sampleRate, String name) {
+        AVCodec codec = Av.notNull(avcodec_find_encoder_by_name(codecName), name + ": encoder " + codecName + " is not available");
+        AVCodecContext c = avcodec_alloc_context3(codec);
+        c.sample_rate(sampleRate).bit_rate(bitrate).time_base(Av.q(1, sampleRate));
+        try (AVChannelLayout layout = Resampler.layout(channels)) {
+            av_channel_layout_copy(c.ch_layout(), layout);
+        }
+        org.bytedeco.javacpp.IntPointer fmts = codec.sample_fmts();
+        c.sample_fmt(fmts == null || fmts.isNull() ? org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP : fmts.get(0));
+        c.flags(c.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+        return open(c, codec, Map.of(), name);
+    }
+
+    private static Encoder open(AVCodecContext c, AVCodec codec, Map<String, String> opts, String name) {
+        AVDictionary d = Av.dict(opts);
+        try {
+            Av.check(avcodec_open2(c, codec, d), name + ": cannot open encoder " + codec.name().getString());
+        } catch (RuntimeException e) {
+            avcodec_free_context(c);
+            throw e;
+        } finally {
+            av_dict_free(d);
+        }
+        return new Encoder(c, name);
+    }
+
+    public AVCodecContext context() {
+        return ctx;
+    }
+
+    public AVRational timeBase() {
+        return ctx.time_base();
+    }
+
+    /** Samples per audio frame the encoder wants (0 for video or variable). */
+    public int frameSize() {
+        return ctx.frame_size();
+    }
+
+    /** Encodes one frame (null to drain); each packet goes to {@code sink} and is unreferenced after it returns. */
+    public void encode(AVFrame frame, Consumer<AVPacket> sink) {
+        int ret = avcodec_send_frame(ctx, frame);
+        if (ret < 0 && ret != Av.EOF) {
+            Av.check(ret, name + ": encode failed");
+        }
+        while (true) {
+            ret = avcodec_receive_packet(ctx, pkt);
+            if (ret == Av.EAGAIN || ret == Av.EOF) {
+                return;
+            }
+            Av.check(ret, name + ": encode failed");
+            try {
+                sink.accept(pkt);
+            } finally {
+                av_packet_unref(pkt);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        avcodec_free_context(ctx);
+        av_packet_free(pkt);
+    }
+}

@@ -1,0 +1,118 @@
+package io.streammix.worker.media;
+
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_from_context;
+import static org.bytedeco.ffmpeg.global.avformat.AVFMT_NOFILE;
+import static org.bytedeco.ffmpeg.global.avformat.AVIO_FLAG_WRITE;
+import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
+import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
+import static org.bytedeco.ffmpeg.global.avformat.avio_open2;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+
+/** Writes encoded streams to a file or a network URL. {@link #close()} writes the trailer. */
+public final class Muxer implements AutoCloseable {
+    private final AVFormatContext ctx;
+    private final Interrupter interrupter;
+    private final List<Encoder> encoders = new ArrayList<>();
+    private final String name;
+    private final long ioTimeoutMillis;
+    private boolean headerWritten;
+    private long bytes;
+
+    /**
+     * @param format  muxer name (mp4, flv, matroska)
+     * @param url     destination, never put into messages ({@code name} is)
+     * @param encoders one stream per encoder, in this order
+     */
+    public Muxer(String format, String url, List<Encoder> encoders, Map<String, String> muxerOptions,
+                 Interrupter interrupter, long ioTimeoutMillis, String name) {
+        this.interrupter = interrupter;
+        this.name = name;
+        this.ioTimeoutMillis = ioTimeoutMillis;
+        AVFormatContext c = new AVFormatContext(null);
+        Av.check(avformat_alloc_output_context2(c, null, format, url), name + ": muxer " + format);
+        ctx = c;
+        try {
+            interrupter.install(ctx.interrupt_callback());
+            for (Encoder e : encoders) {
+                AVStream st = Av.notNull(avformat_new_stream(ctx, null), name + ": cannot add a stream");
+                Av.check(avcodec_parameters_from_context(st.codecpar(), e.context()), name + ": stream parameters");
+                st.time_base(e.timeBase());
+                this.encoders.add(e);
+            }
+            if ((ctx.oformat().flags() & AVFMT_NOFILE) == 0) {
+                AVIOContext pb = new AVIOContext(null);
+                interrupter.arm(ioTimeoutMillis);
+                int ret = avio_open2(pb, url, AVIO_FLAG_WRITE, ctx.interrupt_callback(), (AVDictionary) null);
+                if (ret < 0) {
+                    throw new MediaException(name + ": cannot open the destination: "
+                            + (interrupter.expired() ? "timed out" : Av.error(ret)), ret);
+                }
+                ctx.pb(pb);
+            }
+            AVDictionary opts = Av.dict(muxerOptions);
+            try {
+                interrupter.arm(ioTimeoutMillis);
+                Av.check(avformat_write_header(ctx, opts), name + ": cannot write the header");
+            } finally {
+                av_dict_free(opts);
+            }
+            headerWritten = true;
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+    }
+
+    /** Writes a packet of the stream of encoder {@code index}, timestamps in that encoder's time base. */
+    public void write(int index, AVPacket pkt) {
+        AVStream st = ctx.streams(index);
+        pkt.stream_index(index);
+        av_packet_rescale_ts(pkt, encoders.get(index).timeBase(), st.time_base());
+        bytes += pkt.size();
+        interrupter.arm(ioTimeoutMillis);
+        int ret = av_interleaved_write_frame(ctx, pkt);
+        if (ret < 0) {
+            throw new MediaException(name + ": write failed: " + (interrupter.expired() ? "timed out" : Av.error(ret)), ret);
+        }
+    }
+
+    /** Bytes of packets written so far. */
+    public long bytes() {
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (headerWritten) {
+                interrupter.arm(ioTimeoutMillis);
+                av_write_trailer(ctx);
+            }
+        } finally {
+            release();
+        }
+    }
+
+    private void release() {
+        if ((ctx.oformat().flags() & AVFMT_NOFILE) == 0 && ctx.pb() != null && !ctx.pb().isNull()) {
+            avio_closep(ctx.pb());
+        }
+        avformat_free_context(ctx);
+    }
+}
