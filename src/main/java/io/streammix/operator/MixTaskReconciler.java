@@ -27,6 +27,7 @@ import io.streammix.operator.events.TaskEvents;
 import io.streammix.operator.spec.InvalidSpecException;
 import io.streammix.operator.spec.ResolvedSpec;
 import io.streammix.operator.spec.SpecResolver;
+import io.streammix.operator.status.LastStatus;
 import io.streammix.operator.status.Observation;
 import io.streammix.operator.status.StatusBuilder;
 import io.streammix.operator.worker.WorkerClient;
@@ -60,6 +61,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     private final SpecResolver resolver;
     private final WorkerClient workerClient;
     private final TaskEvents events;
+    private final LastStatus lastStatus = new LastStatus();
     private final WorkerSecretDependent secret = new WorkerSecretDependent();
     private final WorkerServiceDependent service = new WorkerServiceDependent();
     private final WorkerDeploymentDependent deployment;
@@ -112,11 +114,12 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
             }
         }
         Observation seen = new Observation(resolved, invalid, workerExists, currentPod(context), report, unreachable, Instant.now());
-        MixTaskStatus before = task.getStatus();
-        MixTaskStatus after = StatusBuilder.build(task, seen);
+        MixTaskStatus before = lastStatus.latest(task);
+        MixTaskStatus after = StatusBuilder.build(task, before, seen);
         events.transitions(task, before, after);
+        lastStatus.remember(task, after);
 
-        if (sameStatus(before, after)) {
+        if (sameStatus(task.getStatus(), after)) {
             return UpdateControl.<MixTask>noUpdate().rescheduleAfter(config.statusRefreshInterval());
         }
         task.setStatus(after);

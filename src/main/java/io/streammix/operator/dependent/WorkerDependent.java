@@ -1,6 +1,7 @@
 package io.streammix.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
@@ -8,6 +9,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.operator.worker.WorkerNames;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Base of the three resources a task owns (worker Deployment, Service, Secret). Standalone
@@ -36,6 +40,23 @@ public abstract class WorkerDependent<R extends HasMetadata> extends CRUDKuberne
     @Override
     public Matcher.Result<R> match(R actual, R desired, MixTask primary, Context<MixTask> context) {
         return Matcher.Result.computed(sameAs(actual, desired), desired);
+    }
+
+    /**
+     * The owner reference to the task, marked as its controller (JOSDK's own leaves {@code controller}
+     * unset); added before JOSDK's, which then finds it and adds no second one.
+     */
+    @Override
+    protected void addReferenceHandlingMetadata(R target, MixTask primary) {
+        target.getMetadata().setOwnerReferences(new ArrayList<>(List.of(new OwnerReferenceBuilder()
+                .withApiVersion(primary.getApiVersion())
+                .withKind(primary.getKind())
+                .withName(primary.getMetadata().getName())
+                .withUid(primary.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build())));
+        super.addReferenceHandlingMetadata(target, primary);
     }
 
     protected static String annotation(HasMetadata resource, String key) {

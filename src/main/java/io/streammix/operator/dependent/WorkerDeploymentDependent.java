@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.operator.worker.WorkerNames;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -34,7 +35,7 @@ public class WorkerDeploymentDependent extends WorkerDependent<Deployment> {
                 .withName(WorkerNames.workerName(task))
                 .withNamespace(task.getMetadata().getNamespace())
                 .withLabels(WorkerNames.labels(task))
-                .withAnnotations(Map.of(WorkerNames.RESTART_HASH_ANNOTATION, hash))
+                .withAnnotations(new HashMap<>(Map.of(WorkerNames.RESTART_HASH_ANNOTATION, hash)))
                 .endMetadata()
                 .withNewSpec()
                 .withReplicas(1)

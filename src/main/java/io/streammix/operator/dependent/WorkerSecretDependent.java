@@ -12,6 +12,7 @@ import io.streammix.worker.control.ControlApi;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,11 +43,12 @@ public class WorkerSecretDependent extends WorkerDependent<Secret> {
                 .withName(WorkerNames.workerName(task))
                 .withNamespace(task.getMetadata().getNamespace())
                 .withLabels(WorkerNames.labels(task))
+                .withAnnotations(new HashMap<>())
                 .endMetadata()
                 .withType("Opaque")
-                .withData(Map.of(
+                .withData(new HashMap<>(Map.of(
                         ControlApi.SECRET_TOKEN_KEY, encode(plan.token()),
-                        ControlApi.SECRET_SPEC_KEY, encode(specJson)))
+                        ControlApi.SECRET_SPEC_KEY, encode(specJson))))
                 .build();
     }
 

@@ -9,6 +9,7 @@ import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.operator.worker.WorkerNames;
 import io.streammix.worker.control.ControlApi;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -40,7 +41,7 @@ public class WorkerServiceDependent extends WorkerDependent<Service> {
     }
 
     private static Service withHash(Service service) {
-        service.getMetadata().setAnnotations(Map.of(WorkerNames.SERVICE_HASH_ANNOTATION, ContentHash.of(service.getSpec())));
+        service.getMetadata().setAnnotations(new HashMap<>(Map.of(WorkerNames.SERVICE_HASH_ANNOTATION, ContentHash.of(service.getSpec()))));
         return service;
     }
 

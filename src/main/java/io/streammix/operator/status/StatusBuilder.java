@@ -37,8 +37,9 @@ public final class StatusBuilder {
     private StatusBuilder() {
     }
 
-    public static MixTaskStatus build(MixTask task, Observation seen) {
-        MixTaskStatus old = task.getStatus() == null ? new MixTaskStatus() : task.getStatus();
+    /** @param previous the task's last known status (see {@link LastStatus}), null for a new task */
+    public static MixTaskStatus build(MixTask task, MixTaskStatus previous, Observation seen) {
+        MixTaskStatus old = previous == null ? new MixTaskStatus() : previous;
         MixTaskStatus s = JSON.convertValue(old, MixTaskStatus.class);
         if (s.conditions == null) {
             s.conditions = new ArrayList<>();

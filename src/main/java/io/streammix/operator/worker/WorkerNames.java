@@ -5,6 +5,7 @@ import io.streammix.api.v1alpha1.MixTask;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -44,8 +45,9 @@ public final class WorkerNames {
         return shorten(task.getMetadata().getName());
     }
 
+    /** A fresh, mutable map: JOSDK adds its own metadata to what it creates. */
     public static Map<String, String> labels(MixTask task) {
-        return Map.of(MANAGED_BY, MANAGED_BY_VALUE, COMPONENT, COMPONENT_VALUE, TASK_LABEL, taskLabelValue(task));
+        return new HashMap<>(Map.of(MANAGED_BY, MANAGED_BY_VALUE, COMPONENT, COMPONENT_VALUE, TASK_LABEL, taskLabelValue(task)));
     }
 
     static String shorten(String name) {
