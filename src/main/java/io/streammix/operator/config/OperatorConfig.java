@@ -1,0 +1,113 @@
+package io.streammix.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The operator's own settings ({@code mixtask.*} in application.properties or MIXTASK_* environment
+ * variables). Watched namespaces, concurrency and leader election are quarkus-operator-sdk settings
+ * ({@code quarkus.operator-sdk.*}), see application.properties.
+ */
+@ConfigMapping(prefix = "mixtask")
+public interface OperatorConfig {
+
+    /** Highest output frame rate the operator accepts; admission allows up to 60, a cluster may want less. */
+    @WithDefault("60")
+    int maxFps();
+
+    /** How often a running task's status is refreshed from its worker (and mixDuration with it). */
+    @WithDefault("10s")
+    Duration statusRefreshInterval();
+
+    Worker worker();
+
+    Media media();
+
+    LeaderElection leaderElection();
+
+    /** Defaults of the worker pod; {@code spec.worker} overrides image, resources and scheduling per task. */
+    interface Worker {
+        /** One image for both roles: the worker runs it with the {@code worker} argument. */
+        @WithDefault("ghcr.io/streammix/mixtask-operator:0.1.0")
+        String image();
+
+        Optional<String> imagePullPolicy();
+
+        /** A service account with no permissions (the worker has no Kubernetes API access); the Helm chart creates it. */
+        @WithDefault("mixtask-worker")
+        String serviceAccount();
+
+        @WithDefault("1")
+        String cpuRequest();
+
+        @WithDefault("2")
+        String cpuLimit();
+
+        @WithDefault("768Mi")
+        String memoryRequest();
+
+        @WithDefault("1536Mi")
+        String memoryLimit();
+
+        /** Size limit of the scratch emptyDir (FFmpeg natives unpacked by JavaCPP, temporary segments). */
+        @WithDefault("1Gi")
+        String scratchSizeLimit();
+
+        /** JVM options of the worker, passed as JAVA_TOOL_OPTIONS. */
+        @WithDefault("-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError")
+        String javaOptions();
+
+        Map<String, String> nodeSelector();
+
+        /** Long enough for the worker to close its outputs and finalize recordings on SIGTERM. */
+        @WithDefault("60")
+        long terminationGracePeriodSeconds();
+
+        /**
+         * Base URL of a worker's control API. Placeholders: {service}, {namespace}, {task}.
+         * Tests point it at a fake on 127.0.0.1.
+         */
+        @WithDefault("http://{service}.{namespace}.svc:8081")
+        String controlUrlTemplate();
+
+        /** Timeout of one control-API call; reconcile threads wait for it, so keep it short. */
+        @WithDefault("2s")
+        Duration controlTimeout();
+    }
+
+    /**
+     * URL templates of the media server. Placeholders: {streamId}, {namespace}, {task}, {roomId}, {service}.
+     * Credentials never go here: inputs and outputs that need them use urlFrom (a Secret).
+     */
+    interface Media {
+        /** How to pull an input given by streamId; without it, streamId inputs are an invalid spec. */
+        Optional<String> inputUrlTemplate();
+
+        /**
+         * Where to push an output given by streamId; without it, the worker serves such outputs itself
+         * on its media port (HLS and HTTP-FLV) and pushes nowhere.
+         */
+        Optional<String> outputUrlTemplate();
+
+        /** RTMP play URL of an output; none by default (the worker does not serve RTMP). */
+        Optional<String> rtmpPlayUrlTemplate();
+
+        /** HTTP-FLV play URL; the default is the worker's own endpoint through its Service. */
+        @WithDefault("http://{service}.{namespace}.svc:8080/live/{streamId}.flv")
+        String flvPlayUrlTemplate();
+
+        /** HLS play URL; the default is the worker's own endpoint through its Service. */
+        @WithDefault("http://{service}.{namespace}.svc:8080/live/{streamId}/index.m3u8")
+        String hlsPlayUrlTemplate();
+    }
+
+    interface LeaderElection {
+        /** Name of the Lease the replicas compete for (in the operator's namespace). */
+        @WithDefault("mixtask-operator-leader")
+        String leaseName();
+    }
+}

@@ -1,0 +1,66 @@
+package io.streammix.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.operator.worker.WorkerNames;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Base of the three resources a task owns (worker Deployment, Service, Secret). Standalone
+ * dependents: the reconciler decides when to reconcile them, so an invalid spec leaves a running
+ * worker untouched. The informers see only what this operator labelled, and JOSDK adds the owner
+ * reference (the MixTask), so Kubernetes garbage-collects them with the task.
+ *
+ * <p>Matching is ours, not JOSDK's generic JSON diff: the API server fills in defaults (and, for
+ * a Service, a cluster IP) that a diff would report as changes on every reconcile; comparing what
+ * we decided (a hash, or the Secret's data) updates only on a real change.
+ */
+public abstract class WorkerDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, MixTask> {
+
+    protected WorkerDependent(Class<R> type) {
+        super(type);
+        configureWith(new KubernetesDependentResourceConfigBuilder<R>()
+                .withKubernetesDependentInformerConfig(InformerConfiguration.builder(type)
+                        .withLabelSelector(WorkerNames.SELECTOR)
+                        .build())
+                .build());
+    }
+
+    /** True when {@code actual} already is what {@code desired} asks for. */
+    protected abstract boolean sameAs(R actual, R desired);
+
+    @Override
+    public Matcher.Result<R> match(R actual, R desired, MixTask primary, Context<MixTask> context) {
+        return Matcher.Result.computed(sameAs(actual, desired), desired);
+    }
+
+    /**
+     * The owner reference to the task, marked as its controller (JOSDK's own leaves {@code controller}
+     * unset); added before JOSDK's, which then finds it and adds no second one.
+     */
+    @Override
+    protected void addReferenceHandlingMetadata(R target, MixTask primary) {
+        target.getMetadata().setOwnerReferences(new ArrayList<>(List.of(new OwnerReferenceBuilder()
+                .withApiVersion(primary.getApiVersion())
+                .withKind(primary.getKind())
+                .withName(primary.getMetadata().getName())
+                .withUid(primary.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build())));
+        super.addReferenceHandlingMetadata(target, primary);
+    }
+
+    protected static String annotation(HasMetadata resource, String key) {
+        var annotations = resource.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(key);
+    }
+}

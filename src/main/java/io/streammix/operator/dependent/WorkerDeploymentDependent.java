@@ -1,0 +1,56 @@
+package io.streammix.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.operator.worker.WorkerNames;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The worker: a Deployment of one replica with the Recreate strategy (see docs/architecture.md):
+ * the ReplicaSet controller replaces the pod if its node dies, even while the operator is down, and
+ * Recreate stops the old pod before starting a new one, so two workers never publish the same output.
+ *
+ * <p>The Deployment is updated only when the restart hash changes: the spec reaches a running worker
+ * through its Secret and control API, so spec edits and status writes never restart it.
+ */
+public class WorkerDeploymentDependent extends WorkerDependent<Deployment> {
+    private final WorkerPodTemplate podTemplate;
+
+    public WorkerDeploymentDependent(WorkerPodTemplate podTemplate) {
+        super(Deployment.class);
+        this.podTemplate = podTemplate;
+    }
+
+    @Override
+    protected Deployment desired(MixTask task, Context<MixTask> context) {
+        var template = podTemplate.build(task);
+        String hash = template.getMetadata().getAnnotations().get(WorkerNames.RESTART_HASH_ANNOTATION);
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(WorkerNames.workerName(task))
+                .withNamespace(task.getMetadata().getNamespace())
+                .withLabels(WorkerNames.labels(task))
+                .withAnnotations(new HashMap<>(Map.of(WorkerNames.RESTART_HASH_ANNOTATION, hash)))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .withNewStrategy().withType("Recreate").endStrategy()
+                .withRevisionHistoryLimit(2)
+                .withNewSelector().withMatchLabels(WorkerNames.labels(task)).endSelector()
+                .withTemplate(template)
+                .endSpec()
+                .build();
+    }
+
+    @Override
+    protected boolean sameAs(Deployment actual, Deployment desired) {
+        return Objects.equals(annotation(actual, WorkerNames.RESTART_HASH_ANNOTATION),
+                annotation(desired, WorkerNames.RESTART_HASH_ANNOTATION))
+                && actual.getSpec() != null && Objects.equals(actual.getSpec().getReplicas(), 1);
+    }
+}

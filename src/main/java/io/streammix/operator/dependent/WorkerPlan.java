@@ -1,0 +1,26 @@
+package io.streammix.operator.dependent;
+
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.operator.spec.ResolvedSpec;
+
+/**
+ * What the reconciler decided for this round, handed to the dependents' {@code desired()}: the
+ * accepted spec and the task's control token. Holds credentials: never log it.
+ */
+public record WorkerPlan(ResolvedSpec resolved, String token) {
+    private static final String KEY = WorkerPlan.class.getName();
+
+    public void putInto(Context<MixTask> context) {
+        context.managedWorkflowAndDependentResourceContext().put(KEY, this);
+    }
+
+    public static WorkerPlan from(Context<MixTask> context) {
+        return context.managedWorkflowAndDependentResourceContext().getMandatory(KEY, WorkerPlan.class);
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerPlan[generation=" + resolved.submission().generation() + "]";
+    }
+}

@@ -1,0 +1,165 @@
+package io.streammix.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.streammix.api.ChangeClass;
+import io.streammix.api.SpecChange;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.MixTaskSpec;
+import io.streammix.api.v1alpha1.WorkerOverrides;
+import io.streammix.operator.config.OperatorConfig;
+import io.streammix.operator.worker.WorkerNames;
+import io.streammix.worker.control.ControlApi;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The worker pod: the operator's defaults, the task's {@code spec.worker} overrides, a restricted
+ * security context, health probes, the task's Secret mounted read-only and an emptyDir for scratch
+ * (the root filesystem is read-only; JavaCPP unpacks FFmpeg's natives there).
+ *
+ * <p>The template carries a hash of itself and of the spec fields whose change needs a worker
+ * restart ({@link ChangeClass#WORKER_RESTART}); the Deployment is rewritten only when it changes.
+ */
+@ApplicationScoped
+public class WorkerPodTemplate {
+    static final String CONTAINER = "worker";
+    static final String SECRET_DIR = "/etc/mixtask";
+    static final String SCRATCH_DIR = "/scratch";
+    /** The image's non-root user (the Quarkus/UBI OpenJDK images run as 185). */
+    static final long RUN_AS_USER = 185L;
+
+    private final OperatorConfig config;
+
+    public WorkerPodTemplate(OperatorConfig config) {
+        this.config = config;
+    }
+
+    public PodTemplateSpec build(MixTask task) {
+        OperatorConfig.Worker defaults = config.worker();
+        WorkerOverrides overrides = task.getSpec().worker != null ? task.getSpec().worker : new WorkerOverrides();
+        PodTemplateSpec template = new PodTemplateSpecBuilder()
+                .withNewMetadata()
+                .withLabels(WorkerNames.labels(task))
+                .withAnnotations(new HashMap<>(Map.of(
+                        WorkerNames.TASK_NAME_ANNOTATION, task.getMetadata().getName(),
+                        WorkerNames.TASK_NAMESPACE_ANNOTATION, task.getMetadata().getNamespace())))
+                .endMetadata()
+                .withNewSpec()
+                .withServiceAccountName(defaults.serviceAccount())
+                // The worker never calls the Kubernetes API: it gets everything through its Secret and control API.
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withTerminationGracePeriodSeconds(defaults.terminationGracePeriodSeconds())
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(RUN_AS_USER)
+                .withRunAsGroup(RUN_AS_USER)
+                .withFsGroup(RUN_AS_USER)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .withNodeSelector(overrides.nodeSelector != null ? overrides.nodeSelector : new TreeMap<>(defaults.nodeSelector()))
+                .withTolerations(overrides.tolerations)
+                .withAffinity(overrides.affinity)
+                .withPriorityClassName(overrides.priorityClassName)
+                .withContainers(container(task, overrides))
+                .addNewVolume()
+                .withName("control")
+                .withNewSecret().withSecretName(WorkerNames.workerName(task)).withDefaultMode(0440).endSecret()
+                .endVolume()
+                .addNewVolume()
+                .withName("scratch")
+                .withNewEmptyDir().withSizeLimit(new Quantity(defaults.scratchSizeLimit())).endEmptyDir()
+                .endVolume()
+                .endSpec()
+                .build();
+        String hash = ContentHash.of(template, restartFields(task.getSpec()));
+        template.getMetadata().getAnnotations().put(WorkerNames.RESTART_HASH_ANNOTATION, hash);
+        return template;
+    }
+
+    private Container container(MixTask task, WorkerOverrides overrides) {
+        OperatorConfig.Worker defaults = config.worker();
+        return new ContainerBuilder()
+                .withName(CONTAINER)
+                .withImage(overrides.image != null ? overrides.image : defaults.image())
+                .withImagePullPolicy(defaults.imagePullPolicy().orElse(null))
+                // One image, two roles: Main dispatches on the first argument.
+                .withCommand("java", "-jar", "/deployments/quarkus-run.jar", "worker")
+                .withEnv(
+                        new EnvVar(ControlApi.ENV_SPEC_FILE, SECRET_DIR + "/" + ControlApi.SECRET_SPEC_KEY, null),
+                        new EnvVar(ControlApi.ENV_TOKEN_FILE, SECRET_DIR + "/" + ControlApi.SECRET_TOKEN_KEY, null),
+                        new EnvVar(ControlApi.ENV_SCRATCH_DIR, SCRATCH_DIR, null),
+                        new EnvVar("JAVA_TOOL_OPTIONS", defaults.javaOptions() + " -Djava.io.tmpdir=" + SCRATCH_DIR, null))
+                .addNewPort().withName("media").withContainerPort(ControlApi.MEDIA_PORT).withProtocol("TCP").endPort()
+                .addNewPort().withName("control").withContainerPort(ControlApi.CONTROL_PORT).withProtocol("TCP").endPort()
+                .withResources(overrides.resources != null ? overrides.resources : defaultResources())
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withRunAsNonRoot(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                // Startup gives JavaCPP time to unpack FFmpeg; liveness then restarts a hung worker.
+                .withStartupProbe(probe(ControlApi.LIVE, 2, 60))
+                .withLivenessProbe(probe(ControlApi.LIVE, 10, 3))
+                .withReadinessProbe(probe(ControlApi.READY, 5, 2))
+                .addNewVolumeMount().withName("control").withMountPath(SECRET_DIR).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("scratch").withMountPath(SCRATCH_DIR).endVolumeMount()
+                .build();
+    }
+
+    private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(path).withPort(new IntOrString("control")).endHttpGet()
+                .withPeriodSeconds(periodSeconds)
+                .withTimeoutSeconds(2)
+                .withFailureThreshold(failureThreshold)
+                .build();
+    }
+
+    private ResourceRequirements defaultResources() {
+        OperatorConfig.Worker w = config.worker();
+        return new ResourceRequirementsBuilder()
+                .withRequests(Map.of("cpu", new Quantity(w.cpuRequest()), "memory", new Quantity(w.memoryRequest())))
+                .withLimits(Map.of("cpu", new Quantity(w.cpuLimit()), "memory", new Quantity(w.memoryLimit())))
+                .build();
+    }
+
+    /**
+     * The top-level spec fields whose change needs a new worker, as the model declares them
+     * ({@link SpecChange}; a field without the annotation counts as a restart, the safe side).
+     */
+    static Map<String, Object> restartFields(MixTaskSpec spec) {
+        Map<String, Object> fields = new TreeMap<>();
+        for (Field field : MixTaskSpec.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers())) {
+                continue;
+            }
+            SpecChange change = field.getAnnotation(SpecChange.class);
+            if (change == null || change.value() == ChangeClass.WORKER_RESTART) {
+                try {
+                    fields.put(field.getName(), field.get(spec));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("public field " + field, e);
+                }
+            }
+        }
+        return fields;
+    }
+}

@@ -1,0 +1,117 @@
+package io.streammix.operator.events;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.streammix.api.v1alpha1.InputStatus;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.MixTaskStatus;
+import io.streammix.api.v1alpha1.Phase;
+import io.streammix.operator.status.Conditions;
+import io.streammix.operator.status.Redactor;
+import io.streammix.worker.control.WorkerReport;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Kubernetes Events for a task's transitions. Each is derived from the difference between the status
+ * before and after a reconcile, so it is emitted once per occurrence however often the task is
+ * reconciled, and an operator restart does not repeat it (the old status is in the cluster).
+ */
+@ApplicationScoped
+public class TaskEvents {
+    private static final Logger LOG = Logger.getLogger(TaskEvents.class);
+    static final String COMPONENT = "mixtask-operator";
+
+    private final KubernetesClient client;
+
+    public TaskEvents(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public void workerCreated(MixTask task, String deployment) {
+        emit(task, "Normal", "WorkerCreated", "Created worker " + deployment);
+    }
+
+    public void workerRestarting(MixTask task, String deployment) {
+        emit(task, "Normal", "WorkerRestarting", "Replacing worker " + deployment + " (image, resources, scheduling or bypass changed)");
+    }
+
+    /** Events for what changed between two statuses of the same task. */
+    public void transitions(MixTask task, MixTaskStatus before, MixTaskStatus after) {
+        Phase was = before == null ? null : before.phase;
+        if (after.phase == Phase.Running && was != Phase.Running) {
+            emit(task, "Normal", "Running", was == Phase.Degraded ? "The mix recovered" : "The worker is mixing");
+        }
+        if (after.phase == Phase.Failed && was != Phase.Failed) {
+            emit(task, "Warning", "WorkerFailed", readyMessage(after).orElse("the worker failed"));
+        }
+        for (InputStatus input : Optional.ofNullable(after.inputs).orElse(List.of())) {
+            if (WorkerReport.Input.LOST.equals(input.state) && !WorkerReport.Input.LOST.equals(stateOf(before, input.name))) {
+                String why = input.reason == null ? "" : ": " + Redactor.redact(input.reason);
+                emit(task, "Warning", "InputLost", "Input '" + input.name + "' lost" + why);
+            }
+        }
+        Optional<Condition> invalidNow = invalidSpec(after);
+        if (invalidNow.isPresent() && !Objects.equals(invalidNow.map(Condition::getMessage), invalidSpec(before).map(Condition::getMessage))) {
+            emit(task, "Warning", "InvalidSpec", invalidNow.get().getMessage() + "; the worker keeps its last good spec");
+        }
+    }
+
+    private static Optional<Condition> invalidSpec(MixTaskStatus status) {
+        return status == null ? Optional.empty()
+                : Conditions.find(status.conditions, Conditions.READY).filter(c -> "InvalidSpec".equals(c.getReason()));
+    }
+
+    private static Optional<String> readyMessage(MixTaskStatus status) {
+        return Conditions.find(status.conditions, Conditions.READY).map(Condition::getMessage);
+    }
+
+    private static String stateOf(MixTaskStatus status, String input) {
+        if (status == null || status.inputs == null) {
+            return null;
+        }
+        return status.inputs.stream().filter(i -> Objects.equals(i.name, input)).map(i -> i.state).findFirst().orElse(null);
+    }
+
+    private void emit(MixTask task, String type, String reason, String message) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String namespace = task.getMetadata().getNamespace();
+        var event = new EventBuilder()
+                .withNewMetadata()
+                .withName(task.getMetadata().getName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE))
+                .withNamespace(namespace)
+                .endMetadata()
+                .withInvolvedObject(new ObjectReferenceBuilder()
+                        .withApiVersion(task.getApiVersion())
+                        .withKind(task.getKind())
+                        .withName(task.getMetadata().getName())
+                        .withNamespace(namespace)
+                        .withUid(task.getMetadata().getUid())
+                        .build())
+                .withType(type)
+                .withReason(reason)
+                .withMessage(Redactor.redact(message))
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withCount(1)
+                .withNewSource().withComponent(COMPONENT).endSource()
+                .withReportingComponent("streammix.io/" + COMPONENT)
+                .build();
+        try {
+            client.v1().events().inNamespace(namespace).resource(event).create();
+        } catch (KubernetesClientException e) {
+            // An Event is a courtesy: losing one must not fail the reconcile.
+            LOG.warnf("could not record event %s for %s/%s: %s", reason, namespace, task.getMetadata().getName(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.streammix.operator.spec;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.streammix.api.v1alpha1.MixInput;
+import io.streammix.api.v1alpha1.MixOutput;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.MixTaskSpec;
+import io.streammix.api.v1alpha1.PlayInfo;
+import io.streammix.api.v1alpha1.ValueFrom;
+import io.streammix.api.validation.SpecValidator;
+import io.streammix.api.validation.Violation;
+import io.streammix.operator.config.OperatorConfig;
+import io.streammix.operator.config.UrlTemplate;
+import io.streammix.operator.worker.WorkerNames;
+import io.streammix.worker.control.SpecSubmission;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a spec (the admission rules again, plus what only the operator knows: its fps cap, the
+ * schemes the worker handles, the Secrets in the namespace) and turns it into what the worker runs:
+ * stream ids expanded with the media-server templates, {@code urlFrom} read from Secrets, every
+ * input and output named. Error messages name the field but never a URL (it may hold a key).
+ */
+@ApplicationScoped
+public class SpecResolver {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OperatorConfig config;
+    private final KubernetesClient client;
+
+    public SpecResolver(OperatorConfig config, KubernetesClient client) {
+        this.config = config;
+        this.client = client;
+    }
+
+    public ResolvedSpec resolve(MixTask task) throws InvalidSpecException {
+        List<Violation> violations = SpecValidator.validate(task.getSpec());
+        if (!violations.isEmpty()) {
+            Violation first = violations.get(0);
+            String rest = violations.size() > 1 ? " (and " + (violations.size() - 1) + " more)" : "";
+            throw new InvalidSpecException(first.field(), first.rule() + rest);
+        }
+        // Work on a copy: the cached MixTask must stay as the user wrote it.
+        MixTaskSpec spec = JSON.convertValue(task.getSpec(), MixTaskSpec.class);
+        Map<String, String> vars = templateValues(task);
+        for (int i = 0; i < spec.inputs.size(); i++) {
+            resolveInput(task, spec.inputs.get(i), i, vars);
+        }
+        List<PlayInfo> play = new ArrayList<>();
+        for (int i = 0; i < spec.outputs.size(); i++) {
+            MixOutput out = spec.outputs.get(i);
+            String key = out.streamId != null ? out.streamId : out.displayName(i);
+            play.add(playInfo(key, vars));
+            resolveOutput(task, out, i, vars);
+        }
+        return new ResolvedSpec(new SpecSubmission(generationOf(task), spec), List.copyOf(play));
+    }
+
+    private void resolveInput(MixTask task, MixInput in, int i, Map<String, String> vars) throws InvalidSpecException {
+        String at = "spec.inputs[" + i + "]";
+        in.name = in.displayName(i);
+        if (in.streamId != null) {
+            String template = config.media().inputUrlTemplate().orElseThrow(() -> new InvalidSpecException(at + ".streamId",
+                    "no media server is configured to pull stream ids from (mixtask.media.input-url-template); use url"));
+            in.url = UrlTemplate.expand(template, withStreamId(vars, in.streamId));
+            in.streamId = null;
+        } else if (in.urlFrom != null) {
+            in.url = readSecret(task, in.urlFrom, at + ".urlFrom");
+            in.urlFrom = null;
+        }
+        checkScheme(at, in.url, UrlSchemes.INPUT, "pull from");
+    }
+
+    private void resolveOutput(MixTask task, MixOutput out, int i, Map<String, String> vars) throws InvalidSpecException {
+        String at = "spec.outputs[" + i + "]";
+        out.name = out.displayName(i);
+        if (out.video != null && out.video.fps > config.maxFps()) {
+            throw new InvalidSpecException(at + ".video.fps",
+                    "must be at most " + config.maxFps() + " on this cluster (got " + out.video.fps + ")");
+        }
+        if (out.streamId != null) {
+            // Without a media server the worker publishes the output itself (HLS and HTTP-FLV on its media port).
+            if (config.media().outputUrlTemplate().isPresent()) {
+                out.url = UrlTemplate.expand(config.media().outputUrlTemplate().get(), withStreamId(vars, out.streamId));
+                out.streamId = null;
+            }
+        } else if (out.urlFrom != null) {
+            out.url = readSecret(task, out.urlFrom, at + ".urlFrom");
+            out.urlFrom = null;
+        }
+        if (out.url != null) {
+            checkScheme(at, out.url, UrlSchemes.OUTPUT, "push to");
+        }
+    }
+
+    private static void checkScheme(String at, String url, Set<String> allowed, String verb) throws InvalidSpecException {
+        String scheme = UrlSchemes.schemeOf(url);
+        if (!allowed.contains(scheme)) {
+            throw new InvalidSpecException(at, "the worker cannot " + verb + " " + scheme + ": URLs (supported: "
+                    + allowed.stream().sorted().collect(Collectors.joining(", ")) + ")");
+        }
+    }
+
+    private String readSecret(MixTask task, ValueFrom from, String at) throws InvalidSpecException {
+        SecretKeySelector ref = from.secretKeyRef;
+        Secret secret = client.secrets().inNamespace(task.getMetadata().getNamespace()).withName(ref.getName()).get();
+        if (secret == null) {
+            throw new InvalidSpecException(at, "Secret '" + ref.getName() + "' not found");
+        }
+        String encoded = secret.getData() == null ? null : secret.getData().get(ref.getKey());
+        String plain = secret.getStringData() == null ? null : secret.getStringData().get(ref.getKey());
+        if (encoded == null && plain == null) {
+            throw new InvalidSpecException(at, "Secret '" + ref.getName() + "' has no key '" + ref.getKey() + "'");
+        }
+        String value = encoded != null ? new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8) : plain;
+        return value.trim();
+    }
+
+    /** Play URLs of one output; {@code key} is its streamId, else its name (what the worker serves it under). */
+    private PlayInfo playInfo(String key, Map<String, String> vars) {
+        Map<String, String> values = withStreamId(vars, key);
+        PlayInfo play = new PlayInfo();
+        play.streamId = key;
+        play.streamAlias = key;
+        play.rtmpUrl = config.media().rtmpPlayUrlTemplate().map(t -> UrlTemplate.expand(t, values)).orElse(null);
+        play.flvUrl = UrlTemplate.expand(config.media().flvPlayUrlTemplate(), values);
+        play.hlsUrl = UrlTemplate.expand(config.media().hlsPlayUrlTemplate(), values);
+        return play;
+    }
+
+    /** The placeholders of the templates, but {streamId} which is per input/output. */
+    public static Map<String, String> templateValues(MixTask task) {
+        Map<String, String> vars = new HashMap<>();
+        vars.put("namespace", task.getMetadata().getNamespace());
+        vars.put("task", task.getMetadata().getName());
+        vars.put("service", WorkerNames.workerName(task));
+        vars.put("roomId", task.getSpec() == null || task.getSpec().roomId == null ? "" : task.getSpec().roomId);
+        return vars;
+    }
+
+    private static Map<String, String> withStreamId(Map<String, String> vars, String streamId) {
+        Map<String, String> values = new HashMap<>(vars);
+        values.put("streamId", streamId);
+        return values;
+    }
+
+    private static long generationOf(MixTask task) {
+        Long generation = task.getMetadata().getGeneration();
+        return generation == null ? 0 : generation;
+    }
+}

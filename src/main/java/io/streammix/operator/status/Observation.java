@@ -1,0 +1,29 @@
+package io.streammix.operator.status;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.streammix.operator.spec.InvalidSpecException;
+import io.streammix.operator.spec.ResolvedSpec;
+import io.streammix.worker.control.WorkerReport;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Everything one reconcile learnt about a task, from which its status is derived.
+ *
+ * @param resolved          the accepted spec, empty when the spec is invalid
+ * @param invalid           why the spec is invalid, empty when it is valid
+ * @param workerExists      whether the worker Deployment exists
+ * @param pod               the current worker pod, if the cluster has one
+ * @param report            the worker's own report, empty when it could not be asked
+ * @param unreachableReason why there is no report
+ * @param now               the time of the observation
+ */
+public record Observation(Optional<ResolvedSpec> resolved,
+                          Optional<InvalidSpecException> invalid,
+                          boolean workerExists,
+                          Optional<Pod> pod,
+                          Optional<WorkerReport> report,
+                          String unreachableReason,
+                          Instant now) {
+}

@@ -1,0 +1,224 @@
+package io.streammix.operator.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.streammix.api.v1alpha1.InputStatus;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.MixTaskStatus;
+import io.streammix.api.v1alpha1.OutputStatus;
+import io.streammix.api.v1alpha1.Phase;
+import io.streammix.api.v1alpha1.WorkerInfo;
+import io.streammix.operator.spec.ResolvedSpec;
+import io.streammix.worker.control.WorkerReport;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Derives a task's status from what was observed: the worker's report above all (never guessed from
+ * the spec), the worker pod for what the worker cannot say itself (crash loops, image pulls), and the
+ * previous status for what must survive worker restarts (startTime, mixDuration).
+ */
+public final class StatusBuilder {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Container states in which the worker will not come up by itself. */
+    private static final Set<String> STUCK = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
+            "CreateContainerConfigError", "CreateContainerError", "InvalidImageName");
+
+    private StatusBuilder() {
+    }
+
+    /** @param previous the task's last known status (see {@link LastStatus}), null for a new task */
+    public static MixTaskStatus build(MixTask task, MixTaskStatus previous, Observation seen) {
+        MixTaskStatus old = previous == null ? new MixTaskStatus() : previous;
+        MixTaskStatus s = JSON.convertValue(old, MixTaskStatus.class);
+        if (s.conditions == null) {
+            s.conditions = new ArrayList<>();
+        }
+        Long generation = task.getMetadata().getGeneration();
+        s.observedGeneration = generation;
+        String now = seen.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        // Play URLs of the spec the worker runs: an invalid edit keeps those of the last good spec.
+        seen.resolved().map(ResolvedSpec::play).ifPresent(play -> s.play = play);
+        s.worker = seen.pod().map(StatusBuilder::workerInfo).orElse(seen.workerExists() ? s.worker : null);
+
+        Optional<String> podProblem = seen.pod().flatMap(StatusBuilder::stuckReason);
+        if (seen.report().isPresent()) {
+            fromReport(s, seen.report().get(), seen.now());
+        } else if (podProblem.isPresent()) {
+            s.phase = Phase.Failed;
+        } else if (seen.workerExists()) {
+            s.phase = Phase.Starting;
+        } else {
+            s.phase = seen.invalid().isPresent() ? Phase.Failed : Phase.Pending;
+        }
+        setConditions(s, seen, podProblem, generation, now);
+        return s;
+    }
+
+    private static void fromReport(MixTaskStatus s, WorkerReport report, Instant now) {
+        s.phase = switch (report.state() == null ? "" : report.state()) {
+            case WorkerReport.RUNNING -> Phase.Running;
+            case WorkerReport.DEGRADED -> Phase.Degraded;
+            case WorkerReport.FAILED -> Phase.Failed;
+            default -> Phase.Starting;
+        };
+        s.appliedGeneration = report.generation();
+        s.appliedSeq = report.seq();
+        s.inputs = report.inputs() == null ? null : report.inputs().stream().map(StatusBuilder::input).toList();
+        s.outputs = report.outputs() == null ? null : report.outputs().stream().map(StatusBuilder::output).toList();
+        s.warnings = report.warnings() == null || report.warnings().isEmpty() ? null
+                : report.warnings().stream().map(Redactor::redact).toList();
+        if (s.startTime == null && report.startedAt() != null) {
+            s.startTime = report.startedAt();
+        }
+        boolean mixing = s.phase == Phase.Running || s.phase == Phase.Degraded;
+        if (mixing && s.startTime != null) {
+            // Since the task first ran, across worker restarts; never backwards.
+            long seconds = Math.max(0, secondsBetween(s.startTime, now));
+            s.mixDuration = Math.max(seconds, s.mixDuration == null ? 0 : s.mixDuration);
+        }
+    }
+
+    private static long secondsBetween(String start, Instant now) {
+        try {
+            return Duration.between(Instant.parse(start), now).getSeconds();
+        } catch (DateTimeParseException e) {
+            return 0;
+        }
+    }
+
+    private static void setConditions(MixTaskStatus s, Observation seen, Optional<String> podProblem, Long generation, String now) {
+        List<String> lost = s.inputs == null ? List.of() : s.inputs.stream()
+                .filter(i -> WorkerReport.Input.LOST.equals(i.state)).map(i -> i.name).toList();
+        List<String> reconnecting = s.outputs == null ? List.of() : s.outputs.stream()
+                .filter(o -> !WorkerReport.Output.LIVE.equals(o.state) && !WorkerReport.Output.CONNECTING.equals(o.state))
+                .map(o -> o.name).toList();
+        String degradedMessage = degradedMessage(lost, reconnecting);
+
+        // Ready
+        if (seen.invalid().isPresent()) {
+            Conditions.set(s.conditions, Conditions.READY, false, "InvalidSpec", seen.invalid().get().getMessage(), generation, now);
+        } else if (s.phase == Phase.Running) {
+            Conditions.set(s.conditions, Conditions.READY, true, "Running", "the worker is mixing", generation, now);
+        } else if (s.phase == Phase.Degraded) {
+            Conditions.set(s.conditions, Conditions.READY, false, "Degraded", degradedMessage, generation, now);
+        } else if (s.phase == Phase.Failed) {
+            String why = podProblem.orElse("the worker reported Failed");
+            Conditions.set(s.conditions, Conditions.READY, false, "WorkerFailed", why, generation, now);
+        } else if (seen.workerExists()) {
+            String why = seen.report().isPresent() ? "the worker is starting" : Redactor.redact(seen.unreachableReason());
+            Conditions.set(s.conditions, Conditions.READY, false, "WorkerStarting", why, generation, now);
+        } else {
+            Conditions.set(s.conditions, Conditions.READY, false, "Pending", "no worker yet", generation, now);
+        }
+
+        // Progressing: a worker on its way up, or a spec on its way to the worker.
+        boolean behind = seen.resolved().isPresent() && !Objects.equals(s.appliedGeneration, generation);
+        if (s.phase == Phase.Pending || s.phase == Phase.Starting) {
+            Conditions.set(s.conditions, Conditions.PROGRESSING, true, "WorkerStarting", "waiting for the worker to mix", generation, now);
+        } else if (behind && s.phase != Phase.Failed) {
+            Conditions.set(s.conditions, Conditions.PROGRESSING, true, "ApplyingSpec",
+                    "the worker runs generation " + s.appliedGeneration, generation, now);
+        } else {
+            Conditions.set(s.conditions, Conditions.PROGRESSING, false, "Stable", "", generation, now);
+        }
+
+        // Degraded
+        if (s.phase == Phase.Degraded) {
+            String reason = lost.isEmpty() ? "OutputReconnecting" : "InputLost";
+            Conditions.set(s.conditions, Conditions.DEGRADED, true, reason, degradedMessage, generation, now);
+        } else {
+            Conditions.set(s.conditions, Conditions.DEGRADED, false, "AsExpected", "", generation, now);
+        }
+
+        // SpecApplied
+        WorkerReport.UpdateResult last = seen.report().map(WorkerReport::lastUpdate).orElse(null);
+        if (seen.invalid().isPresent()) {
+            Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, "InvalidSpec",
+                    seen.invalid().get().getMessage(), generation, now);
+        } else if (Objects.equals(s.appliedGeneration, generation)) {
+            Conditions.set(s.conditions, Conditions.SPEC_APPLIED, true, "Applied", "", generation, now);
+        } else if (last != null && Objects.equals(last.generation(), generation) && "Failed".equals(last.result())) {
+            Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, "WorkerRefused", Redactor.redact(last.message()),
+                    generation, now);
+        } else {
+            Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, "Pending", "not yet applied by the worker", generation, now);
+        }
+    }
+
+    private static String degradedMessage(List<String> lost, List<String> reconnecting) {
+        List<String> parts = new ArrayList<>();
+        if (!lost.isEmpty()) {
+            parts.add("input " + quoted(lost) + " lost");
+        }
+        if (!reconnecting.isEmpty()) {
+            parts.add("output " + quoted(reconnecting) + " not live");
+        }
+        return parts.isEmpty() ? "the worker reported Degraded" : String.join("; ", parts);
+    }
+
+    private static String quoted(List<String> names) {
+        return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
+    }
+
+    private static InputStatus input(WorkerReport.Input in) {
+        InputStatus s = new InputStatus();
+        s.name = in.name();
+        s.state = in.state();
+        s.since = in.since();
+        s.reason = Redactor.redact(in.reason());
+        s.fps = in.fps();
+        return s;
+    }
+
+    private static OutputStatus output(WorkerReport.Output out) {
+        OutputStatus s = new OutputStatus();
+        s.name = out.name();
+        s.state = out.state();
+        s.since = out.since();
+        s.reason = Redactor.redact(out.reason());
+        s.bitrate = out.bitrate();
+        s.frames = out.frames();
+        s.files = out.files();
+        return s;
+    }
+
+    private static WorkerInfo workerInfo(Pod pod) {
+        WorkerInfo w = new WorkerInfo();
+        w.pod = pod.getMetadata().getName();
+        List<ContainerStatus> statuses = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
+        w.restarts = statuses == null ? 0 : statuses.stream().mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount()).sum();
+        w.image = pod.getSpec() == null || pod.getSpec().getContainers().isEmpty() ? null : pod.getSpec().getContainers().get(0).getImage();
+        return w;
+    }
+
+    /** Why the worker pod will not come up by itself, if it will not. */
+    static Optional<String> stuckReason(Pod pod) {
+        if (pod.getStatus() == null) {
+            return Optional.empty();
+        }
+        if ("Failed".equals(pod.getStatus().getPhase())) {
+            return Optional.of("worker pod failed: " + Objects.toString(pod.getStatus().getReason(), "unknown reason"));
+        }
+        List<ContainerStatus> statuses = pod.getStatus().getContainerStatuses();
+        if (statuses == null) {
+            return Optional.empty();
+        }
+        return statuses.stream()
+                .filter(c -> c.getState() != null && c.getState().getWaiting() != null)
+                .map(c -> c.getState().getWaiting().getReason())
+                .filter(STUCK::contains)
+                .findFirst()
+                .map(reason -> "worker container is in " + reason);
+    }
+}

@@ -1,0 +1,93 @@
+package io.streammix.operator.worker;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.operator.config.OperatorConfig;
+import io.streammix.operator.config.UrlTemplate;
+import io.streammix.operator.spec.SpecResolver;
+import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.control.WorkerReport;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Client of a worker's control API (see {@link ControlApi}). Every call carries the task's token;
+ * failures come back as {@link WorkerUnreachableException} with a message fit for status (no URL
+ * credentials: the control URL has none, and bodies are never echoed).
+ */
+@ApplicationScoped
+public class WorkerClient {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final OperatorConfig config;
+    private final HttpClient http;
+
+    public WorkerClient(OperatorConfig config) {
+        this.config = config;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(config.worker().controlTimeout())
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    /** GET /status of the task's worker. */
+    public WorkerReport status(MixTask task, String token) throws WorkerUnreachableException {
+        HttpRequest request = request(task, ControlApi.STATUS, token).GET().build();
+        return send(request);
+    }
+
+    /** PUT /spec: hands a new spec to a running worker, which applies it live (or restarts the outputs concerned). */
+    public WorkerReport submit(MixTask task, String token, SpecSubmission submission) throws WorkerUnreachableException {
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(submission);
+        } catch (IOException e) {
+            throw new IllegalStateException("a spec always serializes", e);
+        }
+        HttpRequest request = request(task, ControlApi.SPEC, token)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return send(request);
+    }
+
+    private HttpRequest.Builder request(MixTask task, String path, String token) {
+        URI uri = URI.create(baseUrl(task) + path);
+        Duration timeout = config.worker().controlTimeout();
+        return HttpRequest.newBuilder(uri).timeout(timeout).header("Authorization", "Bearer " + token);
+    }
+
+    String baseUrl(MixTask task) {
+        String base = UrlTemplate.expand(config.worker().controlUrlTemplate(), SpecResolver.templateValues(task));
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    private WorkerReport send(HttpRequest request) throws WorkerUnreachableException {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new WorkerUnreachableException("worker control API not reachable (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WorkerUnreachableException("interrupted while calling the worker");
+        }
+        if (response.statusCode() != 200) {
+            throw new WorkerUnreachableException("worker control API answered HTTP " + response.statusCode());
+        }
+        try {
+            return JSON.readValue(response.body(), WorkerReport.class);
+        } catch (IOException e) {
+            throw new WorkerUnreachableException("worker sent an unreadable report");
+        }
+    }
+}

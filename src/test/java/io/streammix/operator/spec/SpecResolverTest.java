@@ -1,0 +1,89 @@
+package io.streammix.operator.spec;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.ValueFrom;
+import io.streammix.operator.config.OperatorConfig;
+import io.streammix.operator.testing.OperatorHarness;
+import io.streammix.operator.testing.Tasks;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@EnableKubernetesMockClient(crud = true)
+class SpecResolverTest {
+    static KubernetesClient client;
+
+    static final Map<String, String> MEDIA = Map.of("mixtask.max-fps", "30",
+            "mixtask.media.input-url-template", "rtmp://media.internal/live/{streamId}");
+
+    SpecResolver resolver(Map<String, String> config) {
+        OperatorConfig c = OperatorHarness.config(config);
+        return new SpecResolver(c, client);
+    }
+
+    @Test
+    void fpsAboveTheOperatorsCapNamesTheField() {
+        MixTask task = Tasks.mixTask("ns", "a");
+        task.getSpec().outputs.get(0).video.fps = 31;
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(task))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("spec.outputs[0].video.fps"))
+                .hasMessageContaining("at most 30");
+    }
+
+    @Test
+    void unsupportedSchemesAreRefusedWithoutEchoingTheUrl() {
+        MixTask task = Tasks.mixTask("ns", "a");
+        task.getSpec().inputs.get(0).url = "ftp://user:pw@host/file";
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).hasMessageStartingWith("spec.inputs[0]:")
+                .hasMessageContaining("ftp").hasMessageNotContaining("pw@host");
+
+        MixTask out = Tasks.mixTask("ns", "b");
+        out.getSpec().outputs.get(0).streamId = null;
+        out.getSpec().outputs.get(0).url = "https://example.com/ingest";
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(out)).hasMessageStartingWith("spec.outputs[0]:");
+    }
+
+    @Test
+    void streamIdInputsNeedAMediaServer() {
+        assertThatThrownBy(() -> resolver(Map.of()).resolve(Tasks.mixTask("ns", "a")))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("spec.inputs[1].streamId"));
+    }
+
+    @Test
+    void urlFromIsReadFromTheSecretAndMissingKeysAreNamed() throws Exception {
+        client.resource(new SecretBuilder().withNewMetadata().withName("keys").withNamespace("ns").endMetadata()
+                .withStringData(Map.of("push", "rtmps://live.example.com/app/KEY-42")).build()).create();
+        MixTask task = Tasks.mixTask("ns", "a");
+        task.getSpec().outputs.get(0).streamId = null;
+        task.getSpec().outputs.get(0).urlFrom = new ValueFrom("keys", "push");
+        ResolvedSpec resolved = resolver(MEDIA).resolve(task);
+        assertThat(resolved.submission().spec().outputs.get(0).url).isEqualTo("rtmps://live.example.com/app/KEY-42");
+        assertThat(resolved.submission().spec().outputs.get(0).urlFrom).isNull();
+        assertThat(resolved.submission().spec().outputs.get(0).name).isEqualTo("output-0");
+        assertThat(resolved.play().get(0).flvUrl).isEqualTo("http://mt-a.ns.svc:8080/live/output-0.flv");
+        // The user's object is not modified.
+        assertThat(task.getSpec().outputs.get(0).url).isNull();
+
+        task.getSpec().outputs.get(0).urlFrom = new ValueFrom("keys", "nope");
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).hasMessage("spec.outputs[0].urlFrom: Secret 'keys' has no key 'nope'");
+    }
+
+    @Test
+    void outputTemplateTurnsStreamIdsIntoPushUrlsAndKeepsTheName() throws Exception {
+        Map<String, String> config = new HashMap<>(MEDIA);
+        config.put("mixtask.media.output-url-template", "srt://media.internal:9000?streamid=publish:{roomId}/{streamId}");
+        ResolvedSpec resolved = resolver(config).resolve(Tasks.mixTask("ns", "a"));
+        var out = resolved.submission().spec().outputs.get(0);
+        assertThat(out.url).isEqualTo("srt://media.internal:9000?streamid=publish:room-7/out1");
+        assertThat(out.streamId).isNull();
+        assertThat(out.name).isEqualTo("out1");
+        assertThat(resolved.submission().generation()).isZero();
+    }
+}

@@ -1,0 +1,70 @@
+package io.streammix.operator.status;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.MixTaskStatus;
+import io.streammix.api.v1alpha1.Phase;
+import io.streammix.operator.testing.FakeWorker;
+import io.streammix.operator.testing.Tasks;
+import io.streammix.worker.control.WorkerReport;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatusBuilderTest {
+
+    static MixTask task() {
+        MixTask task = Tasks.mixTask("ns", "a");
+        task.getMetadata().setGeneration(1L);
+        return task;
+    }
+
+    static Observation seen(WorkerReport report, Optional<Pod> pod, Instant now) {
+        return new Observation(Optional.empty(), Optional.empty(), true, pod, Optional.ofNullable(report), "refused", now);
+    }
+
+    @Test
+    void transitionTimeMovesOnlyOnTransitionsAndMixDurationNeverGoesBack() {
+        MixTask task = task();
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        MixTaskStatus starting = StatusBuilder.build(task, null, seen(null, Optional.empty(), t0));
+        assertThat(starting.phase).isEqualTo(Phase.Starting);
+        String readyFalseSince = Conditions.find(starting.conditions, Conditions.READY).orElseThrow().getLastTransitionTime();
+
+        WorkerReport running = new WorkerReport(WorkerReport.RUNNING, "2026-01-01T00:00:05Z", 0, 1, null, null, null, null, null);
+        MixTaskStatus r1 = StatusBuilder.build(task, starting, seen(running, Optional.empty(), t0.plusSeconds(20)));
+        MixTaskStatus r2 = StatusBuilder.build(task, r1, seen(running, Optional.empty(), t0.plusSeconds(30)));
+        assertThat(r1.phase).isEqualTo(Phase.Running);
+        assertThat(r1.mixDuration).isEqualTo(15);
+        assertThat(r2.mixDuration).isEqualTo(25);
+        assertThat(readyFalseSince).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(Conditions.find(r2.conditions, Conditions.READY).orElseThrow().getLastTransitionTime()).isEqualTo("2026-01-01T00:00:20Z");
+
+        // A restarted worker with a later startedAt: startTime and mixDuration carry on.
+        WorkerReport restarted = new WorkerReport(WorkerReport.RUNNING, "2026-01-01T00:00:29Z", 0, 1, null, null, null, null, null);
+        MixTaskStatus r3 = StatusBuilder.build(task, r2, seen(restarted, Optional.empty(), t0.plusSeconds(31)));
+        assertThat(r3.startTime).isEqualTo("2026-01-01T00:00:05Z");
+        assertThat(r3.mixDuration).isEqualTo(26);
+    }
+
+    @Test
+    void crashLoopingPodIsFailedAndLostInputDegraded() {
+        Pod pod = new PodBuilder().withNewMetadata().withName("mt-a-123").endMetadata()
+                .withNewStatus().addNewContainerStatus().withRestartCount(4).withNewState().withNewWaiting()
+                .withReason("CrashLoopBackOff").endWaiting().endState().endContainerStatus().endStatus().build();
+        MixTaskStatus failed = StatusBuilder.build(task(), null, seen(null, Optional.of(pod), Instant.now()));
+        assertThat(failed.phase).isEqualTo(Phase.Failed);
+        assertThat(failed.worker.restarts).isEqualTo(4);
+        assertThat(Conditions.find(failed.conditions, Conditions.READY).orElseThrow().getMessage()).contains("CrashLoopBackOff");
+
+        WorkerReport lost = FakeWorker.withInputState(1, 10, Tasks.INPUTS, Tasks.OUTPUTS, "cam1");
+        MixTaskStatus degraded = StatusBuilder.build(task(), null, seen(lost, Optional.empty(), Instant.now()));
+        assertThat(degraded.phase).isEqualTo(Phase.Degraded);
+        assertThat(Conditions.find(degraded.conditions, Conditions.DEGRADED).orElseThrow().getMessage()).isEqualTo("input 'cam1' lost");
+        assertThat(degraded.inputs.get(0).reason).doesNotContain("secret-host");
+    }
+}
