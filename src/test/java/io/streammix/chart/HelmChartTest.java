@@ -68,7 +68,7 @@ class HelmChartTest {
         assertThat(of(docs, "NetworkPolicy")).extracting(n -> n.at("/metadata/namespace").asText())
                 .containsExactlyInAnyOrder("media-a", "media-b");
         String config = only(docs, "ConfigMap", "mixtask-operator").at("/data/application.properties").asText();
-        assertThat(config).contains("quarkus.operator-sdk.namespaces=media-a,media-b");
+        assertThat(config).contains("quarkus.operator-sdk.controllers.mixtask.namespaces=media-a,media-b");
     }
 
     @Test

@@ -40,8 +40,8 @@ public class WorkerPodTemplate {
     static final String CONTAINER = "worker";
     static final String SECRET_DIR = "/etc/mixtask";
     static final String SCRATCH_DIR = "/scratch";
-    /** The image's non-root user (the Quarkus/UBI OpenJDK images run as 185). */
-    static final long RUN_AS_USER = 185L;
+    /** The image's numeric non-root user (USER in src/main/docker/Dockerfile.jvm). */
+    static final long RUN_AS_USER = 10001L;
 
     private final OperatorConfig config;
 
