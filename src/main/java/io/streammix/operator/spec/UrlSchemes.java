@@ -1,5 +1,7 @@
 package io.streammix.operator.spec;
 
+import io.streammix.worker.control.ControlApi;
+
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -7,8 +9,8 @@ import java.util.regex.Pattern;
 
 /** The URL schemes the worker can pull from and push to (its FFmpeg build and its synthetic sources). */
 final class UrlSchemes {
-    static final Set<String> INPUT = Set.of("rtmp", "rtmps", "http", "https", "srt", "rtsp", "file", "synthetic");
-    static final Set<String> OUTPUT = Set.of("rtmp", "rtmps", "srt", "file");
+    static final Set<String> INPUT = ControlApi.INPUT_SCHEMES;
+    static final Set<String> OUTPUT = ControlApi.OUTPUT_SCHEMES;
 
     private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):");
 

@@ -22,6 +22,14 @@ public final class ControlApi {
     public static final String LIVE = "/healthz/live";
     public static final String READY = "/healthz/ready";
 
+    /**
+     * URL schemes the worker pulls inputs from and pushes outputs to. The operator refuses others as an
+     * invalid spec before they reach a worker; the worker's input and output openers name these in their errors.
+     */
+    public static final java.util.Set<String> INPUT_SCHEMES =
+            java.util.Set.of("rtmp", "rtmps", "http", "https", "srt", "rtsp", "file", "synthetic");
+    public static final java.util.Set<String> OUTPUT_SCHEMES = java.util.Set.of("rtmp", "rtmps", "srt", "file");
+
     /** Environment of the worker container (all optional but the spec file). */
     public static final String ENV_SPEC_FILE = "MIXTASK_SPEC_FILE";
     public static final String ENV_TOKEN_FILE = "MIXTASK_TOKEN_FILE";

@@ -1,5 +1,7 @@
 package io.streammix.worker.engine;
 
+import io.streammix.worker.control.ControlApi;
+
 import io.streammix.api.v1alpha1.MixInput;
 
 import java.net.URI;
@@ -60,7 +62,7 @@ public record InputSource(String url, String format, Map<String, String> options
             case "srt" -> opts.put("connect_timeout", Long.toString(CONNECT_TIMEOUT_MS));
             case "http", "https" -> opts.put("timeout", Long.toString(READ_TIMEOUT_MS * 1000));
             default -> throw new IllegalArgumentException("unsupported URL scheme '" + scheme
-                    + "' (rtmp, rtmps, http, https, srt, rtsp, file, synthetic)");
+                    + "' (" + String.join(", ", new java.util.TreeSet<>(ControlApi.INPUT_SCHEMES)) + ")");
         }
         return new InputSource(url, null, opts, true, loop, still, safe(url));
     }

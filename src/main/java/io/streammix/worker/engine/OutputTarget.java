@@ -1,5 +1,7 @@
 package io.streammix.worker.engine;
 
+import io.streammix.worker.control.ControlApi;
+
 import io.streammix.api.v1alpha1.MixOutput;
 
 import java.net.URI;
@@ -40,7 +42,8 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
             return file(Path.of(URI.create(url).getPath()));
         }
         if (lower.contains("://")) {
-            throw new IllegalArgumentException("unsupported output URL scheme (rtmp, rtmps, srt, file)");
+            throw new IllegalArgumentException("unsupported output URL scheme ("
+                    + String.join(", ", new java.util.TreeSet<>(ControlApi.OUTPUT_SCHEMES)) + ")");
         }
         return file(Path.of(url));
     }
