@@ -57,6 +57,8 @@ public final class WorkerMain {
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             rt.close();
+            // Straight to stderr: JUL's own shutdown hook resets its handlers concurrently, so a log line here can be lost.
+            System.err.println("worker stopped: outputs closed");
             done.countDown();
         }, "shutdown"));
         done.await();

@@ -60,7 +60,7 @@ class WorkerMainTest {
             worker.destroy(); // SIGTERM
             assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(Files.readString(dir.resolve("worker.log"))).doesNotContain("s3cret-token").contains("stopping the mix");
+        assertThat(Files.readString(dir.resolve("worker.log"))).doesNotContain("s3cret-token").contains("worker stopped: outputs closed");
         JsonNode probe = MediaTools.probe(out);
         assertThat(MediaTools.stream(probe, "video").get("codec_name").asText()).isEqualTo("h264");
         assertThat(probe.get("format").get("duration").asDouble()).isGreaterThan(1.5);
