@@ -25,24 +25,27 @@ class ExamplesTest {
     static final CrdSchema CRD = CrdSchema.committed();
 
     static Stream<Path> examples() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("examples"))) {
-            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList().stream();
-        }
+        return ExampleFiles.all().stream();
     }
 
     @Test
-    void theIssueExamplesExist() throws IOException {
-        assertThat(examples().map(p -> p.getFileName().toString())).contains("audio-only.yaml", "two-party.yaml");
+    void oneExamplePerFeatureExists() throws IOException {
+        assertThat(examples().map(p -> p.getFileName().toString())).contains("audio-only.yaml", "two-party.yaml",
+                "picture-in-picture.yaml", "grid-3x3.yaml", "background-watermark.yaml", "h265-crf.yaml",
+                "multi-output-ladder.yaml", "url-from-secret.yaml", "synthetic-demo.yaml");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
-    void exampleIsAdmitted(Path file) throws IOException {
-        JsonNode object = CrdSchema.YAML.readTree(Files.readString(file));
-        assertThat(object.path("kind").asText()).isEqualTo("MixTask");
-        assertThat(new OpenApiSchemaValidator(CRD.openApiSchema()).validate(object)).as("schema").isEmpty();
-        assertThat(new CelRuleEvaluator(CRD.openApiSchema()).evaluate(object, new ArrayList<>())).as("CEL").isEmpty();
-        MixTask task = new KubernetesSerialization().unmarshal(Files.readString(file), MixTask.class);
-        assertThat(SpecValidator.validate(task.getSpec())).as("Java rules").isEmpty();
+    void everyMixTaskInTheExampleIsAdmitted(Path file) throws IOException {
+        List<String> tasks = ExampleFiles.mixTaskDocuments(file);
+        assertThat(tasks).as("MixTask documents in " + file).isNotEmpty();
+        for (String doc : tasks) {
+            JsonNode object = CrdSchema.YAML.readTree(doc);
+            assertThat(new OpenApiSchemaValidator(CRD.openApiSchema()).validate(object)).as("schema").isEmpty();
+            assertThat(new CelRuleEvaluator(CRD.openApiSchema()).evaluate(object, new ArrayList<>())).as("CEL").isEmpty();
+            MixTask task = new KubernetesSerialization().unmarshal(doc, MixTask.class);
+            assertThat(SpecValidator.validate(task.getSpec())).as("Java rules").isEmpty();
+        }
     }
 }

@@ -1,0 +1,231 @@
+package io.streammix.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.sun.net.httpserver.HttpServer;
+import io.streammix.api.ExampleFiles;
+import io.streammix.worker.EngineRun;
+import io.streammix.worker.MediaTools;
+import io.streammix.worker.MediaTools.Picture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs every example whose inputs are all synthetic (or files) through the README's local run for a few seconds
+ * of media, and probes what it wrote: each output's codecs, size, fps and channels as the example asks, and
+ * pixels where the example says something is drawn. Outputs are redirected to files in a temp dir (on a cluster
+ * they go to the worker's media port or a media server); image URLs of {@code static.example.com} are served by
+ * a loopback HTTP server, so background and watermark images are really fetched.
+ */
+class ExamplesRunMediaTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final int TOL = 40;
+    private static final int BACKDROP = 0x00A040;
+    private static final int LOGO = 0xFFFFFF;
+    private static HttpServer images;
+
+    @TempDir
+    Path dir;
+
+    /** Serves /brand/backdrop.png (solid green) and /brand/logo.png (opaque white) as the example's image host. */
+    @BeforeAll
+    static void serveImages() throws IOException {
+        EngineRun.prepare();
+        images = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        Map<String, byte[]> pngs = Map.of("/brand/backdrop.png", png(BACKDROP, 320, 180), "/brand/logo.png", png(LOGO, 180, 90));
+        images.createContext("/", ex -> {
+            byte[] body = pngs.get(ex.getRequestURI().getPath());
+            if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+            } else {
+                ex.getResponseHeaders().add("Content-Type", "image/png");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+            ex.close();
+        });
+        images.start();
+    }
+
+    @AfterAll
+    static void stopImages() {
+        images.stop(0);
+    }
+
+    static Stream<Path> runnableExamples() throws IOException {
+        List<Path> runnable = new ArrayList<>();
+        for (Path p : ExampleFiles.all()) {
+            if (ExampleFiles.mixTaskDocuments(p).stream().allMatch(ExamplesRunMediaTest::needsOnlyLocalInputs)) {
+                runnable.add(p);
+            }
+        }
+        return runnable.stream();
+    }
+
+    @Test
+    void theFeatureExamplesAreAmongThoseRun() throws IOException {
+        assertThat(runnableExamples().map(p -> p.getFileName().toString())).contains("synthetic-demo.yaml",
+                "picture-in-picture.yaml", "grid-3x3.yaml", "background-watermark.yaml", "h265-crf.yaml",
+                "multi-output-ladder.yaml");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runnableExamples")
+    void exampleRunsAndItsOutputsAreWhatItAsks(Path example) throws Exception {
+        ObjectNode task = (ObjectNode) YAML.readTree(ExampleFiles.mixTaskDocuments(example).get(0));
+        ArrayNode outputs = (ArrayNode) task.path("spec").path("outputs");
+        List<Path> files = redirectOutputs(outputs);
+        String yaml = YAML.writeValueAsString(task).replace("https://static.example.com/",
+                "http://127.0.0.1:" + images.getAddress().getPort() + "/");
+        Path file = Files.writeString(dir.resolve(example.getFileName()), yaml);
+
+        int code = runQuietly(file, 3);
+
+        assertThat(code).as("LocalRun exit code").isZero();
+        for (int i = 0; i < outputs.size(); i++) {
+            assertOutputMatches(outputs.get(i), files.get(i));
+        }
+        assertPictures(example.getFileName().toString(), files);
+    }
+
+    /** Points every output at a file of the temp dir; an output without video gets .m4a. */
+    private List<Path> redirectOutputs(ArrayNode outputs) {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            ObjectNode o = (ObjectNode) outputs.get(i);
+            String name = o.has("name") ? o.get("name").asText() : o.has("streamId") ? o.get("streamId").asText() : "output-" + i;
+            Path f = dir.resolve(name + (hasVideo(o) ? ".mp4" : ".m4a"));
+            o.remove(List.of("streamId", "urlFrom"));
+            o.put("name", name);
+            o.put("url", f.toString());
+            files.add(f);
+        }
+        return files;
+    }
+
+    private static void assertOutputMatches(JsonNode spec, Path file) throws Exception {
+        JsonNode probe = MediaTools.probe(file);
+        String what = file.getFileName().toString();
+        assertThat(probe.path("format").path("duration").asDouble()).as(what + " duration").isBetween(2.0, 5.0);
+        JsonNode v = MediaTools.stream(probe, "video");
+        if (hasVideo(spec)) {
+            JsonNode want = spec.get("video");
+            assertThat(v).as(what + " video stream").isNotNull();
+            assertThat(v.get("codec_name").asText()).as(what + " codec")
+                    .isEqualTo("H265".equals(want.path("codec").asText()) ? "hevc" : "h264");
+            assertThat(v.get("width").asInt()).as(what + " width").isEqualTo(want.get("width").asInt());
+            assertThat(v.get("height").asInt()).as(what + " height").isEqualTo(want.get("height").asInt());
+            assertThat(v.get("r_frame_rate").asText()).as(what + " fps").isEqualTo(want.get("fps").asInt() + "/1");
+        } else {
+            assertThat(v).as(what + ": an output without video carries no video track").isNull();
+        }
+        JsonNode a = MediaTools.stream(probe, "audio");
+        JsonNode audio = spec.path("audio");
+        assertThat(a).as(what + " audio stream").isNotNull();
+        assertThat(a.get("codec_name").asText()).as(what + " audio codec")
+                .isEqualTo("MP3".equals(audio.path("codec").asText()) ? "mp3" : "aac");
+        assertThat(a.get("channels").asInt()).as(what + " channels").isEqualTo(audio.path("channels").asInt(1));
+    }
+
+    /** What each example draws where. */
+    private static void assertPictures(String example, List<Path> files) throws Exception {
+        switch (example) {
+            case "picture-in-picture.yaml" -> {
+                Picture p = MediaTools.frameAt(files.get(0), 2.0, 1280, 720);
+                assertColour(p, 1060, 579, 0x2060C0, "the guest, drawn over the speaker");
+                assertThat(p.is(400, 300, 0x2060C0, TOL)).as("the speaker's picture elsewhere").isFalse();
+            }
+            case "grid-3x3.yaml" -> {
+                Picture p = MediaTools.frameAt(files.get(0), 2.0, 960, 540);
+                int[][] cells = {{160, 90, 0xC03030}, {480, 90, 0x30C030}, {800, 90, 0x3030C0}, {160, 270, 0xC0C030},
+                        {800, 270, 0x30C0C0}, {160, 450, 0xC030C0}, {480, 450, 0xE0E0E0}, {800, 450, 0x806040}};
+                for (int[] c : cells) {
+                    assertColour(p, c[0], c[1], c[2], "grid cell at " + c[0] + "," + c[1]);
+                }
+                assertColour(p, 332, 450, 0x101010, "p8 is 4:3 in Fit: a background bar at the left of its cell");
+            }
+            case "background-watermark.yaml" -> {
+                Picture p = MediaTools.frameAt(files.get(0), 2.0, 1280, 720);
+                assertColour(p, 60, 60, BACKDROP, "the backdrop image around the host's window");
+                assertColour(p, 1170, 65, LOGO, "the logo in the watermark rect");
+                assertThat(p.is(640, 360, BACKDROP, TOL)).as("the host's picture in the middle").isFalse();
+            }
+            case "multi-output-ladder.yaml" -> {
+                // The 480p rendition is the 720p canvas scaled: the red right input at 3/4 width, the background above.
+                Picture p = MediaTools.frameAt(files.get(1), 2.0, 854, 480);
+                assertColour(p, 640, 240, 0xC03030, "480p: the right input, scaled");
+                assertColour(p, 427, 40, 0x202040, "480p: the background band above the inputs");
+            }
+            default -> {
+                // codecs, sizes and fps are checked for every example
+            }
+        }
+    }
+
+    private static boolean needsOnlyLocalInputs(String doc) {
+        try {
+            for (JsonNode in : YAML.readTree(doc).path("spec").path("inputs")) {
+                String url = in.path("url").asText("");
+                if (!url.startsWith("synthetic:") && !url.startsWith("/") && !url.startsWith("file:")) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean hasVideo(JsonNode output) {
+        JsonNode v = output.path("video");
+        return v.path("width").asInt(0) > 1 && v.path("height").asInt(0) > 1;
+    }
+
+    private static int runQuietly(Path file, int seconds) throws Exception {
+        PrintStream old = System.out;
+        try {
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true));
+            return LocalRun.run(new String[]{file.toString(), "--duration", Integer.toString(seconds)});
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    private static byte[] png(int rgb, int w, int h) throws IOException {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        var g = img.createGraphics();
+        g.setColor(new Color(rgb));
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    private static void assertColour(Picture p, int x, int y, int rgb, String what) {
+        assertThat(p.is(x, y, rgb, TOL)).as(what + ": expected #%06X, got %s", rgb, p.describe(x, y)).isTrue();
+    }
+}
