@@ -101,6 +101,23 @@ class HelmChartTest {
     }
 
     @Test
+    void workerTolerationsReachTheOperatorsConfigurationAsJsonItCanRead() throws IOException {
+        JsonNode config = only(render(t -> t.set("worker.tolerations[0].key", "dedicated").set("worker.tolerations[0].operator", "Equal")
+                .set("worker.tolerations[0].value", "media").set("worker.tolerations[0].effect", "NoSchedule")), "ConfigMap", "mixtask-operator");
+        java.util.Properties props = new java.util.Properties();
+        props.load(new java.io.StringReader(config.at("/data/application.properties").asText()));
+        List<io.fabric8.kubernetes.api.model.Toleration> tolerations =
+                io.streammix.operator.dependent.WorkerPodTemplate.parseTolerations(props.getProperty("mixtask.worker.tolerations-json"));
+        assertThat(tolerations).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("dedicated");
+            assertThat(t.getValue()).isEqualTo("media");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+        assertThat(only(render(t -> t), "ConfigMap", "mixtask-operator").at("/data/application.properties").asText())
+                .doesNotContain("tolerations-json");
+    }
+
+    @Test
     void serviceMonitorOnlyWhenAsked() {
         assertThat(of(render(t -> t), "ServiceMonitor")).isEmpty();
         assertThat(of(render(t -> t.set("metrics.serviceMonitor.enabled", true)), "ServiceMonitor")).hasSize(1);

@@ -78,6 +78,8 @@ class MixTaskReconcilerTest {
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getServiceAccountName()).isEqualTo("mixtask-worker");
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(60L);
+        assertThat(pod.getTolerations()).as("default tolerations from the configuration")
+                .extracting(t -> t.getKey() + "=" + t.getValue() + ":" + t.getEffect()).containsExactly("dedicated=media:NoSchedule");
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
         Container c = pod.getContainers().get(0);

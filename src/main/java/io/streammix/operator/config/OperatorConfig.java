@@ -63,6 +63,12 @@ public interface OperatorConfig {
 
         Map<String, String> nodeSelector();
 
+        /**
+         * Tolerations of worker pods as a JSON array of Kubernetes tolerations (the chart renders
+         * {@code worker.tolerations} into it); a task's {@code spec.worker.tolerations} replaces them.
+         */
+        Optional<String> tolerationsJson();
+
         /** Long enough for the worker to close its outputs and finalize recordings on SIGTERM. */
         @WithDefault("60")
         long terminationGracePeriodSeconds();

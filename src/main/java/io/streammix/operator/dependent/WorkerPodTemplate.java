@@ -1,5 +1,7 @@
 package io.streammix.operator.dependent;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.streammix.api.ChangeClass;
 import io.streammix.api.SpecChange;
 import io.streammix.api.v1alpha1.MixTask;
@@ -24,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -43,6 +47,7 @@ public class WorkerPodTemplate {
     /** The image's numeric non-root user (USER in src/main/docker/Dockerfile.jvm). */
     static final long RUN_AS_USER = 10001L;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final OperatorConfig config;
 
     public WorkerPodTemplate(OperatorConfig config) {
@@ -73,7 +78,7 @@ public class WorkerPodTemplate {
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
                 .withNodeSelector(overrides.nodeSelector != null ? overrides.nodeSelector : new TreeMap<>(defaults.nodeSelector()))
-                .withTolerations(overrides.tolerations)
+                .withTolerations(overrides.tolerations != null ? overrides.tolerations : defaultTolerations(defaults))
                 .withAffinity(overrides.affinity)
                 .withPriorityClassName(overrides.priorityClassName)
                 .withContainers(container(task, overrides))
@@ -131,6 +136,27 @@ public class WorkerPodTemplate {
                 .withTimeoutSeconds(2)
                 .withFailureThreshold(failureThreshold)
                 .build();
+    }
+
+    private static List<Toleration> defaultTolerations(OperatorConfig.Worker defaults) {
+        return parseTolerations(defaults.tolerationsJson().orElse(""));
+    }
+
+    /**
+     * Tolerations from {@code mixtask.worker.tolerations-json} (the chart's {@code worker.tolerations}); null when
+     * blank. A value that is not a JSON array of tolerations fails the reconcile with the property's name.
+     */
+    public static List<Toleration> parseTolerations(String json) {
+        if (json == null || json.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readValue(json, new TypeReference<List<Toleration>>() {
+            });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("mixtask.worker.tolerations-json: not a JSON array of tolerations: "
+                    + e.getOriginalMessage(), e);
+        }
     }
 
     private ResourceRequirements defaultResources() {
