@@ -49,6 +49,7 @@ public final class MixEngine implements AutoCloseable {
     private volatile List<OutputWorker> outputs = List.of();
     private final Map<String, Input> inputs = new LinkedHashMap<>();
     private final MixClock clock;
+    private final SeiFeed sei = new SeiFeed(() -> plan, () -> slots);
     private volatile long generation;
     private volatile MixTaskSpec spec;
     private volatile WorkerReport.UpdateResult lastUpdate;
@@ -101,6 +102,7 @@ public final class MixEngine implements AutoCloseable {
         }
         // The plan first, so that inputs started below scale for their new rects at once.
         plan = nextPlan;
+        sei.update(next);
         Map<String, Input> keep = new LinkedHashMap<>();
         for (int i = 0; i < next.inputs.size(); i++) {
             MixInput in = next.inputs.get(i);
@@ -127,6 +129,7 @@ public final class MixEngine implements AutoCloseable {
             for (int i = 0; i < next.outputs.size(); i++) {
                 MixOutput o = next.outputs.get(i);
                 OutputWorker w = new OutputWorker(o, i, OutputTarget.of(o, i, config.outputDir()), nextPlan.width(), nextPlan.height());
+                w.sei(sei);
                 w.start();
                 outs.add(w);
             }
@@ -155,9 +158,6 @@ public final class MixEngine implements AutoCloseable {
 
     private static List<String> unsupported(MixTaskSpec s) {
         List<String> w = new ArrayList<>();
-        if (Boolean.TRUE.equals(s.soundLevel) || s.userData != null) {
-            w.add("soundLevel/userData SEI is not carried in the outputs yet (sound levels are in status and metrics)");
-        }
         if (Boolean.TRUE.equals(s.bypass)) {
             w.add("bypass is not implemented: the single input is decoded and re-encoded");
         }
