@@ -147,9 +147,9 @@ final class BypassOutput implements Runnable {
                     target = nextFile();
                 }
             }
-            // Same parameters from a new connection: the new pictures start with a keyframe.
+            // Same parameters from a new connection: the new pictures start with a keyframe (the relay's timestamps
+            // go on increasing, so lastDts stays).
             needKeyframe = true;
-            lastDts = null;
         }
         session = s;
         if (muxer == null) {

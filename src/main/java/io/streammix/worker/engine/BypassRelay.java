@@ -32,7 +32,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
  * <p>Timestamps: each connection of the input is shifted onto one output timeline that starts at 0: the first
  * packet of a connection lands at the later of the end of the previous connection and the time since the relay
  * started, the same shift for audio and video so their sync is kept. Files (and looped files) are read at real
- * time. A network input reconnects with backoff; a new connection with the same stream parameters continues the
+ * time; network sources are relayed as their packets arrive. A network input reconnects with backoff; a new connection with the same stream parameters continues the
  * outputs (from a keyframe), other parameters reopen them.
  */
 final class BypassRelay implements Runnable {
@@ -203,7 +203,8 @@ final class BypassRelay implements Runnable {
                     }
                     double t = sec + offset;
                     lastEnd = Math.max(lastEnd, t + Math.max(0, pkt.duration()) * tb.num() / (double) tb.den());
-                    while (!stopped && t - LEAD > elapsed()) {
+                    // Files are paced to real time; a network source paces itself (holding its packets would only add delay).
+                    while (!source.network() && !stopped && t - LEAD > elapsed()) {
                         LockSupport.parkNanos((long) (Math.min(0.05, t - LEAD - elapsed()) * 1e9));
                     }
                     if (!slot.isLive()) {

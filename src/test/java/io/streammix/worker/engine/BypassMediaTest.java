@@ -89,6 +89,69 @@ class BypassMediaTest {
                 .isEqualTo(source.get(AVMEDIA_TYPE_AUDIO).stream().map(Pkt::md5).toList());
     }
 
+    /**
+     * An RTMP input served by the bundled ffmpeg from a file, relayed to an RTMP receiver and a file. The source
+     * ends and comes back with the same file (same stream parameters: the outputs go on, from a keyframe), then
+     * with a smaller picture (new parameters: the file output goes on in out-2.flv, the RTMP output publishes again).
+     */
+    @Test
+    void rtmpInputReconnectsWithSameAndWithNewStreamParameters() throws Exception {
+        Path a = dir.resolve("a.flv");
+        Path c = dir.resolve("c.flv");
+        for (Path p : List.of(a, c)) {
+            String size = p == a ? "320x240" : "160x120";
+            MediaTools.ffmpeg("-f", "lavfi", "-i", "testsrc=size=" + size + ":rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+                    "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-b:a", "64k", p.toString());
+        }
+        int inPort = MediaTools.freePort();
+        int outPort = MediaTools.freePort();
+        Path recorded = dir.resolve("recorded.flv");
+        Process receiver = MediaTools.start(dir.resolve("receiver.log"), "-loglevel", "error", "-listen", "1",
+                "-i", "rtmp://127.0.0.1:" + outPort + "/live/relay", "-c", "copy", "-y", recorded.toString());
+        Process source = serve(a, inPort);
+        Thread.sleep(500);
+        MixOutput push = MediaTools.fileOutput("push", dir.resolve("unused"), 320, 240, 25);
+        push.url = "rtmp://127.0.0.1:" + outPort + "/live/relay";
+        MixOutput file = MediaTools.fileOutput("file", dir.resolve("out.flv"), 320, 240, 25);
+        MixTaskSpec spec = MediaTools.spec(List.of(input("cam", "rtmp://127.0.0.1:" + inPort + "/live/src", 0, 0, 320, 240, 0)),
+                List.of(push, file));
+        spec.bypass = true;
+        var engine = EngineRun.start(spec, dir);
+        try {
+            for (Path next : List.of(a, c)) {
+                assertThat(source.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("source finished").isTrue();
+                source = serve(next, inPort);
+            }
+            assertThat(source.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> WorkerReport.Input.LOST.equals(engine.report().inputs().get(0).state()));
+            assertThat(receiver.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("the receiver saw its stream end at the reopen").isTrue();
+            Thread.sleep(500);
+            assertThat(engine.report().outputs().get(1).files()).containsExactly(dir.resolve("out.flv").toString(), dir.resolve("out-2.flv").toString());
+        } finally {
+            engine.close();
+            source.destroy();
+            receiver.destroy();
+        }
+        List<String> av = md5s(packets(a).get(AVMEDIA_TYPE_VIDEO));
+        List<String> cv = md5s(packets(c).get(AVMEDIA_TYPE_VIDEO));
+        List<String> twice = new ArrayList<>(av);
+        twice.addAll(av);
+        assertThat(md5s(packets(dir.resolve("out.flv")).get(AVMEDIA_TYPE_VIDEO))).as("file: first source, twice").isEqualTo(twice);
+        assertThat(md5s(packets(dir.resolve("out-2.flv")).get(AVMEDIA_TYPE_VIDEO))).as("file: the new source").isEqualTo(cv);
+        assertThat(md5s(packets(recorded).get(AVMEDIA_TYPE_VIDEO))).as("RTMP: first source, twice").isEqualTo(twice);
+        var probe = MediaTools.probe(dir.resolve("out-2.flv"));
+        assertThat(MediaTools.stream(probe, "video").get("width").asInt()).isEqualTo(160);
+    }
+
+    private Process serve(Path file, int port) throws Exception {
+        return MediaTools.start(dir.resolve("src-" + System.nanoTime() + ".log"), "-loglevel", "error", "-re", "-i", file.toString(),
+                "-c", "copy", "-f", "flv", "-listen", "1", "rtmp://127.0.0.1:" + port + "/live/src");
+    }
+
+    private static List<String> md5s(List<Pkt> p) {
+        return p.stream().map(Pkt::md5).toList();
+    }
+
     /** The packets of a file, by media type, in file order. */
     static Map<Integer, List<Pkt>> packets(Path file) throws Exception {
         SeiReader.class.getName(); // natives prepared
