@@ -269,16 +269,27 @@ public final class MixEngine implements AutoCloseable {
         slots.values().forEach(s -> m.append("mixtask_input_sound_level{input=\"").append(s.name).append("\"} ")
                 .append(s.level()).append('\n'));
         m.append("# TYPE mixtask_output_frames_total counter\n");
-        outputs.forEach(o -> m.append("mixtask_output_frames_total{output=\"").append(o.name).append("\"} ").append(o.frames()).append('\n'));
+        outputFigures().forEach(o -> m.append("mixtask_output_frames_total{output=\"").append(o.name).append("\"} ").append(o.frames()).append('\n'));
         m.append("# TYPE mixtask_output_bytes_total counter\n");
-        outputs.forEach(o -> m.append("mixtask_output_bytes_total{output=\"").append(o.name).append("\"} ").append(o.bytes()).append('\n'));
+        outputFigures().forEach(o -> m.append("mixtask_output_bytes_total{output=\"").append(o.name).append("\"} ").append(o.bytes()).append('\n'));
         m.append("# TYPE mixtask_output_dropped_total counter\n");
-        outputs.forEach(o -> m.append("mixtask_output_dropped_total{output=\"").append(o.name).append("\"} ").append(o.dropped()).append('\n'));
+        outputFigures().forEach(o -> m.append("mixtask_output_dropped_total{output=\"").append(o.name).append("\"} ").append(o.dropped()).append('\n'));
         m.append("# TYPE mixtask_output_up gauge\n");
-        outputs.forEach(o -> m.append("mixtask_output_up{output=\"").append(o.name).append("\"} ")
+        outputFigures().forEach(o -> m.append("mixtask_output_up{output=\"").append(o.name).append("\"} ")
                 .append(WorkerReport.Output.LIVE.equals(o.state()) ? 1 : 0).append('\n'));
         m.append("# TYPE mixtask_skipped_ticks_total counter\nmixtask_skipped_ticks_total ").append(clock.skippedTicks()).append('\n');
         return m.toString();
+    }
+
+    /** What the metrics say of one output, mixed or bypassed. */
+    private record OutputFigures(String name, long frames, long bytes, long dropped, String state) {
+    }
+
+    private List<OutputFigures> outputFigures() {
+        BypassRelay b = bypass;
+        return b != null
+                ? b.outputs().stream().map(o -> new OutputFigures(o.name, o.frames(), o.bytes(), o.dropped(), o.state())).toList()
+                : outputs.stream().map(o -> new OutputFigures(o.name, o.frames(), o.bytes(), o.dropped(), o.state())).toList();
     }
 
     /** Input sound levels by input name (0..100), refreshed every 100 ms. */
