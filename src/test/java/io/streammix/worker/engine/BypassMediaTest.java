@@ -145,6 +145,22 @@ class BypassMediaTest {
         assertThat(MediaTools.stream(probe, "video").get("width").asInt()).isEqualTo(160);
     }
 
+    @Test
+    void aSyntheticSourceCannotBeBypassedAndSaysWhy() {
+        MixTaskSpec spec = MediaTools.spec(List.of(input("gen", "synthetic:testsrc", 0, 0, 320, 240, 0)),
+                List.of(MediaTools.fileOutput("out", dir.resolve("never.mp4"), 320, 240, 15)));
+        spec.bypass = true;
+        var engine = EngineRun.start(spec, dir);
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> WorkerReport.Input.LOST.equals(engine.report().inputs().get(0).state()));
+            assertThat(engine.report().inputs().get(0).reason()).contains("bypass needs an encoded stream or file");
+            assertThat(engine.report().outputs()).extracting(WorkerReport.Output::state).containsOnly(WorkerReport.Output.CONNECTING);
+        } finally {
+            engine.close();
+        }
+        assertThat(dir.resolve("never.mp4")).doesNotExist();
+    }
+
     private Process serve(Path file, int port) throws Exception {
         return MediaTools.start(dir.resolve("src-" + System.nanoTime() + ".log"), "-loglevel", "error", "-re", "-i", file.toString(),
                 "-c", "copy", "-f", "flv", "-listen", "1", "rtmp://127.0.0.1:" + port + "/live/src");
