@@ -49,6 +49,9 @@ public final class MixEngine implements AutoCloseable {
     private volatile List<OutputWorker> outputs = List.of();
     private final Map<String, Input> inputs = new LinkedHashMap<>();
     private final MixClock clock;
+    private final SeiFeed sei = new SeiFeed(() -> plan, () -> slots);
+    /** Non-null when the task is bypassed: its input's packets go to the outputs as they are (no clock, no encoders). */
+    private volatile BypassRelay bypass;
     private volatile long generation;
     private volatile MixTaskSpec spec;
     private volatile WorkerReport.UpdateResult lastUpdate;
@@ -68,8 +71,12 @@ public final class MixEngine implements AutoCloseable {
         }
         MixEngine e = new MixEngine(config);
         synchronized (e) {
-            e.install(submission);
-            e.clock.start();
+            if (BypassRelay.applies(submission.spec())) {
+                e.installBypass(submission);
+            } else {
+                e.install(submission);
+                e.clock.start();
+            }
         }
         return e;
     }
@@ -87,7 +94,16 @@ public final class MixEngine implements AutoCloseable {
             lastUpdate = new WorkerReport.UpdateResult(submission.generation(), "Failed", stale.toString());
             return List.of(stale);
         }
-        install(submission);
+        if (BypassRelay.applies(submission.spec()) != (bypass != null)) {
+            Violation mode = new Violation("spec.bypass", "changing it needs a worker restart; this worker keeps its current mode");
+            lastUpdate = new WorkerReport.UpdateResult(submission.generation(), "Failed", mode.toString());
+            return List.of(mode);
+        }
+        if (bypass != null) {
+            installBypass(submission);
+        } else {
+            install(submission);
+        }
         lastUpdate = new WorkerReport.UpdateResult(submission.generation(), "Applied", null);
         return List.of();
     }
@@ -101,6 +117,7 @@ public final class MixEngine implements AutoCloseable {
         }
         // The plan first, so that inputs started below scale for their new rects at once.
         plan = nextPlan;
+        sei.update(next);
         Map<String, Input> keep = new LinkedHashMap<>();
         for (int i = 0; i < next.inputs.size(); i++) {
             MixInput in = next.inputs.get(i);
@@ -127,10 +144,41 @@ public final class MixEngine implements AutoCloseable {
             for (int i = 0; i < next.outputs.size(); i++) {
                 MixOutput o = next.outputs.get(i);
                 OutputWorker w = new OutputWorker(o, i, OutputTarget.of(o, i, config.outputDir()), nextPlan.width(), nextPlan.height());
+                w.sei(sei);
                 w.start();
                 outs.add(w);
             }
             outputs = List.copyOf(outs);
+        }
+        spec = next;
+        generation = submission.generation();
+        specWarnings.clear();
+        specWarnings.addAll(unsupported(next));
+    }
+
+    /** Bypass: (re)starts the relay when its input or outputs changed; other fields do not apply to it. */
+    private void installBypass(SpecSubmission submission) {
+        MixTaskSpec next = submission.spec();
+        boolean changed = spec == null || !json(spec.outputs).equals(json(next.outputs)) || !json(spec.inputs.get(0)).equals(json(next.inputs.get(0)));
+        if (changed) {
+            if (bypass != null) {
+                bypass.close();
+            }
+            MixInput in = next.inputs.get(0);
+            String name = in.displayName(0);
+            InputSource source = null;
+            String refused = null;
+            try {
+                source = InputSource.of(in, config.streamUrl());
+            } catch (IllegalArgumentException ex) {
+                refused = ex.getMessage();
+            }
+            bypass = new BypassRelay(in, name, source, next.outputs, config.outputDir());
+            if (refused != null) {
+                bypass.slot.lost(refused);
+            }
+            slots = Map.of(name, bypass.slot);
+            bypass.start();
         }
         spec = next;
         generation = submission.generation();
@@ -155,11 +203,8 @@ public final class MixEngine implements AutoCloseable {
 
     private static List<String> unsupported(MixTaskSpec s) {
         List<String> w = new ArrayList<>();
-        if (Boolean.TRUE.equals(s.soundLevel) || s.userData != null) {
-            w.add("soundLevel/userData SEI is not carried in the outputs yet (sound levels are in status and metrics)");
-        }
-        if (Boolean.TRUE.equals(s.bypass)) {
-            w.add("bypass is not implemented: the single input is decoded and re-encoded");
+        if (BypassRelay.applies(s) && (Boolean.TRUE.equals(s.soundLevel) || s.userData != null || s.watermark != null)) {
+            w.add("bypass: the input is relayed as it is, so userData, soundLevel and watermark do not apply");
         }
         if (s.extraParams != null) {
             for (ExtraParam p : s.extraParams) {
@@ -198,7 +243,7 @@ public final class MixEngine implements AutoCloseable {
     public WorkerReport report() {
         List<WorkerReport.Input> ins = new ArrayList<>();
         slots.values().forEach(s -> ins.add(s.report()));
-        List<WorkerReport.Output> outs = outputs.stream().map(OutputWorker::report).toList();
+        List<WorkerReport.Output> outs = bypass != null ? bypass.reports() : outputs.stream().map(OutputWorker::report).toList();
         boolean degraded = ins.stream().anyMatch(i -> !WorkerReport.Input.LIVE.equals(i.state()))
                 || outs.stream().anyMatch(o -> !WorkerReport.Output.LIVE.equals(o.state()));
         boolean failed = !outs.isEmpty() && outs.stream().allMatch(o -> WorkerReport.Output.FAILED.equals(o.state()));
@@ -224,16 +269,27 @@ public final class MixEngine implements AutoCloseable {
         slots.values().forEach(s -> m.append("mixtask_input_sound_level{input=\"").append(s.name).append("\"} ")
                 .append(s.level()).append('\n'));
         m.append("# TYPE mixtask_output_frames_total counter\n");
-        outputs.forEach(o -> m.append("mixtask_output_frames_total{output=\"").append(o.name).append("\"} ").append(o.frames()).append('\n'));
+        outputFigures().forEach(o -> m.append("mixtask_output_frames_total{output=\"").append(o.name).append("\"} ").append(o.frames()).append('\n'));
         m.append("# TYPE mixtask_output_bytes_total counter\n");
-        outputs.forEach(o -> m.append("mixtask_output_bytes_total{output=\"").append(o.name).append("\"} ").append(o.bytes()).append('\n'));
+        outputFigures().forEach(o -> m.append("mixtask_output_bytes_total{output=\"").append(o.name).append("\"} ").append(o.bytes()).append('\n'));
         m.append("# TYPE mixtask_output_dropped_total counter\n");
-        outputs.forEach(o -> m.append("mixtask_output_dropped_total{output=\"").append(o.name).append("\"} ").append(o.dropped()).append('\n'));
+        outputFigures().forEach(o -> m.append("mixtask_output_dropped_total{output=\"").append(o.name).append("\"} ").append(o.dropped()).append('\n'));
         m.append("# TYPE mixtask_output_up gauge\n");
-        outputs.forEach(o -> m.append("mixtask_output_up{output=\"").append(o.name).append("\"} ")
+        outputFigures().forEach(o -> m.append("mixtask_output_up{output=\"").append(o.name).append("\"} ")
                 .append(WorkerReport.Output.LIVE.equals(o.state()) ? 1 : 0).append('\n'));
         m.append("# TYPE mixtask_skipped_ticks_total counter\nmixtask_skipped_ticks_total ").append(clock.skippedTicks()).append('\n');
         return m.toString();
+    }
+
+    /** What the metrics say of one output, mixed or bypassed. */
+    private record OutputFigures(String name, long frames, long bytes, long dropped, String state) {
+    }
+
+    private List<OutputFigures> outputFigures() {
+        BypassRelay b = bypass;
+        return b != null
+                ? b.outputs().stream().map(o -> new OutputFigures(o.name, o.frames(), o.bytes(), o.dropped(), o.state())).toList()
+                : outputs.stream().map(o -> new OutputFigures(o.name, o.frames(), o.bytes(), o.dropped(), o.state())).toList();
     }
 
     /** Input sound levels by input name (0..100), refreshed every 100 ms. */
@@ -252,6 +308,9 @@ public final class MixEngine implements AutoCloseable {
         stopping = true;
         LOG.info("stopping the mix");
         inputs.values().forEach(i -> i.worker().stop());
+        if (bypass != null) {
+            bypass.close();
+        }
         try {
             clock.stop();
             stopOutputs();

@@ -29,8 +29,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
 import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_alloc;
@@ -98,6 +96,8 @@ final class OutputWorker implements Runnable {
     private long nextAudioPts = Long.MIN_VALUE;
     private long expectedAudioPos = Long.MIN_VALUE;
     private boolean needKeyframe;
+    private SeiFeed seiFeed = SeiFeed.NONE;
+    private SeiStamper sei;
     private long reconnectAtNanos;
     private long backoffMs = 1000;
     private long bytesBefore;
@@ -111,6 +111,12 @@ final class OutputWorker implements Runnable {
         if (spec.audio != null && spec.audio.codecOrDefault() == AudioCodec.HE_AAC) {
             warnings.add("output " + name + ": HE_AAC is not encodable with the bundled FFmpeg; encoding AAC-LC instead");
         }
+    }
+
+    /** What this output's video carries as SEI (userData, sound levels); call before {@link #start()}. */
+    OutputWorker sei(SeiFeed feed) {
+        this.seiFeed = feed;
+        return this;
     }
 
     List<String> warnings() {
@@ -218,6 +224,7 @@ final class OutputWorker implements Runnable {
             int w = (v.width + 1) & ~1;
             int h = (v.height + 1) & ~1;
             video = Encoder.video(new Encoder.VideoSettings(codec, w, h, v.fps, v.bitrate, crf, "veryfast"), name);
+            sei = new SeiStamper(seiFeed, v.fps, Encoder.gopFrames(v.fps), codec.equals("libx264"));
             if (w != canvasW || h != canvasH) {
                 scaler = new Scaler();
             }
@@ -279,10 +286,10 @@ final class OutputWorker implements Runnable {
         }
         try {
             f.pts(pts);
-            // After a reconnect the new connection must start on a keyframe.
-            f.pict_type(needKeyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
+            // Keyframes on a fixed cadence, and SEI (SeiStamper); after a reconnect the new connection must start on a keyframe.
+            sei.stamp(f, needKeyframe, pts);
             needKeyframe = false;
-            video.encode(f, pkt -> write(0, pkt));
+            video.encode(f, pkt -> write(0, sei.packet(pkt)));
             frames.incrementAndGet();
         } finally {
             Frames.free(scaled);
@@ -346,7 +353,7 @@ final class OutputWorker implements Runnable {
 
     private void flush() {
         if (video != null) {
-            video.encode(null, pkt -> write(0, pkt));
+            video.encode(null, pkt -> write(0, sei.packet(pkt)));
         }
         audio.encode(null, pkt -> write(video == null ? 0 : 1, pkt));
     }

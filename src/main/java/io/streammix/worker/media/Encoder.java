@@ -50,7 +50,7 @@ public final class Encoder implements AutoCloseable {
         AVCodecContext c = avcodec_alloc_context3(codec);
         c.width(s.width()).height(s.height()).pix_fmt(AV_PIX_FMT_YUV420P);
         c.time_base(Av.q(1, s.fps())).framerate(Av.q(s.fps(), 1));
-        c.gop_size(2 * s.fps());
+        c.gop_size(gopFrames(s.fps()));
         c.thread_count(0); // as many as the encoder finds useful, as the ffmpeg command line does
         c.flags(c.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
         Map<String, String> opts = new LinkedHashMap<>();
@@ -61,10 +61,23 @@ public final class Encoder implements AutoCloseable {
             opts.put("crf", Integer.toString(s.crf()));
             c.rc_max_rate(s.bitrate()).rc_buffer_size(2 * s.bitrate());
         }
+        // The caller chooses keyframes (pict_type I, every gopFrames, see SeiStamper): forced ones are IDR, and no
+        // scene cut adds others, so the caller knows which frames are keyframes before they are encoded.
+        opts.put("forced-idr", "1");
         if (s.codec().equals("libx265")) {
-            opts.put("x265-params", "log-level=error");
+            // No udu_sei: x265 would put its own UUID before ours; the caller writes H.265 SEI into the packets.
+            opts.put("x265-params", "log-level=error:scenecut=0");
+        } else {
+            // AV_FRAME_DATA_SEI_UNREGISTERED side data on a frame becomes a user_data_unregistered SEI only with udu_sei.
+            opts.put("udu_sei", "1");
+            opts.put("sc_threshold", "0");
         }
         return open(c, codec, opts, name);
+    }
+
+    /** Frames between two keyframes: two seconds. */
+    public static int gopFrames(int fps) {
+        return 2 * fps;
     }
 
     public static Encoder audio(String codecName, int bitrate, int channels, int sampleRate, String name) {
