@@ -21,6 +21,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
  * rescales the packet in place and takes its reference).
  *
  * <p>A network sink that fails is closed and reopened with backoff (1 s doubling to 16 s) while encoding goes on;
+ * an optional sink (the media-port playback of an output that has a URL) that fails is given up with a warning;
  * any other sink's failure fails its output. After (re)opening, a sink with video skips packets until the next
  * video keyframe, so every connection and file starts decodable.
  */
@@ -35,6 +36,8 @@ abstract class OutputSink {
     private long reconnectAtNanos;
     private long backoffMs = 1000;
     private volatile String problem;
+    private volatile String givenUp;
+    private boolean optional;
 
     /** Where this sink writes, safe for logs and status (no stream keys). */
     abstract String safeName();
@@ -61,6 +64,17 @@ abstract class OutputSink {
         return null;
     }
 
+    /** Marks this sink as an extra: its failure never fails the output. */
+    final OutputSink optional() {
+        optional = true;
+        return this;
+    }
+
+    /** Why an optional sink was given up, null while it works. */
+    String givenUp() {
+        return givenUp;
+    }
+
     /** Why this sink is not writing (it is reconnecting), null when it is. */
     String problem() {
         return problem;
@@ -81,11 +95,20 @@ abstract class OutputSink {
             problem = null;
             LOG.infof("output %s writing to %s", output, safeName());
         } catch (IOException | MediaException e) {
+            if (optional) {
+                giveUp(output, e.getMessage());
+                return;
+            }
             if (!network()) {
                 throw new MediaException(e.getMessage());
             }
             retryLater(output, e.getMessage());
         }
+    }
+
+    private void giveUp(String output, String why) {
+        givenUp = safeName() + " stopped: " + why;
+        LOG.warnf("output %s: %s", output, givenUp);
     }
 
     private void retryLater(String output, String why) {
@@ -122,6 +145,11 @@ abstract class OutputSink {
             written();
             return size;
         } catch (MediaException e) {
+            if (optional) {
+                closeMuxer(output);
+                giveUp(output, e.getMessage());
+                return 0;
+            }
             if (!network()) {
                 throw e;
             }

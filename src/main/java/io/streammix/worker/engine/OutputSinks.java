@@ -7,10 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The sinks of one output. An output with a URL writes there (RTMP/RTMPS/SRT push, a file, or an HLS playlist on a
- * volume). An output without one (given by streamId, no media server configured) is published by the worker
- * itself on its media port under its key, the streamId else its name: HTTP-FLV at {@code /live/<key>.flv} and HLS
- * at {@code /live/<key>/index.m3u8}, from the same encoders.
+ * The sinks of one output. Every output is published by the worker on its media port under its key (the streamId,
+ * else its name), as the operator's default play URLs say: HTTP-FLV at {@code /live/<key>.flv} and HLS at
+ * {@code /live/<key>/index.m3u8}, from the same encoders. An output with a URL also writes there (RTMP/RTMPS/SRT
+ * push, a file, or an HLS playlist on a volume); for it the media-port sinks are extras whose failure never fails
+ * the output. An output without one (given by streamId, no media server configured) is played from the port only.
  */
 final class OutputSinks {
     private OutputSinks() {
@@ -23,11 +24,12 @@ final class OutputSinks {
 
     /** @throws IllegalArgumentException when the URL is not one the worker can write to */
     static List<OutputSink> of(MixOutput out, int index, Path outputDir, Path hlsRoot, LiveStreams streams) {
+        String key = key(out, index);
+        OutputSink flv = new FlvLiveSink(key, streams);
+        OutputSink hls = new HlsSink(key, hlsRoot.resolve(LiveStreams.dirName(key)), OutputTarget.hlsNeedsFmp4(out), streams);
         if (out.url == null) {
-            String key = key(out, index);
-            return List.of(new FlvLiveSink(key, streams),
-                    new HlsSink(key, hlsRoot.resolve(LiveStreams.dirName(key)), OutputTarget.hlsNeedsFmp4(out), streams));
+            return List.of(flv, hls);
         }
-        return List.of(new UrlSink(OutputTarget.of(out, index, outputDir)));
+        return List.of(new UrlSink(OutputTarget.of(out, index, outputDir)), flv.optional(), hls.optional());
     }
 }

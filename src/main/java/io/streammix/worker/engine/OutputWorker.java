@@ -125,7 +125,9 @@ final class OutputWorker implements Runnable {
     }
 
     List<String> warnings() {
-        return warnings;
+        List<String> all = new ArrayList<>(warnings);
+        sinks.stream().map(OutputSink::givenUp).filter(java.util.Objects::nonNull).forEach(w -> all.add("output " + name + ": " + w));
+        return all;
     }
 
     boolean hasVideo() {

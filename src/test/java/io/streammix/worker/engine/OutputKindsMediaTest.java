@@ -57,7 +57,7 @@ class OutputKindsMediaTest {
                 new Kind("mp3", "audio.mp3", "mp3", null, 0, 0, "mp3", 2),
                 new Kind("ogg", "audio.ogg", "ogg", null, 0, 0, "opus", 2),
                 new Kind("opus", "mono.opus", "ogg", null, 0, 0, "opus", 1),
-                new Kind("hls", "hls/index.m3u8", "hls", "hevc", 320, 240, "aac", 2),
+                new Kind("hls", "vol/index.m3u8", "hls", "hevc", 320, 240, "aac", 2),
                 new Kind("srt", "srt.ts", "mpegts", "h264", 320, 240, "aac", 2));
     }
 
@@ -96,7 +96,7 @@ class OutputKindsMediaTest {
         outs.add(audioOnly("opus", "mono.opus", AudioCodec.OPUS, 1));
         // At most 8 outputs per task: the rest in a second mix, run at the same time.
         List<MixOutput> more = new ArrayList<>();
-        MixOutput hls = MediaTools.fileOutput("hls", dir.resolve("hls/index.m3u8"), 320, 240, 15);
+        MixOutput hls = MediaTools.fileOutput("hls", dir.resolve("vol/index.m3u8"), 320, 240, 15);
         hls.video.codec = VideoCodec.H265;
         more.add(hls);
         MixOutput srt = MediaTools.fileOutput("srt", dir.resolve("unused"), 320, 240, 15);
@@ -181,10 +181,10 @@ class OutputKindsMediaTest {
 
     @Test
     void hlsOnAVolumeIsARollingPlaylistWithFmp4SegmentsForH265() throws Exception {
-        String playlist = Files.readString(dir.resolve("hls/index.m3u8"));
+        String playlist = Files.readString(dir.resolve("vol/index.m3u8"));
         assertThat(playlist).contains("#EXT-X-MAP:URI=\"init.mp4\"").contains(".m4s").contains("#EXT-X-ENDLIST");
-        assertThat(dir.resolve("hls/init.mp4")).exists();
-        try (var files = Files.list(dir.resolve("hls"))) {
+        assertThat(dir.resolve("vol/init.mp4")).exists();
+        try (var files = Files.list(dir.resolve("vol"))) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
     }

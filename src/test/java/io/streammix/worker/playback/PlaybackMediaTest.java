@@ -50,7 +50,8 @@ class PlaybackMediaTest {
         out.url = null;
         out.streamId = "show";
         MixTaskSpec spec = MediaTools.spec(List.of(
-                input("red", "synthetic:color?color=#FF0000&size=160x240&fps=15&tone=440", 0, 0, 160, 240, 0)), List.of(out));
+                input("red", "synthetic:color?color=#FF0000&size=160x240&fps=15&tone=440", 0, 0, 160, 240, 0)),
+                List.of(out, MediaTools.fileOutput("rec", dir.resolve("rec.mp4"), 160, 120, 10)));
         spec.background = new Background("#0000FF", null);
         rt = WorkerRuntime.start(new SpecSubmission(1, spec), new MixEngine.Config(dir, null), "127.0.0.1", 0, 0, "t");
         base = "http://127.0.0.1:" + rt.mediaPort() + "/live/show";
@@ -131,6 +132,18 @@ class PlaybackMediaTest {
         MediaTools.Picture lp = firstPicture("-i", base + ".flv");
         assertThat(lp.is(80, 120, 0xFF0000, 40)).as("first picture of the late client " + lp.describe(80, 120)).isTrue();
         assertThat(rt.engine().report().state()).isEqualTo(WorkerReport.RUNNING);
+    }
+
+    @Test
+    void anOutputWithAUrlIsAlsoPlayableByItsName() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> rt.engine().report().outputs().get(1).frames() > 10);
+        JsonNode probe = JSON.readTree(MediaTools.run(MediaTools.FFPROBE, "-v", "error", "-print_format", "json",
+                "-show_streams", "http://127.0.0.1:" + rt.mediaPort() + "/live/rec.flv"));
+        JsonNode v = MediaTools.stream(probe, "video");
+        assertThat(v.get("width").asInt()).isEqualTo(160);
+        assertThat(v.get("height").asInt()).isEqualTo(120);
+        assertThat(rt.engine().report().outputs().get(1).files()).containsExactly(dir.resolve("rec.mp4").toString());
+        assertThat(rt.engine().report().warnings()).isNull();
     }
 
     /** The first picture FFmpeg decodes from these input arguments, as RGB. */
