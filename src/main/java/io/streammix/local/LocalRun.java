@@ -27,8 +27,8 @@ import java.util.stream.Collectors;
  *
  * <pre>LocalRun &lt;mixtask.yaml&gt; [--duration SECONDS] [--out-dir DIR] [--control-port N] [--media-port N]</pre>
  *
- * Outputs with a file URL are written there (relative to the current directory); outputs given by streamId are
- * played by the worker's media port, as in a cluster: {@code http://127.0.0.1:8080/live/<streamId>.flv} and
+ * Outputs with a file URL are written there (relative to the current directory); every output is also played by
+ * the worker's media port, as in a cluster (key: the streamId, else the name): {@code http://127.0.0.1:8080/live/<streamId>.flv} and
  * {@code .../live/<streamId>/index.m3u8} (8080 unless {@code --media-port}; a free port when 8080 is taken; HLS
  * files under {@code <out-dir>/hls}, default {@code out/}). Ctrl-C (or the end of {@code --duration}) stops
  * cleanly and leaves playable files.
@@ -96,23 +96,20 @@ public final class LocalRun {
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("mixing " + file + " (control API: http://127.0.0.1:" + rt.controlPort()
                 + "/status with header 'Authorization: Bearer " + token + "')");
-        Map<String, String> published = new java.util.HashMap<>();
-        for (int i = 0; i < task.getSpec().outputs.size(); i++) {
+        // Every output is also played by the media port, under its streamId else its name (report order = spec order).
+        List<WorkerReport.Output> reported = rt.engine().report().outputs();
+        for (int i = 0; i < reported.size(); i++) {
+            WorkerReport.Output o = reported.get(i);
             var out = task.getSpec().outputs.get(i);
-            if (out.url == null) {
-                published.put(out.displayName(i), out.streamId != null ? out.streamId : out.displayName(i));
-            }
-        }
-        for (WorkerReport.Output o : rt.engine().report().outputs()) {
             if (o.files() != null) {
                 o.files().forEach(f -> System.out.println("output " + o.name() + " -> " + f
                         + "   watch: ffplay " + f + "   inspect: ffprobe -hide_banner " + f));
-            } else if (published.containsKey(o.name())) {
-                String key = published.get(o.name());
-                String base = "http://127.0.0.1:" + rt.mediaPort() + "/live/" + key;
-                System.out.println("output " + o.name() + " -> play: ffplay " + base + ".flv   or   ffplay " + base + "/index.m3u8");
-            } else {
+            } else if (out.url != null) {
                 System.out.println("output " + o.name() + " -> network stream (see its url)");
+            }
+            if (rt.mediaPort() > 0) {
+                String base = "http://127.0.0.1:" + rt.mediaPort() + "/live/" + (out.streamId != null ? out.streamId : o.name());
+                System.out.println("output " + o.name() + " -> play: ffplay " + base + ".flv   or   ffplay " + base + "/index.m3u8");
             }
         }
         long deadline = duration > 0 ? System.nanoTime() + (long) (duration * 1e9) : Long.MAX_VALUE;

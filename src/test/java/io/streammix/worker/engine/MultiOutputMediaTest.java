@@ -72,27 +72,29 @@ class MultiOutputMediaTest {
         outA.url = "rtmp://127.0.0.1:" + portA + "/live/mix";
         MixOutput outB = MediaTools.fileOutput("b", dir.resolve("unused"), 320, 180, 15);
         outB.url = "rtmp://127.0.0.1:" + portB + "/live/mix?key=secret";
-        var engine = EngineRun.start(MediaTools.spec(List.of(input("red", RED_LEFT, 0, 0, 160, 180, 0)), List.of(outA, outB)), dir);
+        MixEngine engine = null;
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> engine.report().outputs().stream()
+            engine = EngineRun.start(MediaTools.spec(List.of(input("red", RED_LEFT, 0, 0, 160, 180, 0)), List.of(outA, outB)), dir);
+            MixEngine e = engine;
+            await().atMost(Duration.ofSeconds(10)).until(() -> e.report().outputs().stream()
                     .allMatch(o -> o.state().equals(WorkerReport.Output.LIVE) && o.frames() > 15));
             b.destroyForcibly();
             b.waitFor(5, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(10)).until(() -> out(engine, "b").state().equals(WorkerReport.Output.RECONNECTING));
-            WorkerReport.Output down = out(engine, "b");
+            await().atMost(Duration.ofSeconds(10)).until(() -> out(e, "b").state().equals(WorkerReport.Output.RECONNECTING));
+            WorkerReport.Output down = out(e, "b");
             assertThat(down.reason()).isNotBlank().doesNotContain("secret").doesNotContain("/live/mix");
-            assertThat(engine.report().state()).isEqualTo(WorkerReport.DEGRADED);
+            assertThat(e.report().state()).isEqualTo(WorkerReport.DEGRADED);
 
-            long framesA = out(engine, "a").frames();
+            long framesA = out(e, "a").frames();
             Thread.sleep(2000);
-            assertThat(out(engine, "a").frames()).as("output a goes on while b's server is down").isGreaterThan(framesA + 20);
-            assertThat(out(engine, "a").state()).isEqualTo(WorkerReport.Output.LIVE);
+            assertThat(out(e, "a").frames()).as("output a goes on while b's server is down").isGreaterThan(framesA + 20);
+            assertThat(out(e, "a").state()).isEqualTo(WorkerReport.Output.LIVE);
 
             b2 = receiver(portB, dir.resolve("b2.flv"));
-            await().atMost(Duration.ofSeconds(25)).until(() -> out(engine, "b").state().equals(WorkerReport.Output.LIVE));
+            await().atMost(Duration.ofSeconds(25)).until(() -> out(e, "b").state().equals(WorkerReport.Output.LIVE));
             Thread.sleep(2000);
-            double mixed = engine.mixSeconds();
-            engine.close();
+            double mixed = e.mixSeconds();
+            e.close();
             assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(b2.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
@@ -108,7 +110,9 @@ class MultiOutputMediaTest {
             MediaTools.Picture first = new MediaTools.Picture(320, 180, rgb);
             assertThat(first.is(80, 90, 0xFF0000, 40)).as("first picture after the reconnect " + first.describe(80, 90)).isTrue();
         } finally {
-            engine.close();
+            if (engine != null) {
+                engine.close();
+            }
             a.destroy();
             b.destroy();
             if (b2 != null) {

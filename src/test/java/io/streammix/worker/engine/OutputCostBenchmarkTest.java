@@ -16,8 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What an output costs: the same canvas (two synthetic 640x360@15 inputs side by side on 1280x360) encoded to 1, 2
- * and 4 outputs, each 640x360@15 x264 veryfast 800 kbit/s CBR + AAC 128k stereo to a fragmented MP4 file; and one
- * output published on the media port (HTTP-FLV + HLS muxers from the same encoders, no client). CPU seconds per
+ * and 4 outputs (the first 1280x360, the others 640x360), @15 x264 veryfast 800 kbit/s CBR + AAC 128k stereo to a
+ * fragmented MP4 file; every output is also published on the media port (HTTP-FLV + HLS muxers from the same
+ * encoders, no client), so an output here is one encoder set and three muxers. And one output with no URL (FLV +
+ * HLS muxers only): its difference to the one-file case is the cost of the file's muxer. CPU seconds per
  * media second in steady state, measured like {@link CpuBenchmarkTest} (a child JVM running the local run, sampled
  * from /proc). Run with {@code -Dtest.excludedGroups= -Dtest=OutputCostBenchmarkTest}.
  */
@@ -66,18 +68,18 @@ class OutputCostBenchmarkTest {
     @Test
     void cpuPerOutput() throws Exception {
         Map<String, Double> r = new LinkedHashMap<>();
-        r.put("1 output (1280x360 file)", run("one", 1, false));
+        r.put("1 output (1280x360 file + HTTP-FLV + HLS)", run("one", 1, false));
         r.put("2 outputs (+ 640x360 file)", run("two", 2, false));
         r.put("4 outputs (+ 3 x 640x360 files)", run("four", 4, false));
-        r.put("1 output published live (HTTP-FLV + HLS, 1280x360)", run("live", 1, true));
+        r.put("1 output, no url (HTTP-FLV + HLS only)", run("live", 1, true));
         StringBuilder out = new StringBuilder("BENCHMARK output cost, CPU s per media s, steady state " + WARMUP + ".." + MEDIA + " s\n");
         r.forEach((k, v) -> out.append(String.format("  %-55s %.3f%n", k, v)));
-        double one = r.get("1 output (1280x360 file)");
+        double one = r.get("1 output (1280x360 file + HTTP-FLV + HLS)");
         double four = r.get("4 outputs (+ 3 x 640x360 files)");
         out.append(String.format("  marginal 640x360 output: %.3f (2 - 1), %.3f ((4 - 1) / 3)%n",
                 r.get("2 outputs (+ 640x360 file)") - one, (four - one) / 3));
-        out.append(String.format("  live publishing (FLV + HLS muxers) vs file: %+.3f%n",
-                r.get("1 output published live (HTTP-FLV + HLS, 1280x360)") - one));
+        out.append(String.format("  the MP4 file muxer (one output with vs without its file): %+.3f%n",
+                one - r.get("1 output, no url (HTTP-FLV + HLS only)")));
         System.out.print(out);
         assertThat(MediaTools.probe(dir.resolve("out4-3.mp4")).get("streams").size()).isEqualTo(2);
     }

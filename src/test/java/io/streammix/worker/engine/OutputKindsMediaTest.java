@@ -118,8 +118,13 @@ class OutputKindsMediaTest {
     }
 
     @AfterAll
-    static void cleanUp() {
-        srtReceiver.destroy();
+    static void cleanUp() throws Exception {
+        if (srtReceiver != null) {
+            srtReceiver.destroy();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     private static AudioEncoding audio(AudioCodec codec, int channels) {
@@ -205,6 +210,13 @@ class OutputKindsMediaTest {
     @Test
     void heAacIsEncodedAsAacLcAndReportedInTheWarnings() {
         assertThat(report.warnings()).anyMatch(w -> w.contains("output ts") && w.contains("HE_AAC") && w.contains("AAC-LC"));
+    }
+
+    @Test
+    void everyKindIsAlsoPublishedOnTheMediaPortWithoutWarnings() {
+        // The HTTP-FLV and HLS extras of each output took its codecs (Opus in FLV, MP3 in HLS, H.265...).
+        assertThat(report.warnings()).allMatch(w -> w.contains("HE_AAC"));
+        assertThat(second.warnings()).isNull();
     }
 
     private static WorkerReport.Output output(String name) {
