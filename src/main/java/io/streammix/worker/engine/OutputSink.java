@@ -112,7 +112,7 @@ abstract class OutputSink {
     }
 
     private void retryLater(String output, String why) {
-        problem = why;
+        problem = why + " (next attempt in " + (backoffMs / 1000) + " s)";
         LOG.warnf("output %s (%s): %s; retrying in %d ms", output, safeName(), why, backoffMs);
         reconnectAtNanos = System.nanoTime() + backoffMs * 1_000_000;
         backoffMs = Math.min(backoffMs * 2, 16_000);
