@@ -121,6 +121,50 @@ class MultiOutputMediaTest {
         }
     }
 
+    @Test
+    void anRtmpServerThatAcceptsButNeverAnswersNeverStallsTheOtherOutput() throws Exception {
+        // A TCP server that accepts and then says nothing: the RTMP handshake hangs until the I/O timeout.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            MixOutput file = MediaTools.fileOutput("file", dir.resolve("file.mp4"), 320, 180, 15);
+            MixOutput stuck = MediaTools.fileOutput("stuck", dir.resolve("unused"), 320, 180, 15);
+            stuck.url = "rtmp://127.0.0.1:" + silent.getLocalPort() + "/live/mix";
+            MixEngine e = EngineRun.start(MediaTools.spec(List.of(input("red", RED_LEFT, 0, 0, 160, 180, 0)), List.of(file, stuck)), dir);
+            try {
+                Thread.sleep(3000);
+                assertThat(out(e, "file").frames()).as("the file output runs while the other hangs in its handshake")
+                        .isGreaterThan(30);
+                await().atMost(Duration.ofSeconds(15)).until(() -> out(e, "stuck").state().equals(WorkerReport.Output.RECONNECTING));
+                assertThat(out(e, "stuck").reason()).contains("timed out");
+                assertThat(out(e, "file").state()).isEqualTo(WorkerReport.Output.LIVE);
+                double mixed = e.mixSeconds();
+                e.close();
+                JsonNode probe = MediaTools.probe(dir.resolve("file.mp4"));
+                assertThat(probe.get("format").get("duration").asDouble()).isGreaterThan(mixed - 1.5);
+                long frames = Long.parseLong(new String(MediaTools.run(MediaTools.FFPROBE, "-v", "error", "-select_streams", "v",
+                        "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0",
+                        dir.resolve("file.mp4").toString())).trim());
+                assertThat(frames).as("no frames lost to the stuck output").isGreaterThan((long) ((mixed - 1.5) * 15));
+            } finally {
+                e.close();
+                for (java.net.Socket s : accepted) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     private static WorkerReport.Output out(MixEngine e, String name) {
         return e.report().outputs().stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow();
     }

@@ -51,7 +51,7 @@ class PlaybackMediaTest {
         out.streamId = "show";
         MixTaskSpec spec = MediaTools.spec(List.of(
                 input("red", "synthetic:color?color=#FF0000&size=160x240&fps=15&tone=440", 0, 0, 160, 240, 0)),
-                List.of(out, MediaTools.fileOutput("rec", dir.resolve("rec.mp4"), 160, 120, 10)));
+                List.of(out, MediaTools.fileOutput("rec", dir.resolve("rec.mp4"), 160, 120, 10), radio()));
         spec.background = new Background("#0000FF", null);
         rt = WorkerRuntime.start(new SpecSubmission(1, spec), new MixEngine.Config(dir, null), "127.0.0.1", 0, 0, "t");
         base = "http://127.0.0.1:" + rt.mediaPort() + "/live/show";
@@ -144,6 +144,37 @@ class PlaybackMediaTest {
         assertThat(v.get("height").asInt()).isEqualTo(120);
         assertThat(rt.engine().report().outputs().get(1).files()).containsExactly(dir.resolve("rec.mp4").toString());
         assertThat(rt.engine().report().warnings()).isNull();
+    }
+
+    /** An audio-only output given by streamId. */
+    private static MixOutput radio() {
+        MixOutput o = new MixOutput();
+        o.streamId = "radio";
+        o.audio = new io.streammix.api.v1alpha1.AudioEncoding();
+        o.audio.channels = 1;
+        return o;
+    }
+
+    @Test
+    void anAudioOnlyOutputIsPlayedWithoutAVideoTrack() throws Exception {
+        String radio = "http://127.0.0.1:" + rt.mediaPort() + "/live/radio";
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(radio + "/index.m3u8").statusCode() == 200
+                && !segments(get(radio + "/index.m3u8").body()).isEmpty());
+        for (String url : List.of(radio + ".flv", radio + "/index.m3u8")) {
+            JsonNode probe = JSON.readTree(MediaTools.run(MediaTools.FFPROBE, "-v", "error", "-print_format", "json",
+                    "-show_streams", url));
+            assertThat(MediaTools.stream(probe, "video")).as(url).isNull();
+            JsonNode a = MediaTools.stream(probe, "audio");
+            assertThat(a.get("codec_name").asText()).isEqualTo("aac");
+            assertThat(a.get("channels").asInt()).isEqualTo(1);
+        }
+        // The 440 Hz tone of the input, read live over HTTP-FLV.
+        byte[] pcm = MediaTools.run(MediaTools.FFMPEG, "-loglevel", "error", "-i", radio + ".flv", "-t", "1", "-ac", "1",
+                "-ar", "48000", "-f", "s16le", "-");
+        short[] s = new short[pcm.length / 2];
+        java.nio.ByteBuffer.wrap(pcm).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(s);
+        assertThat(s.length).isGreaterThan(40000);
+        assertThat(MediaTools.tone(s, 440)).isGreaterThan(5 * MediaTools.tone(s, 1000));
     }
 
     /** The first picture FFmpeg decodes from these input arguments, as RGB. */
