@@ -8,6 +8,7 @@ import io.streammix.api.validation.SpecValidator;
 import io.streammix.api.validation.Violation;
 import io.streammix.worker.NativeSetup;
 import io.streammix.worker.WorkerRuntime;
+import io.streammix.worker.control.ControlApi;
 import io.streammix.worker.control.SpecSubmission;
 import io.streammix.worker.control.WorkerReport;
 import io.streammix.worker.engine.MixEngine;
@@ -24,10 +25,13 @@ import java.util.stream.Collectors;
 /**
  * The README's local run: mixes a MixTask YAML file with the worker engine, no cluster.
  *
- * <pre>LocalRun &lt;mixtask.yaml&gt; [--duration SECONDS] [--out-dir DIR] [--control-port N]</pre>
+ * <pre>LocalRun &lt;mixtask.yaml&gt; [--duration SECONDS] [--out-dir DIR] [--control-port N] [--media-port N]</pre>
  *
- * Outputs given by streamId are written to {@code <out-dir>/<streamId>.mp4} (default {@code out/}). Ctrl-C
- * (or the end of {@code --duration}) stops cleanly and leaves playable files.
+ * Outputs with a file URL are written there (relative to the current directory); every output is also played by
+ * the worker's media port, as in a cluster (key: the streamId, else the name): {@code http://127.0.0.1:8080/live/<streamId>.flv} and
+ * {@code .../live/<streamId>/index.m3u8} (8080 unless {@code --media-port}; a free port when 8080 is taken; HLS
+ * files under {@code <out-dir>/hls}, default {@code out/}). Ctrl-C (or the end of {@code --duration}) stops
+ * cleanly and leaves playable files.
  */
 public final class LocalRun {
     private LocalRun() {
@@ -40,18 +44,20 @@ public final class LocalRun {
     /** @return the process exit code */
     public static int run(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: LocalRun <mixtask.yaml> [--duration SECONDS] [--out-dir DIR] [--control-port N]");
+            System.err.println("usage: LocalRun <mixtask.yaml> [--duration SECONDS] [--out-dir DIR] [--control-port N] [--media-port N]");
             return 2;
         }
         Path file = Path.of(args[0]);
         double duration = 0;
         Path outDir = Path.of("out");
         int port = 0;
+        Integer mediaPort = null;
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--duration" -> duration = Double.parseDouble(args[i + 1]);
                 case "--out-dir" -> outDir = Path.of(args[i + 1]);
                 case "--control-port" -> port = Integer.parseInt(args[i + 1]);
+                case "--media-port" -> mediaPort = Integer.parseInt(args[i + 1]);
                 default -> {
                     System.err.println("unknown option " + args[i]);
                     return 2;
@@ -77,8 +83,11 @@ public final class LocalRun {
         long generation = task.getMetadata() != null && task.getMetadata().getGeneration() != null
                 ? task.getMetadata().getGeneration() : 1;
         String token = UUID.randomUUID().toString();
+        if (mediaPort == null) {
+            mediaPort = free(ControlApi.MEDIA_PORT) ? ControlApi.MEDIA_PORT : 0;
+        }
         WorkerRuntime rt = WorkerRuntime.start(new SpecSubmission(generation, task.getSpec()),
-                new MixEngine.Config(outDir, null), "127.0.0.1", port, token);
+                new MixEngine.Config(outDir, null), "127.0.0.1", port, mediaPort, token);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             rt.close();
@@ -87,12 +96,20 @@ public final class LocalRun {
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("mixing " + file + " (control API: http://127.0.0.1:" + rt.controlPort()
                 + "/status with header 'Authorization: Bearer " + token + "')");
-        for (WorkerReport.Output o : rt.engine().report().outputs()) {
+        // Every output is also played by the media port, under its streamId else its name (report order = spec order).
+        List<WorkerReport.Output> reported = rt.engine().report().outputs();
+        for (int i = 0; i < reported.size(); i++) {
+            WorkerReport.Output o = reported.get(i);
+            var out = task.getSpec().outputs.get(i);
             if (o.files() != null) {
                 o.files().forEach(f -> System.out.println("output " + o.name() + " -> " + f
                         + "   watch: ffplay " + f + "   inspect: ffprobe -hide_banner " + f));
-            } else {
+            } else if (out.url != null) {
                 System.out.println("output " + o.name() + " -> network stream (see its url)");
+            }
+            if (rt.mediaPort() > 0) {
+                String base = "http://127.0.0.1:" + rt.mediaPort() + "/live/" + (out.streamId != null ? out.streamId : o.name());
+                System.out.println("output " + o.name() + " -> play: ffplay " + base + ".flv   or   ffplay " + base + "/index.m3u8");
             }
         }
         long deadline = duration > 0 ? System.nanoTime() + (long) (duration * 1e9) : Long.MAX_VALUE;
@@ -109,6 +126,14 @@ public final class LocalRun {
         rt.engine().report().outputs().forEach(o -> System.out.println("output " + o.name() + ": " + o.state()
                 + ", " + o.frames() + " video frames" + (o.files() != null ? ", file " + o.files() : "")));
         return 0;
+    }
+
+    private static boolean free(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     static MixTask read(Path file) throws java.io.IOException {

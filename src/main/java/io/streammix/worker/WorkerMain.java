@@ -4,6 +4,7 @@ import io.streammix.worker.control.ControlApi;
 import io.streammix.worker.control.ControlServer;
 import io.streammix.worker.control.SpecSubmission;
 import io.streammix.worker.engine.MixEngine;
+import io.streammix.worker.playback.LiveStreams;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Files;
@@ -14,7 +15,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The worker role, as the operator starts it in a pod: reads the spec submission from
  * {@code $MIXTASK_SPEC_FILE} and the bearer token from {@code $MIXTASK_TOKEN_FILE}, mixes, serves the
- * control API (port 8081, or {@code --control-port N} / {@code MIXTASK_CONTROL_PORT}), and on SIGTERM stops
+ * control API (port 8081, or {@code --control-port N} / {@code MIXTASK_CONTROL_PORT}) and the media port (HLS and
+ * HTTP-FLV of the outputs it publishes: port 8080, or {@code --media-port N} / {@code MIXTASK_MEDIA_PORT}; HLS files
+ * under {@code $MIXTASK_SCRATCH_DIR/hls}), and on SIGTERM stops
  * cleanly: outputs flushed, trailers written.
  */
 public final class WorkerMain {
@@ -30,9 +33,15 @@ public final class WorkerMain {
         if (env.containsKey("MIXTASK_CONTROL_PORT")) {
             port = Integer.parseInt(env.get("MIXTASK_CONTROL_PORT"));
         }
+        int mediaPort = ControlApi.MEDIA_PORT;
+        if (env.containsKey("MIXTASK_MEDIA_PORT")) {
+            mediaPort = Integer.parseInt(env.get("MIXTASK_MEDIA_PORT"));
+        }
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals("--control-port")) {
                 port = Integer.parseInt(args[i + 1]);
+            } else if (args[i].equals("--media-port")) {
+                mediaPort = Integer.parseInt(args[i + 1]);
             }
         }
         String specFile = env.get(ControlApi.ENV_SPEC_FILE);
@@ -47,13 +56,15 @@ public final class WorkerMain {
         NativeSetup.quietFfmpeg(env);
         WorkerRuntime rt;
         try {
-            rt = WorkerRuntime.start(sub, new MixEngine.Config(Path.of(scratch, "out"), null), "0.0.0.0", port, token);
+            MixEngine.Config config = new MixEngine.Config(Path.of(scratch, "out"), null, Path.of(scratch, "hls"), new LiveStreams());
+            rt = WorkerRuntime.start(sub, config, "0.0.0.0", port, mediaPort, token);
         } catch (IllegalArgumentException e) {
             System.err.println("worker: " + e.getMessage());
             System.exit(1);
             return;
         }
-        LOG.infof("worker mixing generation %d, control API on port %d", sub.generation(), rt.controlPort());
+        LOG.infof("worker mixing generation %d, control API on port %d, media on port %d", sub.generation(), rt.controlPort(),
+                rt.mediaPort());
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             rt.close();

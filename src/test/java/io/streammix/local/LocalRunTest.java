@@ -35,7 +35,8 @@ class LocalRunTest {
             System.setOut(old);
         }
         assertThat(code).isZero();
-        assertThat(printed.toString()).contains("ffplay " + dir.resolve("demo.mp4")).contains("stopped after");
+        assertThat(printed.toString()).contains("ffplay " + dir.resolve("demo.mp4")).contains("stopped after")
+                .containsPattern("play: ffplay http://127\\.0\\.0\\.1:[0-9]+/live/demo\\.flv");
         JsonNode probe = MediaTools.probe(dir.resolve("demo.mp4"));
         JsonNode v = MediaTools.stream(probe, "video");
         assertThat(v.get("codec_name").asText()).isEqualTo("h264");

@@ -10,9 +10,11 @@ import io.streammix.api.SpecChange;
 /** Audio encoder settings of one output. The mix itself runs at 48 kHz. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AudioEncoding {
-    @JsonPropertyDescription("Audio codec: AAC_LC (default), HE_AAC or MP3. The bundled FFmpeg has no HE-AAC encoder, so HE_AAC is "
-            + "encoded as AAC-LC and the task reports it in its conditions. Mirrors MixOutput audio_enc_id (0 = HE_AAC, the vendor's "
-            + "default; 1 = AAC_LC; 2 = MP3). Changing it restarts this output.")
+    @JsonPropertyDescription("Audio codec: AAC_LC, HE_AAC, MP3 or OPUS. Absent: the file's own codec for audio-only files (MP3 for "
+            + ".mp3, OPUS for .ogg/.opus, AAC_LC for .m4a), else AAC_LC. The bundled FFmpeg has no HE-AAC encoder, so HE_AAC is "
+            + "encoded as AAC-LC and the task reports it in its conditions. A codec the output's container cannot hold fails "
+            + "that output, naming this field. Mirrors MixOutput audio_enc_id (0 = HE_AAC, the vendor's default; 1 = AAC_LC; "
+            + "2 = MP3); OPUS has no start-mix counterpart. Changing it restarts this output.")
     @SpecChange(ChangeClass.OUTPUT_RESTART)
     public AudioCodec codec;
 

@@ -25,8 +25,9 @@ public class MixOutput {
     @SpecChange(ChangeClass.OUTPUT_RESTART)
     public String streamId;
 
-    @JsonPropertyDescription("URL to push to: rtmp://, rtmps://, srt://, or a file path/file:// URL (.mp4 fragmented by default, "
-            + ".mkv, .flv; audio-only .m4a, .mp3). URLs that carry keys belong in urlFrom. Exactly one of streamId, url and urlFrom. "
+    @JsonPropertyDescription("URL to push to: rtmp://, rtmps://, srt:// (MPEG-TS), or a file path/file:// URL: .mp4 (fragmented, "
+            + "the default), .mkv, .flv, .ts, .m3u8 (a rolling HLS playlist with its segments beside it), audio-only .m4a, .mp3, "
+            + ".ogg/.opus (Ogg-Opus). URLs that carry keys belong in urlFrom. Exactly one of streamId, url and urlFrom. "
             + "Mirrors MixOutput mixurl. Changing it restarts this output.")
     @Size(min = 1, max = 2048)
     @SpecChange(ChangeClass.OUTPUT_RESTART)

@@ -9,6 +9,7 @@ import io.streammix.api.validation.SpecValidator;
 import io.streammix.api.validation.Violation;
 import io.streammix.worker.control.SpecSubmission;
 import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.playback.LiveStreams;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -30,10 +31,16 @@ public final class MixEngine implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * @param outputDir where outputs given by streamId only are written
+     * @param outputDir where relative output files are written
      * @param streamUrl pull URL of an input streamId (the operator's template), or null
+     * @param hlsDir    where outputs published on the media port write their HLS ({@code <hlsDir>/<key>/})
+     * @param streams   what the media port serves; the engine's outputs publish into it
      */
-    public record Config(Path outputDir, Function<String, String> streamUrl) {
+    public record Config(Path outputDir, Function<String, String> streamUrl, Path hlsDir, LiveStreams streams) {
+        /** HLS under {@code <outputDir>/hls}, a fresh set of live streams. */
+        public Config(Path outputDir, Function<String, String> streamUrl) {
+            this(outputDir, streamUrl, outputDir.resolve("hls"), new LiveStreams());
+        }
     }
 
     /** One running input: its thread and what it shares with the clock. */
@@ -143,7 +150,7 @@ public final class MixEngine implements AutoCloseable {
             List<OutputWorker> outs = new ArrayList<>();
             for (int i = 0; i < next.outputs.size(); i++) {
                 MixOutput o = next.outputs.get(i);
-                OutputWorker w = new OutputWorker(o, i, OutputTarget.of(o, i, config.outputDir()), nextPlan.width(), nextPlan.height());
+                OutputWorker w = newOutput(o, i, nextPlan);
                 w.sei(sei);
                 w.start();
                 outs.add(w);
@@ -184,6 +191,21 @@ public final class MixEngine implements AutoCloseable {
         generation = submission.generation();
         specWarnings.clear();
         specWarnings.addAll(unsupported(next));
+    }
+
+    private OutputWorker newOutput(MixOutput o, int i, MixPlan p) {
+        try {
+            List<OutputSink> sinks = OutputSinks.of(o, i, config.outputDir(), config.hlsDir(), config.streams());
+            return new OutputWorker(o, i, sinks, null, p.width(), p.height());
+        } catch (IllegalArgumentException e) {
+            // A URL the worker cannot write to fails this output only, with the reason in its status.
+            return new OutputWorker(o, i, List.of(), "spec.outputs[" + i + "].url: " + e.getMessage(), p.width(), p.height());
+        }
+    }
+
+    /** What this engine's outputs publish on the media port. */
+    public LiveStreams liveStreams() {
+        return config.streams();
     }
 
     private Input startInput(MixInput in, String name, String key) {

@@ -20,6 +20,12 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
 
     /** Fragmented MP4: a killed process still leaves a playable file. */
     static final Map<String, String> FRAGMENTED_MP4 = Map.of("movflags", "frag_keyframe+empty_moov+default_base_moof");
+    /** Audio-only fragmented MP4: MP4 cuts fragments at video keyframes only, so cut them every second instead. */
+    static final Map<String, String> FRAGMENTED_AUDIO_MP4 = Map.of("movflags", "empty_moov+default_base_moof",
+            "frag_duration", "1000000");
+    /** HLS segment length in seconds: segments are cut at the first keyframe after it (GOP is 2 s). */
+    static final String HLS_SECONDS = "2";
+    static final String HLS_LIST_SIZE = "6";
 
     /**
      * @param outputDir where {@code streamId} outputs without a URL are written as {@code <streamId>.mp4}
@@ -29,7 +35,7 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
         if (url == null) {
             String base = out.streamId != null ? out.streamId : out.displayName(index);
             Path p = outputDir.resolve(base.replaceAll("[^A-Za-z0-9._-]", "_") + ".mp4");
-            return file(p);
+            return file(p, out);
         }
         String lower = url.toLowerCase(Locale.ROOT);
         if (lower.startsWith("rtmp://") || lower.startsWith("rtmps://")) {
@@ -39,20 +45,55 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
             return new OutputTarget(url, "mpegts", Map.of(), true, null, InputSource.safe(url));
         }
         if (lower.startsWith("file://")) {
-            return file(Path.of(URI.create(url).getPath()));
+            return file(Path.of(URI.create(url).getPath()), out);
         }
         if (lower.contains("://")) {
             throw new IllegalArgumentException("unsupported output URL scheme ("
                     + String.join(", ", new java.util.TreeSet<>(ControlApi.OUTPUT_SCHEMES)) + ")");
         }
-        return file(Path.of(url));
+        return file(Path.of(url), out);
     }
 
-    private static OutputTarget file(Path p) {
+    /**
+     * A rolling HLS playlist with its segments beside it: short segments, the last {@value #HLS_LIST_SIZE} listed, older
+     * ones deleted; the playlist and each segment are written to a temporary name and renamed when complete, so a
+     * reader never sees half a file. Segments are MPEG-TS, or fragmented MP4 when the codecs need it (H.265, Opus).
+     */
+    static OutputTarget hls(Path playlist, boolean fmp4, String safeName) {
+        Path dir = playlist.toAbsolutePath().getParent();
+        Map<String, String> opts = new java.util.LinkedHashMap<>();
+        opts.put("hls_time", HLS_SECONDS);
+        opts.put("hls_list_size", HLS_LIST_SIZE);
+        opts.put("hls_flags", "delete_segments+temp_file+independent_segments");
+        opts.put("hls_segment_type", fmp4 ? "fmp4" : "mpegts");
+        opts.put("hls_segment_filename", dir.resolve("seg-%05d." + (fmp4 ? "m4s" : "ts")).toString());
+        if (fmp4) {
+            opts.put("hls_fmp4_init_filename", "init.mp4");
+        }
+        return new OutputTarget(playlist.toAbsolutePath().toString(), "hls", Map.copyOf(opts), false, playlist, safeName);
+    }
+
+    /** HLS segments in fragmented MP4 rather than MPEG-TS: H.265 and Opus are not (portably) carried in TS. */
+    static boolean hlsNeedsFmp4(MixOutput out) {
+        boolean hevc = out.hasVideo() && out.video.codecOrDefault() == io.streammix.api.v1alpha1.VideoCodec.H265;
+        boolean opus = out.audio != null && out.audio.codec == io.streammix.api.v1alpha1.AudioCodec.OPUS;
+        return hevc || opus;
+    }
+
+    private static OutputTarget file(Path p, MixOutput out) {
         String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
         String format;
         Map<String, String> opts = Map.of();
-        if (name.endsWith(".flv")) {
+        if (name.endsWith(".m3u8")) {
+            return hls(p, hlsNeedsFmp4(out), "HLS " + p.getFileName());
+        } else if (name.endsWith(".m4a")) {
+            format = "ipod";
+            opts = FRAGMENTED_AUDIO_MP4;
+        } else if (name.endsWith(".ogg") || name.endsWith(".oga")) {
+            format = "ogg";
+        } else if (name.endsWith(".opus")) {
+            format = "opus";
+        } else if (name.endsWith(".flv")) {
             format = "flv";
         } else if (name.endsWith(".mkv")) {
             format = "matroska";
@@ -62,7 +103,7 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
             format = "mp3";
         } else {
             format = "mp4";
-            opts = FRAGMENTED_MP4;
+            opts = out.hasVideo() ? FRAGMENTED_MP4 : FRAGMENTED_AUDIO_MP4;
         }
         return new OutputTarget(p.toString(), format, opts, false, p, "file " + p.getFileName());
     }

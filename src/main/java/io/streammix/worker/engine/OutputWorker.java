@@ -10,7 +10,6 @@ import io.streammix.worker.media.Encoder;
 import io.streammix.worker.media.Frames;
 import io.streammix.worker.media.Interrupter;
 import io.streammix.worker.media.MediaException;
-import io.streammix.worker.media.Muxer;
 import io.streammix.worker.media.Resampler;
 import io.streammix.worker.media.Scaler;
 import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
@@ -20,12 +19,14 @@ import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.ShortPointer;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,15 +44,16 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 
 /**
- * Encodes and sends one output on its own thread. The output clock hands it canvas frames (by reference,
- * no copy) and mixed audio through a bounded queue; when the queue is full the newest item is dropped, so
- * a slow output or a dead server never holds up the clock or the other outputs. Network outputs reconnect
- * with backoff while encoding goes on (timestamps stay on the mix timeline); files are fragmented MP4 by
- * default and get their trailer on stop.
+ * Encodes one output on its own thread and writes the packets to its sinks ({@link OutputSink}: a URL or file,
+ * or the worker's own HLS and HTTP-FLV streams; encoded once, muxed once per sink). The output clock hands it
+ * canvas frames (by reference, no copy) and mixed audio through a bounded queue; when the queue is full the newest
+ * item is dropped, so a slow output or a dead server never holds up the clock or the other outputs. Network sinks
+ * reconnect with backoff while encoding goes on (timestamps stay on the mix timeline); files are fragmented MP4 by
+ * default and get their trailer on stop. A codec the container cannot hold, or an encoder the build lacks, fails
+ * this output only, with a reason naming the field.
  */
 final class OutputWorker implements Runnable {
     private static final Logger LOG = Logger.getLogger(OutputWorker.class);
-    private static final long IO_TIMEOUT_MS = 8_000;
 
     private sealed interface Item permits Video, Audio, Stop {
     }
@@ -67,12 +69,14 @@ final class OutputWorker implements Runnable {
 
     final String name;
     private final MixOutput spec;
-    private final OutputTarget target;
+    private final int index;
+    private final List<OutputSink> sinks;
+    private final String setupError;
     private final int canvasW;
     private final int canvasH;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(512);
     private final Interrupter interrupter = new Interrupter();
-    private final List<String> warnings = new ArrayList<>();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
     private volatile Thread thread;
     private volatile String state = WorkerReport.Output.CONNECTING;
     private volatile String reason;
@@ -84,7 +88,6 @@ final class OutputWorker implements Runnable {
 
     private Encoder video;
     private Encoder audio;
-    private Muxer muxer;
     private Scaler scaler;
     private Resampler resampler;
     private AVAudioFifo fifo;
@@ -98,14 +101,22 @@ final class OutputWorker implements Runnable {
     private boolean needKeyframe;
     private SeiFeed seiFeed = SeiFeed.NONE;
     private SeiStamper sei;
-    private long reconnectAtNanos;
-    private long backoffMs = 1000;
     private long bytesBefore;
 
     OutputWorker(MixOutput spec, int index, OutputTarget target, int canvasW, int canvasH) {
+        this(spec, index, List.of(new UrlSink(target)), null, canvasW, canvasH);
+    }
+
+    /**
+     * @param sinks      where the packets go (each its own muxer)
+     * @param setupError when not null, this output cannot run (e.g. an unsupported URL): it reports Failed with it
+     */
+    OutputWorker(MixOutput spec, int index, List<OutputSink> sinks, String setupError, int canvasW, int canvasH) {
         this.spec = spec;
+        this.index = index;
         this.name = spec.displayName(index);
-        this.target = target;
+        this.sinks = List.copyOf(sinks);
+        this.setupError = setupError;
         this.canvasW = canvasW;
         this.canvasH = canvasH;
         if (spec.audio != null && spec.audio.codecOrDefault() == AudioCodec.HE_AAC) {
@@ -120,7 +131,9 @@ final class OutputWorker implements Runnable {
     }
 
     List<String> warnings() {
-        return warnings;
+        List<String> all = new ArrayList<>(warnings);
+        sinks.stream().map(OutputSink::givenUp).filter(java.util.Objects::nonNull).forEach(w -> all.add("output " + name + ": " + w));
+        return all;
     }
 
     boolean hasVideo() {
@@ -171,8 +184,11 @@ final class OutputWorker implements Runnable {
     @Override
     public void run() {
         try {
+            if (setupError != null) {
+                throw new IllegalArgumentException(setupError);
+            }
             openEncoders();
-            connect();
+            openSinks();
             long lastRate = System.nanoTime();
             while (true) {
                 Item item = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -188,9 +204,12 @@ final class OutputWorker implements Runnable {
                 } else if (item instanceof Audio a) {
                     encodeAudio(a);
                 }
-                if (muxer == null && target.network() && System.nanoTime() - reconnectAtNanos > 0) {
-                    connect();
+                for (OutputSink sink : sinks) {
+                    if (sink.reconnectIfDue(interrupter, name)) {
+                        needKeyframe = true; // the new connection starts on a fresh keyframe
+                    }
                 }
+                updateState();
                 long now = System.nanoTime();
                 if (now - lastRate > 2_000_000_000L) {
                     long b = bytes;
@@ -202,9 +221,9 @@ final class OutputWorker implements Runnable {
             flush();
         } catch (RuntimeException | InterruptedException e) {
             setState(WorkerReport.Output.FAILED, e.getMessage());
-            LOG.errorf("output %s (%s) failed: %s", name, target.safeName(), e.getMessage());
+            LOG.errorf("output %s (%s) failed: %s", name, safeNames(), e.getMessage());
         } finally {
-            closeMuxer();
+            sinks.forEach(sink -> sink.close(name));
             release();
             Item left;
             while ((left = queue.poll()) != null) {
@@ -216,23 +235,33 @@ final class OutputWorker implements Runnable {
     }
 
     private void openEncoders() {
-        List<Encoder> encs = new ArrayList<>();
+        String at = "spec.outputs[" + index + "]";
+        Set<String> formats = new LinkedHashSet<>();
+        sinks.forEach(sink -> formats.add(sink.format()));
+        AudioCodec acodec = OutputCodecs.audioCodec(spec, formats.iterator().next());
+        OutputCodecs.check(spec, index, acodec, formats);
         if (spec.hasVideo()) {
             VideoEncoding v = spec.video;
             String codec = v.codecOrDefault() == VideoCodec.H265 ? "libx265" : "libx264";
             Integer crf = v.rateControlOrDefault() == RateControl.CRF ? v.qualityOrDefault() : null;
             int w = (v.width + 1) & ~1;
             int h = (v.height + 1) & ~1;
-            video = Encoder.video(new Encoder.VideoSettings(codec, w, h, v.fps, v.bitrate, crf, "veryfast"), name);
+            try {
+                video = Encoder.video(new Encoder.VideoSettings(codec, w, h, v.fps, v.bitrate, crf, "veryfast"), name);
+            } catch (MediaException e) {
+                throw new IllegalArgumentException(at + ".video.codec: " + e.getMessage(), e);
+            }
             sei = new SeiStamper(seiFeed, v.fps, Encoder.gopFrames(v.fps), codec.equals("libx264"));
             if (w != canvasW || h != canvasH) {
                 scaler = new Scaler();
             }
-            encs.add(video);
         }
         io.streammix.api.v1alpha1.AudioEncoding a = spec.audio == null ? new io.streammix.api.v1alpha1.AudioEncoding() : spec.audio;
-        String acodec = a.codecOrDefault() == AudioCodec.MP3 ? "libmp3lame" : "aac";
-        audio = Encoder.audio(acodec, a.bitrateOrDefault(), a.channelsOrDefault(), AudioRing.RATE, name);
+        try {
+            audio = Encoder.audio(OutputCodecs.audioEncoder(acodec), a.bitrateOrDefault(), a.channelsOrDefault(), AudioRing.RATE, name);
+        } catch (MediaException e) {
+            throw new IllegalArgumentException(at + ".audio.codec: " + e.getMessage(), e);
+        }
         try (AVChannelLayout stereo = Resampler.layout(AudioRing.CHANNELS)) {
             resampler = new Resampler(stereo, AV_SAMPLE_FMT_S16, AudioRing.RATE,
                     audio.context().ch_layout(), audio.context().sample_fmt(), AudioRing.RATE);
@@ -250,25 +279,28 @@ final class OutputWorker implements Runnable {
         return l;
     }
 
-    private void connect() {
-        try {
-            if (target.file() != null && target.file().getParent() != null) {
-                Files.createDirectories(target.file().getParent());
-            }
-            muxer = new Muxer(target.format(), target.url(), encoders(), target.muxerOptions(), interrupter, IO_TIMEOUT_MS, name);
-            needKeyframe = true;
-            backoffMs = 1000;
-            setState(WorkerReport.Output.LIVE, null);
-            LOG.infof("output %s writing to %s", name, target.safeName());
-        } catch (java.io.IOException | MediaException e) {
-            if (!target.network()) {
-                throw new MediaException(e.getMessage());
-            }
-            setState(WorkerReport.Output.RECONNECTING, e.getMessage());
-            LOG.warnf("output %s (%s): %s; retrying in %d ms", name, target.safeName(), e.getMessage(), backoffMs);
-            reconnectAtNanos = System.nanoTime() + backoffMs * 1_000_000;
-            backoffMs = Math.min(backoffMs * 2, 16_000);
+    private void openSinks() {
+        for (OutputSink sink : sinks) {
+            sink.open(encoders(), video != null, interrupter, name);
         }
+        needKeyframe = true;
+        updateState();
+    }
+
+    /** Live while every sink writes; Reconnecting (with the first sink's reason) while one is retrying. */
+    private void updateState() {
+        String problem = null;
+        for (OutputSink sink : sinks) {
+            if (sink.problem() != null) {
+                problem = sink.safeName() + ": " + sink.problem();
+                break;
+            }
+        }
+        setState(problem == null ? WorkerReport.Output.LIVE : WorkerReport.Output.RECONNECTING, problem);
+    }
+
+    private String safeNames() {
+        return String.join(", ", sinks.stream().map(OutputSink::safeName).toList());
     }
 
     private void encodeVideo(Video v) {
@@ -333,22 +365,14 @@ final class OutputWorker implements Runnable {
         return f;
     }
 
+    /** Writes one encoded packet to every sink (each takes its own reference). */
     private void write(int stream, org.bytedeco.ffmpeg.avcodec.AVPacket pkt) {
-        if (muxer == null) {
-            return;
+        boolean isVideo = video != null && stream == 0;
+        long wrote = 0;
+        for (OutputSink sink : sinks) {
+            wrote = Math.max(wrote, sink.write(stream, pkt, isVideo, name));
         }
-        try {
-            muxer.write(stream, pkt);
-            bytes = muxer.bytes();
-        } catch (MediaException e) {
-            if (!target.network()) {
-                throw e;
-            }
-            closeMuxer();
-            setState(WorkerReport.Output.RECONNECTING, e.getMessage());
-            LOG.warnf("output %s (%s): %s; reconnecting", name, target.safeName(), e.getMessage());
-            reconnectAtNanos = System.nanoTime() + backoffMs * 1_000_000;
-        }
+        bytes += wrote;
     }
 
     private void flush() {
@@ -356,17 +380,6 @@ final class OutputWorker implements Runnable {
             video.encode(null, pkt -> write(0, sei.packet(pkt)));
         }
         audio.encode(null, pkt -> write(video == null ? 0 : 1, pkt));
-    }
-
-    private void closeMuxer() {
-        if (muxer != null) {
-            try {
-                muxer.close();
-            } catch (RuntimeException e) {
-                LOG.debugf("output %s: closing: %s", name, e.getMessage());
-            }
-            muxer = null;
-        }
     }
 
     private void release() {
@@ -416,7 +429,13 @@ final class OutputWorker implements Runnable {
     }
 
     WorkerReport.Output report() {
-        List<String> files = target.file() == null ? null : List.of(target.file().toString());
+        List<String> files = null;
+        for (OutputSink sink : sinks) {
+            if (sink.files() != null) {
+                files = files == null ? new ArrayList<>() : files;
+                files.addAll(sink.files());
+            }
+        }
         return new WorkerReport.Output(name, state, since.toString(), reason, bitrate, frames.get(), files);
     }
 }

@@ -31,6 +31,7 @@ public final class Muxer implements AutoCloseable {
     private final List<Encoder> encoders = new ArrayList<>();
     private final String name;
     private final long ioTimeoutMillis;
+    private final boolean ownsIo;
     private boolean headerWritten;
     private long bytes;
 
@@ -41,6 +42,21 @@ public final class Muxer implements AutoCloseable {
      */
     public Muxer(String format, String url, List<Encoder> encoders, Map<String, String> muxerOptions,
                  Interrupter interrupter, long ioTimeoutMillis, String name) {
+        this(format, url, null, encoders, muxerOptions, interrupter, ioTimeoutMillis, name);
+    }
+
+    /**
+     * A muxer writing into {@code io}, an AVIO context of the caller's (e.g. with a write callback); the caller
+     * keeps it and frees it after {@link #close()}.
+     */
+    public Muxer(String format, AVIOContext io, List<Encoder> encoders, Map<String, String> muxerOptions,
+                 Interrupter interrupter, long ioTimeoutMillis, String name) {
+        this(format, null, io, encoders, muxerOptions, interrupter, ioTimeoutMillis, name);
+    }
+
+    private Muxer(String format, String url, AVIOContext io, List<Encoder> encoders, Map<String, String> muxerOptions,
+                  Interrupter interrupter, long ioTimeoutMillis, String name) {
+        this.ownsIo = io == null;
         this.interrupter = interrupter;
         this.name = name;
         this.ioTimeoutMillis = ioTimeoutMillis;
@@ -55,7 +71,9 @@ public final class Muxer implements AutoCloseable {
                 st.time_base(e.timeBase());
                 this.encoders.add(e);
             }
-            if ((ctx.oformat().flags() & AVFMT_NOFILE) == 0) {
+            if (io != null) {
+                ctx.pb(io);
+            } else if ((ctx.oformat().flags() & AVFMT_NOFILE) == 0) {
                 AVIOContext pb = new AVIOContext(null);
                 interrupter.arm(ioTimeoutMillis);
                 int ret = avio_open2(pb, url, AVIO_FLAG_WRITE, ctx.interrupt_callback(), (AVDictionary) null);
@@ -79,7 +97,10 @@ public final class Muxer implements AutoCloseable {
         }
     }
 
-    /** Writes a packet of the stream of encoder {@code index}, timestamps in that encoder's time base. */
+    /**
+     * Writes a packet of the stream of encoder {@code index}, timestamps in that encoder's time base. The packet is
+     * rescaled in place and FFmpeg takes its reference (it is blank afterwards): give each muxer its own reference.
+     */
     public void write(int index, AVPacket pkt) {
         AVStream st = ctx.streams(index);
         pkt.stream_index(index);
@@ -110,7 +131,7 @@ public final class Muxer implements AutoCloseable {
     }
 
     private void release() {
-        if ((ctx.oformat().flags() & AVFMT_NOFILE) == 0 && ctx.pb() != null && !ctx.pb().isNull()) {
+        if (ownsIo && (ctx.oformat().flags() & AVFMT_NOFILE) == 0 && ctx.pb() != null && !ctx.pb().isNull()) {
             avio_closep(ctx.pb());
         }
         avformat_free_context(ctx);

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("benchmark")
 class CpuBenchmarkTest {
-    private static final int MEDIA = 32;
-    private static final int WARMUP = 12; // JIT compilation settles within ~10 s
+    static final int MEDIA = 32;
+    static final int WARMUP = 12; // JIT compilation settles within ~10 s
     private static final long TICK = 100; // USER_HZ on Linux
 
     @TempDir
@@ -89,7 +89,7 @@ class CpuBenchmarkTest {
     }
 
     /** Starts the process and samples its CPU at WARMUP and just before MEDIA seconds. */
-    private static Sample[] measure(ProcessBuilder pb) throws Exception {
+    static Sample[] measure(ProcessBuilder pb) throws Exception {
         Process p = pb.start();
         long t0 = System.nanoTime();
         List<Sample> samples = new ArrayList<>();
@@ -104,7 +104,7 @@ class CpuBenchmarkTest {
         return samples.toArray(Sample[]::new);
     }
 
-    private static Sample sample(long pid) throws Exception {
+    static Sample sample(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) TICK; // utime, stime
