@@ -179,7 +179,8 @@ public final class SpecDiff {
         changes.add(new FieldChange(path, kind, cls, output));
     }
 
-    private static ChangeClass classOf(Field f) {
+    /** The class a field declares; none declared counts as the most disruptive (forgetting it is safe). */
+    static ChangeClass classOf(Field f) {
         SpecChange c = f.getAnnotation(SpecChange.class);
         return c == null ? ChangeClass.WORKER_RESTART : c.value();
     }
