@@ -70,8 +70,8 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     private final TaskEvents events;
     private final LastStatus lastStatus = new LastStatus();
     private final PushRetries retries = new PushRetries();
-    /** Generations already announced by a SpecChanged Event (the Secret may lag in the informer cache). */
-    private final java.util.Set<String> announced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The last generation announced per task uid by a SpecChanged Event (the Secret may lag in the informer cache). */
+    private final java.util.Map<String, Long> announced = new java.util.concurrent.ConcurrentHashMap<>();
     private final WorkerSecretDependent secret = new WorkerSecretDependent();
     private final WorkerServiceDependent service = new WorkerServiceDependent();
     private final WorkerDeploymentDependent deployment;
@@ -173,8 +173,11 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
             return;
         }
         List<FieldChange> changes = SpecDiff.between(lastAccepted.get().spec(), resolved.submission().spec());
-        String key = task.getMetadata().getUid() + "/" + generation;
-        if (!changes.isEmpty() && announced.add(key)) {
+        if (announced.size() > 20_000) {
+            announced.clear(); // deleted tasks' entries; one repeated Event at worst
+        }
+        Long before = announced.put(task.getMetadata().getUid(), generation);
+        if (!changes.isEmpty() && !Long.valueOf(generation).equals(before)) {
             events.specChanged(task, generation, changes);
         }
     }
