@@ -192,6 +192,50 @@ class LiveUpdateMediaTest {
         assertThat(MediaTools.stream(probe, "video").get("r_frame_rate").asText()).isEqualTo("5/1");
     }
 
+    @Test
+    void canvasSizeChangeReopensTheFirstOutputAndTheOtherScalesTheNewCanvas() throws Exception {
+        int port = MediaTools.freePort();
+        Path recorded = dir.resolve("same-size.flv");
+        Process receiver = receiver(port, recorded);
+        Path canvasFile = dir.resolve("canvas.mkv");
+        MixOutput canvas = MediaTools.fileOutput("canvas", canvasFile, 320, 240, FPS);
+        // Same size as the canvas at first: it needs no scaling until the canvas grows.
+        MixOutput kept = MediaTools.fileOutput("kept", dir.resolve("unused"), 320, 240, FPS);
+        kept.url = "rtmp://127.0.0.1:" + port + "/live/mix";
+        MixTaskSpec spec = MediaTools.spec(List.of(input("red", "synthetic:color?color=#FF0000&size=160x120&fps=15", 0, 0, 160, 120, 0)),
+                List.of(canvas, kept));
+        spec.background = new Background("#0000FF", null);
+        MixEngine engine = EngineRun.start(copy(spec), dir);
+        double changedAt;
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> engine.report().outputs().stream()
+                    .allMatch(o -> WorkerReport.Output.LIVE.equals(o.state())));
+            Thread.sleep(1000);
+            changedAt = step(engine, spec, s -> {
+                s.outputs.get(0).video.width = 640;
+                s.outputs.get(0).video.height = 480;
+            })[0];
+            assertThat(engine.report().lastUpdate().message()).isEqualTo("live; outputs restarted: canvas");
+            assertThat(receiver.isAlive()).isTrue();
+            engine.close();
+            assertThat(receiver.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            engine.close();
+            receiver.destroy();
+        }
+        var video = MediaTools.stream(MediaTools.probe(canvasFile), "video");
+        assertThat(video.get("width").asInt()).isEqualTo(640);
+        RecordedStream stream = RecordedStream.of(recorded);
+        assertThat(stream.monotonic()).isTrue();
+        assertThat(stream.longestGap()).isLessThanOrEqualTo(2.0 / FPS + 1e-3);
+        // The kept output shows the 640x480 canvas scaled to its 320x240: the 160x120 red rect is now a quarter of it.
+        Picture before = MediaTools.frameAt(recorded, changedAt - 0.5, 320, 240);
+        Picture after = MediaTools.frameAt(recorded, changedAt + 0.5, 320, 240);
+        colour(before, 120, 90, 0xFF0000, "before: the rect covers half the width");
+        colour(after, 40, 30, 0xFF0000, "after: the rect, scaled down with the canvas");
+        colour(after, 120, 90, 0x0000FF, "after: the rest of the bigger canvas is background");
+    }
+
     /** Applies a copy of {@code spec} edited by {@code edit}; returns the mix time it was applied at. */
     private double[] step(MixEngine engine, MixTaskSpec spec, Consumer<MixTaskSpec> edit) throws Exception {
         edit.accept(spec);
