@@ -15,6 +15,8 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.streammix.api.diff.FieldChange;
+import io.streammix.api.diff.SpecDiff;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskStatus;
 import io.streammix.operator.config.OperatorConfig;
@@ -30,11 +32,16 @@ import io.streammix.operator.spec.SpecResolver;
 import io.streammix.operator.status.LastStatus;
 import io.streammix.operator.status.Observation;
 import io.streammix.operator.status.StatusBuilder;
+import io.streammix.operator.status.SpecUpdate;
+import io.streammix.operator.worker.PushRetries;
+import io.streammix.operator.worker.SpecRefusedException;
 import io.streammix.operator.worker.WorkerClient;
 import io.streammix.operator.worker.WorkerNames;
 import io.streammix.operator.worker.WorkerUnreachableException;
+import io.streammix.worker.control.SpecSubmission;
 import io.streammix.worker.control.WorkerReport;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -62,6 +69,9 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     private final WorkerClient workerClient;
     private final TaskEvents events;
     private final LastStatus lastStatus = new LastStatus();
+    private final PushRetries retries = new PushRetries();
+    /** The last generation announced per task uid by a SpecChanged Event (the Secret may lag in the informer cache). */
+    private final java.util.Map<String, Long> announced = new java.util.concurrent.ConcurrentHashMap<>();
     private final WorkerSecretDependent secret = new WorkerSecretDependent();
     private final WorkerServiceDependent service = new WorkerServiceDependent();
     private final WorkerDeploymentDependent deployment;
@@ -91,7 +101,10 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
 
     @Override
     public UpdateControl<MixTask> reconcile(MixTask task, Context<MixTask> context) {
-        String token = WorkerSecretDependent.tokenOf(context.getSecondaryResource(Secret.class));
+        Optional<Secret> secretNow = context.getSecondaryResource(Secret.class);
+        String token = WorkerSecretDependent.tokenOf(secretNow);
+        // The last accepted spec is in the worker's Secret: the base of the diff, also after an operator restart.
+        Optional<SpecSubmission> lastAccepted = WorkerSecretDependent.submissionOf(secretNow);
         Optional<ResolvedSpec> resolved = Optional.empty();
         Optional<InvalidSpecException> invalid = Optional.empty();
         try {
@@ -99,34 +112,78 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         } catch (InvalidSpecException e) {
             invalid = Optional.of(e);
         }
+        Optional<SpecUpdate> update = resolved.flatMap(r -> staleSeq(task, r, lastAccepted));
+        if (update.isPresent()) {
+            // Refused like an invalid spec: the worker keeps running the last applied one.
+            resolved = Optional.empty();
+        }
+        boolean replacing = false;
         if (resolved.isPresent()) {
-            applyWorker(task, context, new WorkerPlan(resolved.get(), token));
+            announceChanges(task, lastAccepted, resolved.get());
+            replacing = applyWorker(task, context, new WorkerPlan(resolved.get(), token));
         }
         boolean workerExists = context.getSecondaryResource(Deployment.class).isPresent();
 
-        Optional<WorkerReport> report = Optional.empty();
-        String unreachable = "the worker has not been created";
+        Exchange exchange = new Exchange();
         if (workerExists) {
-            try {
-                report = Optional.of(askWorker(task, token, resolved));
-            } catch (WorkerUnreachableException e) {
-                unreachable = e.getMessage();
-            }
+            exchange = askWorker(task, context, token, resolved, replacing);
+        } else {
+            exchange.unreachable = "the worker has not been created";
         }
-        Observation seen = new Observation(resolved, invalid, workerExists, currentPod(context), report, unreachable, Instant.now());
+        if (update.isEmpty()) {
+            update = exchange.update;
+        }
+        Observation seen = new Observation(resolved, invalid, workerExists, currentPod(context), exchange.report,
+                exchange.unreachable, Instant.now(), update);
         MixTaskStatus before = lastStatus.latest(task);
         MixTaskStatus after = StatusBuilder.build(task, before, seen);
         events.transitions(task, before, after);
         lastStatus.remember(task, after);
 
+        Duration next = exchange.retryIn.filter(d -> d.compareTo(config.statusRefreshInterval()) < 0)
+                .orElse(config.statusRefreshInterval());
         if (sameStatus(task.getStatus(), after)) {
-            return UpdateControl.<MixTask>noUpdate().rescheduleAfter(config.statusRefreshInterval());
+            return UpdateControl.<MixTask>noUpdate().rescheduleAfter(next);
         }
         task.setStatus(after);
-        return UpdateControl.patchStatus(task).rescheduleAfter(config.statusRefreshInterval());
+        return UpdateControl.patchStatus(task).rescheduleAfter(next);
     }
 
-    private void applyWorker(MixTask task, Context<MixTask> context, WorkerPlan plan) {
+    /**
+     * start-mix orders requests by seq: a spec whose seq is lower than the last accepted or applied one is
+     * refused, naming both numbers.
+     */
+    private static Optional<SpecUpdate> staleSeq(MixTask task, ResolvedSpec resolved, Optional<SpecSubmission> lastAccepted) {
+        Long seq = resolved.submission().spec().seq;
+        Long accepted = lastAccepted.map(l -> l.spec().seq).orElse(null);
+        Long applied = task.getStatus() == null ? null : task.getStatus().appliedSeq;
+        Long last = accepted == null ? applied : applied == null ? accepted : Long.valueOf(Math.max(accepted, applied));
+        if (seq == null || last == null || seq >= last) {
+            return Optional.empty();
+        }
+        String keeps = lastAccepted.map(l -> "; the mix keeps generation " + l.generation()).orElse("");
+        return Optional.of(new SpecUpdate(SpecUpdate.STALE_SEQ,
+                "spec.seq " + seq + " is lower than the last applied seq " + last + ": update refused" + keeps));
+    }
+
+    /** One Event per accepted generation naming each changed field and its class. */
+    private void announceChanges(MixTask task, Optional<SpecSubmission> lastAccepted, ResolvedSpec resolved) {
+        long generation = resolved.submission().generation();
+        if (lastAccepted.isEmpty() || lastAccepted.get().generation() == generation) {
+            return;
+        }
+        List<FieldChange> changes = SpecDiff.between(lastAccepted.get().spec(), resolved.submission().spec());
+        if (announced.size() > 20_000) {
+            announced.clear(); // deleted tasks' entries; one repeated Event at worst
+        }
+        Long before = announced.put(task.getMetadata().getUid(), generation);
+        if (!changes.isEmpty() && !Long.valueOf(generation).equals(before)) {
+            events.specChanged(task, generation, changes);
+        }
+    }
+
+    /** Brings Secret, Service and Deployment up to date; true when the worker pod is being replaced. */
+    private boolean applyWorker(MixTask task, Context<MixTask> context, WorkerPlan plan) {
         plan.putInto(context);
         secret.reconcile(task, context);
         service.reconcile(task, context);
@@ -138,22 +195,107 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
             default -> {
             }
         }
+        return result.getSingleOperation() == ReconcileResult.Operation.UPDATED;
     }
 
-    /** The worker's report; a worker running an older spec gets the current one first (applied live). */
-    private WorkerReport askWorker(MixTask task, String token, Optional<ResolvedSpec> resolved) throws WorkerUnreachableException {
-        WorkerReport report = workerClient.status(task, token);
+    /** What one round with the worker gave: its report, or why there is none, and the fate of a push. */
+    private static final class Exchange {
+        Optional<WorkerReport> report = Optional.empty();
+        String unreachable;
+        Optional<SpecUpdate> update = Optional.empty();
+        Optional<Duration> retryIn = Optional.empty();
+    }
+
+    /**
+     * The worker's report; a worker running an older spec gets the current one first (PUT /spec, applied live
+     * or by reopening the outputs concerned). A failed push is retried with backoff; after
+     * {@code mixtask.worker.push-attempts} failures the worker is replaced (its pod template gets a new restart
+     * token) and the new one reads the spec from the Secret: a spec is never left silently unapplied. Each call
+     * is bounded by the control timeout.
+     */
+    private Exchange askWorker(MixTask task, Context<MixTask> context, String token, Optional<ResolvedSpec> resolved,
+                               boolean replacing) {
+        Exchange x = new Exchange();
+        String key = task.getMetadata().getUid();
+        WorkerReport report;
+        try {
+            report = workerClient.status(task, token);
+        } catch (WorkerUnreachableException e) {
+            x.unreachable = e.getMessage();
+            return x;
+        }
+        x.report = Optional.of(report);
         if (resolved.isEmpty()) {
-            return report;
+            return x;
         }
         long generation = resolved.get().submission().generation();
+        if (report.generation() == generation) {
+            retries.clear(key);
+            return x;
+        }
         boolean refused = report.lastUpdate() != null && report.lastUpdate().generation() == generation
                 && "Failed".equals(report.lastUpdate().result());
         boolean running = WorkerReport.RUNNING.equals(report.state()) || WorkerReport.DEGRADED.equals(report.state());
-        if (running && report.generation() != generation && !refused) {
-            return workerClient.submit(task, token, resolved.get().submission());
+        if (!running || refused) {
+            return x;
         }
-        return report;
+        if (replacing || beingReplaced(context)) {
+            // The pod answering is the old one of a Recreate rollout: the new one reads the spec at start-up.
+            x.update = Optional.of(new SpecUpdate(SpecUpdate.WORKER_RESTARTING,
+                    "generation " + generation + " needs a new worker; waiting for it"));
+            return x;
+        }
+        Instant now = Instant.now();
+        if (!retries.due(key, generation, now)) {
+            PushRetries.Failures f = retries.of(key, generation).orElseThrow();
+            x.update = Optional.of(pushFailed(generation, f));
+            x.retryIn = Optional.of(Duration.between(now, f.nextAttempt()));
+            return x;
+        }
+        try {
+            x.report = Optional.of(workerClient.submit(task, token, resolved.get().submission()));
+            retries.clear(key);
+        } catch (SpecRefusedException e) {
+            // The worker recorded why in its report (lastUpdate): SpecApplied says Invalid from there.
+            retries.clear(key);
+            try {
+                x.report = Optional.of(workerClient.status(task, token));
+            } catch (WorkerUnreachableException again) {
+                x.update = Optional.of(new SpecUpdate(SpecUpdate.PUSH_FAILED, e.getMessage()));
+            }
+        } catch (WorkerUnreachableException e) {
+            PushRetries.Failures f = retries.failed(key, generation, e.getMessage(), now, config.worker().pushBackoff());
+            if (f.count() >= config.worker().pushAttempts()) {
+                retries.clear(key);
+                events.pushEscalated(task, generation, f.count(), e.getMessage());
+                applyWorker(task, context, new WorkerPlan(resolved.get(), token, "generation-" + generation + "-" + now.toEpochMilli()));
+                x.update = Optional.of(new SpecUpdate(SpecUpdate.PUSH_FAILED, "generation " + generation + " could not be pushed ("
+                        + f.count() + " attempts, last: " + e.getMessage() + "); the worker is being replaced"));
+            } else {
+                x.update = Optional.of(pushFailed(generation, f));
+                x.retryIn = Optional.of(Duration.between(now, f.nextAttempt()));
+            }
+        }
+        return x;
+    }
+
+    private SpecUpdate pushFailed(long generation, PushRetries.Failures f) {
+        return new SpecUpdate(SpecUpdate.PUSH_FAILED, "push of generation " + generation + " failed (" + f.count() + " of "
+                + config.worker().pushAttempts() + " attempts, last: " + f.lastError() + "); retrying");
+    }
+
+    /** True when a worker pod is not from the current pod template (a Recreate rollout is under way). */
+    private static boolean beingReplaced(Context<MixTask> context) {
+        Optional<String> wanted = context.getSecondaryResource(Deployment.class)
+                .map(d -> WorkerDeploymentDependent.templateAnnotations(d).get(WorkerNames.RESTART_HASH_ANNOTATION));
+        return wanted.isPresent() && context.getSecondaryResources(Pod.class).stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() != null || p.getMetadata().getAnnotations() != null)
+                .anyMatch(p -> p.getMetadata().getDeletionTimestamp() != null
+                        || hashOtherThan(p.getMetadata().getAnnotations().get(WorkerNames.RESTART_HASH_ANNOTATION), wanted.get()));
+    }
+
+    private static boolean hashOtherThan(String podHash, String wanted) {
+        return podHash != null && !podHash.equals(wanted);
     }
 
     /** The newest worker pod not on its way out (during a Recreate rollout the old one terminates first). */

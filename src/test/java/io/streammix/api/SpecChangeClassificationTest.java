@@ -26,6 +26,30 @@ class SpecChangeClassificationTest {
         assertThat(problems).isEmpty();
     }
 
+    /** Nested model types as the walker meets them: a list of objects, one field forgotten deep inside. */
+    static class Outer {
+        @JsonPropertyDescription("Items. Changes live.")
+        @SpecChange(ChangeClass.LIVE)
+        public List<Inner> items;
+    }
+
+    static class Inner {
+        @JsonPropertyDescription("A value.")
+        public String value;
+
+        @JsonPropertyDescription("Another. Changing it restarts the worker.")
+        @SpecChange(ChangeClass.LIVE)
+        public String other;
+    }
+
+    @Test
+    void theWalkerFindsAFieldWithoutAClassInsideAList() {
+        List<String> problems = new ArrayList<>();
+        walk(Outer.class, "spec", problems);
+        assertThat(problems).containsExactlyInAnyOrder("spec.items.value: no @SpecChange",
+                "spec.items.other: description does not state 'live'");
+    }
+
     private static void walk(Class<?> type, String path, List<String> problems) {
         for (Field f : type.getDeclaredFields()) {
             if (Modifier.isStatic(f.getModifiers())) {

@@ -149,7 +149,11 @@ public final class SpecDiff {
         return "h265".equalsIgnoreCase(encode) || "hevc".equalsIgnoreCase(encode) ? VideoCodec.H265 : VideoCodec.H264;
     }
 
-    private static String identity(Object item, int index) {
+    /**
+     * What makes an input or output "the same one" across two specs: its name, else its streamId, else its
+     * URL, else its position. The worker matches its running outputs with the same rule.
+     */
+    public static String identity(Object item, int index) {
         String name = null;
         String streamId = null;
         String url = null;
@@ -175,7 +179,8 @@ public final class SpecDiff {
         changes.add(new FieldChange(path, kind, cls, output));
     }
 
-    private static ChangeClass classOf(Field f) {
+    /** The class a field declares; none declared counts as the most disruptive (forgetting it is safe). */
+    static ChangeClass classOf(Field f) {
         SpecChange c = f.getAnnotation(SpecChange.class);
         return c == null ? ChangeClass.WORKER_RESTART : c.value();
     }

@@ -17,7 +17,10 @@ public class MixTaskStatus {
             + "reconnecting), Failed.")
     public Phase phase;
 
-    @JsonPropertyDescription("Ready, Progressing, Degraded and SpecApplied conditions, with reasons.")
+    @JsonPropertyDescription("Ready, Progressing, Degraded and SpecApplied conditions, with reasons. SpecApplied is the outcome of "
+            + "the last spec update: Applied (message says what the worker did: live, outputs restarted), Pending, InvalidSpec "
+            + "(refused by the operator), Invalid (refused by the worker), StaleSeq (spec.seq lower than the last applied one; "
+            + "both numbers named), PushFailed (retried with backoff, then the worker is replaced), WorkerRestarting.")
     public List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The metadata.generation the operator last reconciled.")

@@ -83,6 +83,17 @@ public interface OperatorConfig {
         /** Timeout of one control-API call; reconcile threads wait for it, so keep it short. */
         @WithDefault("2s")
         Duration controlTimeout();
+
+        /**
+         * Failed pushes of one spec to a running worker (PUT /spec unreachable or failing) before the operator
+         * gives up on a live update and restarts the worker, which then reads the spec from its Secret.
+         */
+        @WithDefault("4")
+        int pushAttempts();
+
+        /** Wait after the first failed push; it doubles after each further failure. */
+        @WithDefault("2s")
+        Duration pushBackoff();
     }
 
     /**

@@ -28,7 +28,15 @@ public class WorkerDeploymentDependent extends WorkerDependent<Deployment> {
 
     @Override
     protected Deployment desired(MixTask task, Context<MixTask> context) {
-        var template = podTemplate.build(task);
+        // A restart token, once set by an escalation, stays: an operator restart computes the same hash.
+        String restartToken = WorkerPlan.from(context).restartToken();
+        if (restartToken == null) {
+            restartToken = context.getSecondaryResource(Deployment.class)
+                    .map(WorkerDeploymentDependent::templateAnnotations)
+                    .map(a -> a.get(WorkerNames.RESTART_TOKEN_ANNOTATION))
+                    .orElse(null);
+        }
+        var template = podTemplate.build(task, restartToken);
         String hash = template.getMetadata().getAnnotations().get(WorkerNames.RESTART_HASH_ANNOTATION);
         return new DeploymentBuilder()
                 .withNewMetadata()
@@ -45,6 +53,15 @@ public class WorkerDeploymentDependent extends WorkerDependent<Deployment> {
                 .withTemplate(template)
                 .endSpec()
                 .build();
+    }
+
+    /** The annotations of a Deployment's pod template, empty when it has none. */
+    public static Map<String, String> templateAnnotations(Deployment d) {
+        if (d.getSpec() == null || d.getSpec().getTemplate() == null || d.getSpec().getTemplate().getMetadata() == null
+                || d.getSpec().getTemplate().getMetadata().getAnnotations() == null) {
+            return Map.of();
+        }
+        return d.getSpec().getTemplate().getMetadata().getAnnotations();
     }
 
     @Override

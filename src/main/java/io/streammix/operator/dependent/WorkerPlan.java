@@ -7,9 +7,16 @@ import io.streammix.operator.spec.ResolvedSpec;
 /**
  * What the reconciler decided for this round, handed to the dependents' {@code desired()}: the
  * accepted spec and the task's control token. Holds credentials: never log it.
+ *
+ * @param restartToken a new value for the pod template's restart token, to replace a worker that does not
+ *                     take a spec (pushes failed); null keeps the Deployment's current token
  */
-public record WorkerPlan(ResolvedSpec resolved, String token) {
+public record WorkerPlan(ResolvedSpec resolved, String token, String restartToken) {
     private static final String KEY = WorkerPlan.class.getName();
+
+    public WorkerPlan(ResolvedSpec resolved, String token) {
+        this(resolved, token, null);
+    }
 
     public void putInto(Context<MixTask> context) {
         context.managedWorkflowAndDependentResourceContext().put(KEY, this);

@@ -55,6 +55,14 @@ public class WorkerPodTemplate {
     }
 
     public PodTemplateSpec build(MixTask task) {
+        return build(task, null);
+    }
+
+    /**
+     * @param restartToken set by the operator to replace a worker that does not take a live update (see
+     *                     {@code mixtask.worker.push-attempts}); part of the restart hash; null when never set
+     */
+    public PodTemplateSpec build(MixTask task, String restartToken) {
         OperatorConfig.Worker defaults = config.worker();
         WorkerOverrides overrides = task.getSpec().worker != null ? task.getSpec().worker : new WorkerOverrides();
         PodTemplateSpec template = new PodTemplateSpecBuilder()
@@ -92,6 +100,9 @@ public class WorkerPodTemplate {
                 .endVolume()
                 .endSpec()
                 .build();
+        if (restartToken != null) {
+            template.getMetadata().getAnnotations().put(WorkerNames.RESTART_TOKEN_ANNOTATION, restartToken);
+        }
         String hash = ContentHash.of(template, restartFields(task.getSpec()));
         template.getMetadata().getAnnotations().put(WorkerNames.RESTART_HASH_ANNOTATION, hash);
         return template;

@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.operator.worker.WorkerNames;
 import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.control.SpecSubmission;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -22,7 +23,8 @@ import java.util.Optional;
  * the last accepted spec with secrets resolved, which a (re)started worker reads at start-up.
  */
 public class WorkerSecretDependent extends WorkerDependent<Secret> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public WorkerSecretDependent() {
@@ -55,6 +57,22 @@ public class WorkerSecretDependent extends WorkerDependent<Secret> {
     @Override
     protected boolean sameAs(Secret actual, Secret desired) {
         return Objects.equals(actual.getData(), desired.getData());
+    }
+
+    /**
+     * The spec the task's Secret holds: the last one the operator accepted, with its generation. Live updates
+     * are diffed against it, so it is what the operator needs to remember across its own restarts (nothing of
+     * the spec is copied into status). Empty for a new task or an unreadable Secret.
+     */
+    public static Optional<SpecSubmission> submissionOf(Optional<Secret> existing) {
+        return existing.map(s -> s.getData() == null ? null : s.getData().get(ControlApi.SECRET_SPEC_KEY))
+                .flatMap(v -> {
+                    try {
+                        return Optional.of(JSON.readValue(Base64.getDecoder().decode(v), SpecSubmission.class));
+                    } catch (java.io.IOException | IllegalArgumentException e) {
+                        return Optional.empty();
+                    }
+                });
     }
 
     /** The token of an existing Secret, or a new random one (256 bits) for a new task. */

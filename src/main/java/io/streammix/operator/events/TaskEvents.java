@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.streammix.api.diff.FieldChange;
 import io.streammix.api.v1alpha1.InputStatus;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskStatus;
@@ -46,6 +47,22 @@ public class TaskEvents {
         emit(task, "Normal", "WorkerRestarting", "Replacing worker " + deployment + " (image, resources, scheduling or bypass changed)");
     }
 
+    /**
+     * A new spec accepted for a running task: each changed field and what it costs, in the words of the model,
+     * e.g. {@code generation 3: inputs[1].rect: live, outputs[0].video.fps: output restart}. Paths only,
+     * never values (a URL may carry a key).
+     */
+    public void specChanged(MixTask task, long generation, List<FieldChange> changes) {
+        String fields = changes.stream().map(FieldChange::toString).collect(java.util.stream.Collectors.joining(", "));
+        emit(task, "Normal", "SpecChanged", "generation " + generation + ": " + fields);
+    }
+
+    /** Pushes of a spec failed too often: the worker is replaced and will read the spec from its Secret. */
+    public void pushEscalated(MixTask task, long generation, int attempts, String why) {
+        emit(task, "Warning", "WorkerRestarting", "generation " + generation + " could not be pushed to the worker (" + attempts
+                + " attempts, last: " + why + "); replacing the worker, which reads the spec at start-up");
+    }
+
     /** Events for what changed between two statuses of the same task. */
     public void transitions(MixTask task, MixTaskStatus before, MixTaskStatus after) {
         Phase was = before == null ? null : before.phase;
@@ -59,6 +76,23 @@ public class TaskEvents {
             if (WorkerReport.Input.LOST.equals(input.state) && !WorkerReport.Input.LOST.equals(stateOf(before, input.name))) {
                 String why = input.reason == null ? "" : ": " + Redactor.redact(input.reason);
                 emit(task, "Warning", "InputLost", "Input '" + input.name + "' lost" + why);
+            }
+        }
+        // The outcome of a spec update, once per new outcome (refused, failed push, applied).
+        Optional<Condition> appliedNow = Conditions.find(after.conditions, Conditions.SPEC_APPLIED);
+        Optional<String> appliedBefore = before == null ? Optional.empty()
+                : Conditions.find(before.conditions, Conditions.SPEC_APPLIED).map(c -> c.getReason() + "|" + c.getMessage());
+        if (appliedNow.isPresent() && !appliedBefore.equals(appliedNow.map(c -> c.getReason() + "|" + c.getMessage()))) {
+            Condition c = appliedNow.get();
+            switch (c.getReason()) {
+                case "StaleSeq", "Invalid", "PushFailed" -> emit(task, "Warning", c.getReason(), c.getMessage());
+                case "Applied" -> {
+                    if (before != null && before.appliedGeneration != null && !before.appliedGeneration.equals(after.appliedGeneration)) {
+                        emit(task, "Normal", "SpecApplied", c.getMessage());
+                    }
+                }
+                default -> {
+                }
             }
         }
         Optional<Condition> invalidNow = invalidSpec(after);

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param report            the worker's own report, empty when it could not be asked
  * @param unreachableReason why there is no report
  * @param now               the time of the observation
+ * @param update            what became of the last update when the report cannot say it (see {@link SpecUpdate})
  */
 public record Observation(Optional<ResolvedSpec> resolved,
                           Optional<InvalidSpecException> invalid,
@@ -25,5 +26,11 @@ public record Observation(Optional<ResolvedSpec> resolved,
                           Optional<Pod> pod,
                           Optional<WorkerReport> report,
                           String unreachableReason,
-                          Instant now) {
+                          Instant now,
+                          Optional<SpecUpdate> update) {
+
+    public Observation(Optional<ResolvedSpec> resolved, Optional<InvalidSpecException> invalid, boolean workerExists,
+                       Optional<Pod> pod, Optional<WorkerReport> report, String unreachableReason, Instant now) {
+        this(resolved, invalid, workerExists, pod, report, unreachableReason, now, Optional.empty());
+    }
 }

@@ -123,7 +123,8 @@ public final class StatusBuilder {
         }
 
         // Progressing: a worker on its way up, or a spec on its way to the worker.
-        boolean behind = seen.resolved().isPresent() && !Objects.equals(s.appliedGeneration, generation);
+        boolean stale = seen.update().filter(u -> SpecUpdate.STALE_SEQ.equals(u.reason())).isPresent();
+        boolean behind = seen.resolved().isPresent() && !stale && !Objects.equals(s.appliedGeneration, generation);
         if (s.phase == Phase.Pending || s.phase == Phase.Starting) {
             Conditions.set(s.conditions, Conditions.PROGRESSING, true, "WorkerStarting", "waiting for the worker to mix", generation, now);
         } else if (behind && s.phase != Phase.Failed) {
@@ -141,15 +142,24 @@ public final class StatusBuilder {
             Conditions.set(s.conditions, Conditions.DEGRADED, false, "AsExpected", "", generation, now);
         }
 
-        // SpecApplied
+        // SpecApplied: the outcome of the last update, with what the worker did (live, outputs restarted).
         WorkerReport.UpdateResult last = seen.report().map(WorkerReport::lastUpdate).orElse(null);
+        Optional<SpecUpdate> update = seen.update();
+        boolean lastIsThis = last != null && Objects.equals(last.generation(), generation);
         if (seen.invalid().isPresent()) {
             Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, "InvalidSpec",
                     seen.invalid().get().getMessage(), generation, now);
+        } else if (update.filter(u -> SpecUpdate.STALE_SEQ.equals(u.reason())).isPresent()) {
+            Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, SpecUpdate.STALE_SEQ, update.get().message(), generation, now);
         } else if (Objects.equals(s.appliedGeneration, generation)) {
-            Conditions.set(s.conditions, Conditions.SPEC_APPLIED, true, "Applied", "", generation, now);
-        } else if (last != null && Objects.equals(last.generation(), generation) && "Failed".equals(last.result())) {
-            Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, "WorkerRefused", Redactor.redact(last.message()),
+            String done = lastIsThis && "Applied".equals(last.result()) && last.message() != null ? ": " + last.message() : "";
+            Conditions.set(s.conditions, Conditions.SPEC_APPLIED, true, "Applied",
+                    "generation " + generation + " applied" + Redactor.redact(done), generation, now);
+        } else if (lastIsThis && "Failed".equals(last.result())) {
+            Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, "Invalid",
+                    "the worker refused generation " + generation + ": " + Redactor.redact(last.message()), generation, now);
+        } else if (update.isPresent()) {
+            Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, update.get().reason(), Redactor.redact(update.get().message()),
                     generation, now);
         } else {
             Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, "Pending", "not yet applied by the worker", generation, now);

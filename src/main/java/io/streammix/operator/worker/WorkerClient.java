@@ -45,7 +45,13 @@ public class WorkerClient {
         return send(request);
     }
 
-    /** PUT /spec: hands a new spec to a running worker, which applies it live (or restarts the outputs concerned). */
+    /**
+     * PUT /spec: hands a new spec to a running worker, which applies it live (or restarts the outputs concerned).
+     * Bounded by the control timeout, like every call: reconcile threads never wait longer than that.
+     *
+     * @throws SpecRefusedException     the worker refused the spec (not to be retried)
+     * @throws WorkerUnreachableException the call failed (to be retried)
+     */
     public WorkerReport submit(MixTask task, String token, SpecSubmission submission) throws WorkerUnreachableException {
         byte[] body;
         try {
@@ -71,6 +77,21 @@ public class WorkerClient {
         return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
+    private static String refusal(byte[] body) {
+        try {
+            var node = JSON.readTree(body);
+            var violations = node.get("violations");
+            if (violations != null && violations.isArray() && !violations.isEmpty()) {
+                java.util.List<String> m = new java.util.ArrayList<>();
+                violations.forEach(v -> m.add(v.path("message").asText()));
+                return String.join("; ", m);
+            }
+            return node.path("message").asText("no reason given");
+        } catch (IOException e) {
+            return "no reason given";
+        }
+    }
+
     private WorkerReport send(HttpRequest request) throws WorkerUnreachableException {
         HttpResponse<byte[]> response;
         try {
@@ -80,6 +101,10 @@ public class WorkerClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WorkerUnreachableException("interrupted while calling the worker");
+        }
+        if (response.statusCode() == 422) {
+            // The worker's message names fields and rules, never values; it is redacted again before status.
+            throw new SpecRefusedException("the worker refused the spec: " + refusal(response.body()));
         }
         if (response.statusCode() != 200) {
             throw new WorkerUnreachableException("worker control API answered HTTP " + response.statusCode());

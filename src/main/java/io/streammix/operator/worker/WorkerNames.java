@@ -28,6 +28,8 @@ public final class WorkerNames {
     public static final String TASK_NAMESPACE_ANNOTATION = "streammix.io/task-namespace";
     /** Hash of everything that needs a worker restart; on the Deployment and its pod template. */
     public static final String RESTART_HASH_ANNOTATION = "streammix.io/restart-hash";
+    /** On the pod template: set when the operator replaced a worker that would not take a spec (part of the hash). */
+    public static final String RESTART_TOKEN_ANNOTATION = "streammix.io/restart-token";
     /** Hash of the desired Service, to update it only when it changed. */
     public static final String SERVICE_HASH_ANNOTATION = "streammix.io/service-hash";
 

@@ -24,7 +24,8 @@ import java.util.function.Function;
 /**
  * The mixer of one task: input threads, the output clock, output threads, and the {@link MixPlan} they share.
  * {@link #apply} swaps in a new spec: the plan is replaced between two ticks; inputs whose source changed are
- * restarted, others keep running; outputs restart only when the outputs changed.
+ * restarted, others keep running; outputs are matched by identity and only those whose encoding or destination
+ * changed are reopened (an H.264 bitrate change reconfigures the running encoder instead, see {@link OutputChanges}).
  */
 public final class MixEngine implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MixEngine.class);
@@ -54,6 +55,8 @@ public final class MixEngine implements AutoCloseable {
     private volatile MixPlan plan;
     private volatile Map<String, InputSlot> slots = Map.of();
     private volatile List<OutputWorker> outputs = List.of();
+    /** The running outputs by identity (see OutputChanges); only touched under the engine's lock. */
+    private Map<String, OutputWorker> outputsById = Map.of();
     private final Map<String, Input> inputs = new LinkedHashMap<>();
     private final MixClock clock;
     private final SeiFeed sei = new SeiFeed(() -> plan, () -> slots);
@@ -106,21 +109,31 @@ public final class MixEngine implements AutoCloseable {
             lastUpdate = new WorkerReport.UpdateResult(submission.generation(), "Failed", mode.toString());
             return List.of(mode);
         }
+        String done;
         if (bypass != null) {
-            installBypass(submission);
+            done = installBypass(submission);
         } else {
-            install(submission);
+            done = install(submission);
         }
-        lastUpdate = new WorkerReport.UpdateResult(submission.generation(), "Applied", null);
+        lastUpdate = new WorkerReport.UpdateResult(submission.generation(), "Applied", done);
         return List.of();
     }
 
-    private void install(SpecSubmission submission) {
+    /** Installs a spec and says what it did to the outputs ("live", or which outputs were touched). */
+    private String install(SpecSubmission submission) {
         MixTaskSpec next = submission.spec();
-        boolean outputsChanged = spec == null || !json(spec.outputs).equals(json(next.outputs));
+        OutputChanges.Plan outs = OutputChanges.between(spec, next);
         MixPlan nextPlan = MixPlan.of(next, images);
-        if (outputsChanged) {
-            stopOutputs();
+        // Outputs that go away or are reopened leave the clock first, so no frame of the new plan reaches them;
+        // a reopened network output is closed before it connects again (never two publishers of one stream).
+        List<OutputWorker> leaving = new ArrayList<>();
+        outs.removed().forEach(id -> leaving.add(outputsById.get(id)));
+        outs.steps().stream().filter(s -> s.action() == OutputChanges.Action.RESTART)
+                .forEach(s -> leaving.add(outputsById.get(s.identity())));
+        leaving.removeIf(Objects::isNull);
+        if (!leaving.isEmpty()) {
+            outputs = outputs.stream().filter(o -> !leaving.contains(o)).toList();
+            stopAll(leaving);
         }
         // The plan first, so that inputs started below scale for their new rects at once.
         plan = nextPlan;
@@ -146,25 +159,36 @@ public final class MixEngine implements AutoCloseable {
         Map<String, InputSlot> s = new LinkedHashMap<>();
         inputs.forEach((k, v) -> s.put(k, v.slot()));
         slots = java.util.Collections.unmodifiableMap(s); // keeps spec order for status
-        if (outputsChanged) {
-            List<OutputWorker> outs = new ArrayList<>();
-            for (int i = 0; i < next.outputs.size(); i++) {
-                MixOutput o = next.outputs.get(i);
-                OutputWorker w = newOutput(o, i, nextPlan);
-                w.sei(sei);
-                w.start();
-                outs.add(w);
-            }
-            outputs = List.copyOf(outs);
+        Map<String, OutputWorker> byId = new LinkedHashMap<>();
+        for (OutputChanges.Step step : outs.steps()) {
+            OutputWorker w = switch (step.action()) {
+                case KEEP -> outputsById.get(step.identity());
+                case NEW_BITRATE -> {
+                    OutputWorker kept = outputsById.get(step.identity());
+                    kept.requestBitrate(step.spec().video.bitrate, timeline.now());
+                    yield kept;
+                }
+                case RESTART, ADD -> {
+                    MixOutput o = step.spec();
+                    OutputWorker started = newOutput(o, step.index(), nextPlan);
+                    started.sei(sei);
+                    started.start();
+                    yield started;
+                }
+            };
+            byId.put(step.identity(), w);
         }
+        outputsById = byId;
+        outputs = List.copyOf(byId.values()); // spec order, for status
         spec = next;
         generation = submission.generation();
         specWarnings.clear();
         specWarnings.addAll(unsupported(next));
+        return outs.summary();
     }
 
     /** Bypass: (re)starts the relay when its input or outputs changed; other fields do not apply to it. */
-    private void installBypass(SpecSubmission submission) {
+    private String installBypass(SpecSubmission submission) {
         MixTaskSpec next = submission.spec();
         boolean changed = spec == null || !json(spec.outputs).equals(json(next.outputs)) || !json(spec.inputs.get(0)).equals(json(next.inputs.get(0)));
         if (changed) {
@@ -191,6 +215,15 @@ public final class MixEngine implements AutoCloseable {
         generation = submission.generation();
         specWarnings.clear();
         specWarnings.addAll(unsupported(next));
+        return changed ? "bypass relay restarted" : "live";
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (Exception e) {
+            return String.valueOf(o);
+        }
     }
 
     private OutputWorker newOutput(MixOutput o, int i, MixPlan p) {
@@ -238,23 +271,34 @@ public final class MixEngine implements AutoCloseable {
         return w;
     }
 
-    private static String json(Object o) {
-        try {
-            return JSON.writeValueAsString(o);
-        } catch (Exception e) {
-            return String.valueOf(o);
-        }
+    private void stopOutputs() {
+        stopAll(outputs);
+        outputs = List.of();
+        outputsById = Map.of();
     }
 
-    private void stopOutputs() {
-        for (OutputWorker o : outputs) {
+    /** Flushes and closes these outputs side by side (each writes its trailer or ends its connection). */
+    private static void stopAll(List<OutputWorker> list) {
+        List<Thread> stoppers = new ArrayList<>();
+        for (OutputWorker o : list) {
+            Thread t = new Thread(() -> {
+                try {
+                    o.stop(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "stop-" + o.name);
+            t.start();
+            stoppers.add(t);
+        }
+        for (Thread t : stoppers) {
             try {
-                o.stop(10_000);
+                t.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             }
         }
-        outputs = List.of();
     }
 
     /** Seconds since mixing started. */

@@ -85,6 +85,11 @@ final class OutputWorker implements Runnable {
     private final AtomicLong dropped = new AtomicLong();
     private volatile long bytes;
     private volatile long bitrate;
+    /** A new video bitrate asked for by a live update and the mix time from which it counts; null: none. */
+    private final java.util.concurrent.atomic.AtomicReference<BitrateRequest> requestedBitrate = new java.util.concurrent.atomic.AtomicReference<>();
+
+    private record BitrateRequest(int bitsPerSecond, double fromTime) {
+    }
 
     private Encoder video;
     private Encoder audio;
@@ -161,6 +166,17 @@ final class OutputWorker implements Runnable {
         if (!queue.offer(new Audio(samples, pos, n))) {
             dropped.incrementAndGet();
         }
+    }
+
+    /**
+     * Asks for a new video bitrate without reopening anything: the output thread puts it on the encoder context
+     * before its next frame, and FFmpeg's libx264 wrapper then calls x264_encoder_reconfig (it compares bit_rate,
+     * rc_max_rate and rc_buffer_size with its parameters on every frame). Only for H.264: x265 cannot do this.
+     * It takes effect from the first frame of the mix at or after {@code fromTime}, however many frames are
+     * still queued for this output, so the new rate starts where the new spec does.
+     */
+    void requestBitrate(int bitsPerSecond, double fromTime) {
+        requestedBitrate.set(new BitrateRequest(bitsPerSecond, fromTime));
     }
 
     /** Asks the thread to flush and finish, then waits up to {@code millis}. */
@@ -252,9 +268,6 @@ final class OutputWorker implements Runnable {
                 throw new IllegalArgumentException(at + ".video.codec: " + e.getMessage(), e);
             }
             sei = new SeiStamper(seiFeed, v.fps, Encoder.gopFrames(v.fps), codec.equals("libx264"));
-            if (w != canvasW || h != canvasH) {
-                scaler = new Scaler();
-            }
         }
         io.streammix.api.v1alpha1.AudioEncoding a = spec.audio == null ? new io.streammix.api.v1alpha1.AudioEncoding() : spec.audio;
         try {
@@ -309,9 +322,14 @@ final class OutputWorker implements Runnable {
             return; // this output runs at a lower rate than the canvas
         }
         lastVideoPts = pts;
+        applyRequestedBitrate(v.time());
         AVFrame f = v.frame();
         AVFrame scaled = null;
-        if (scaler != null) {
+        // The canvas size follows the first video output, which a live update may reopen with another size.
+        if (f.width() != video.context().width() || f.height() != video.context().height()) {
+            if (scaler == null) {
+                scaler = new Scaler();
+            }
             scaled = Frames.video(video.context().width(), video.context().height(), AV_PIX_FMT_YUV420P);
             scaler.scale(f, scaled);
             f = scaled;
@@ -326,6 +344,22 @@ final class OutputWorker implements Runnable {
         } finally {
             Frames.free(scaled);
         }
+    }
+
+    /** Same rules as at open (see Encoder.video): CBR sets rate, max rate and buffer; CRF only the cap. */
+    private void applyRequestedBitrate(double frameTime) {
+        BitrateRequest r = requestedBitrate.get();
+        if (r == null || frameTime < r.fromTime() || !requestedBitrate.compareAndSet(r, null)) {
+            return;
+        }
+        int b = r.bitsPerSecond();
+        var c = video.context();
+        if (spec.video.rateControlOrDefault() == RateControl.CRF) {
+            c.rc_max_rate(b).rc_buffer_size(2 * b);
+        } else {
+            c.bit_rate(b).rc_max_rate(b).rc_buffer_size(b);
+        }
+        LOG.infof("output %s: video bitrate now %d bps", name, b);
     }
 
     private void encodeAudio(Audio a) {

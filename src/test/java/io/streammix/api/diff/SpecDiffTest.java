@@ -117,4 +117,17 @@ class SpecDiffTest {
         edit.accept(s);
         return s;
     }
+
+    /** A model class as someone might forget to annotate it. */
+    static class Forgotten {
+        @io.streammix.api.SpecChange(ChangeClass.LIVE)
+        public String annotated;
+        public String notAnnotated;
+    }
+
+    @Test
+    void aFieldWithoutAClassCountsAsTheMostDisruptive() throws Exception {
+        assertThat(SpecDiff.classOf(Forgotten.class.getField("annotated"))).isEqualTo(ChangeClass.LIVE);
+        assertThat(SpecDiff.classOf(Forgotten.class.getField("notAnnotated"))).isEqualTo(ChangeClass.WORKER_RESTART);
+    }
 }

@@ -67,4 +67,36 @@ class StatusBuilderTest {
         assertThat(Conditions.find(degraded.conditions, Conditions.DEGRADED).orElseThrow().getMessage()).isEqualTo("input 'cam1' lost");
         assertThat(degraded.inputs.get(0).reason).doesNotContain("secret-host");
     }
+
+    private static String specApplied(MixTaskStatus s) {
+        var c = Conditions.find(s.conditions, Conditions.SPEC_APPLIED).orElseThrow();
+        return c.getStatus() + "/" + c.getReason() + ": " + c.getMessage();
+    }
+
+    @Test
+    void specAppliedSaysWhatBecameOfTheLastUpdate() {
+        MixTask task = task();
+        task.getMetadata().setGeneration(2L);
+        Instant now = Instant.parse("2026-01-01T00:01:00Z");
+        WorkerReport.UpdateResult done = new WorkerReport.UpdateResult(2, "Applied", "live; outputs restarted: out1");
+        WorkerReport applied = new WorkerReport(WorkerReport.RUNNING, "2026-01-01T00:00:05Z", 55, 2, null, null, null, null, done);
+        assertThat(specApplied(StatusBuilder.build(task, null, seen(applied, Optional.empty(), now))))
+                .isEqualTo("True/Applied: generation 2 applied: live; outputs restarted: out1");
+
+        WorkerReport.UpdateResult refused = new WorkerReport.UpdateResult(2, "Failed", "spec.inputs[0].rect: right must be > left (rtmp://host/key)");
+        WorkerReport stillOne = new WorkerReport(WorkerReport.RUNNING, "2026-01-01T00:00:05Z", 55, 1, null, null, null, null, refused);
+        String invalid = specApplied(StatusBuilder.build(task, null, seen(stillOne, Optional.empty(), now)));
+        assertThat(invalid).startsWith("False/Invalid: the worker refused generation 2: spec.inputs[0].rect").doesNotContain("host/key");
+
+        WorkerReport older = new WorkerReport(WorkerReport.RUNNING, "2026-01-01T00:00:05Z", 55, 1, null, null, null, null, null);
+        Observation failing = new Observation(Optional.empty(), Optional.empty(), true, Optional.empty(), Optional.of(older), null, now,
+                Optional.of(new SpecUpdate(SpecUpdate.PUSH_FAILED, "push of generation 2 failed (1 of 4 attempts)")));
+        assertThat(specApplied(StatusBuilder.build(task, null, failing))).isEqualTo("False/PushFailed: push of generation 2 failed (1 of 4 attempts)");
+
+        Observation stale = new Observation(Optional.empty(), Optional.empty(), true, Optional.empty(), Optional.of(older), null, now,
+                Optional.of(new SpecUpdate(SpecUpdate.STALE_SEQ, "spec.seq 3 is lower than the last applied seq 5")));
+        MixTaskStatus s = StatusBuilder.build(task, null, stale);
+        assertThat(specApplied(s)).isEqualTo("False/StaleSeq: spec.seq 3 is lower than the last applied seq 5");
+        assertThat(s.phase).as("the mix goes on").isEqualTo(Phase.Running);
+    }
 }

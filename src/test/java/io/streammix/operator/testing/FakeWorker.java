@@ -36,6 +36,9 @@ public final class FakeWorker implements AutoCloseable {
     private final AtomicInteger refused = new AtomicInteger();
     private volatile Function<String, String> expectedToken = key -> null;
     private volatile boolean anyToken;
+    private final java.util.Set<String> failingPuts = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> putAttempts = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> submittedAtNanos = new ConcurrentHashMap<>();
 
     public FakeWorker() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
@@ -75,6 +78,26 @@ public final class FakeWorker implements AutoCloseable {
         return submissions.getOrDefault(namespace + "/" + task, List.of());
     }
 
+    /** From now on, PUT /spec of this task answers 503 (a worker that does not take specs); false to heal it. */
+    public void failSpecPuts(String namespace, String task, boolean fail) {
+        if (fail) {
+            failingPuts.add(namespace + "/" + task);
+        } else {
+            failingPuts.remove(namespace + "/" + task);
+        }
+    }
+
+    /** PUT /spec calls received for this task, failed ones included. */
+    public int specPutAttempts(String namespace, String task) {
+        AtomicInteger n = putAttempts.get(namespace + "/" + task);
+        return n == null ? 0 : n.get();
+    }
+
+    /** System.nanoTime() of each accepted submission of this task, in order. */
+    public List<Long> submittedAtNanos(String namespace, String task) {
+        return submittedAtNanos.getOrDefault(namespace + "/" + task, List.of());
+    }
+
     public int authorizedCalls() {
         return authorized.get();
     }
@@ -104,6 +127,13 @@ public final class FakeWorker implements AutoCloseable {
             }
             authorized.incrementAndGet();
             if (ControlApi.SPEC.equals(path) && "PUT".equals(exchange.getRequestMethod())) {
+                long at = System.nanoTime();
+                putAttempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                if (failingPuts.contains(key)) {
+                    exchange.sendResponseHeaders(503, -1);
+                    return;
+                }
+                submittedAtNanos.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(at);
                 JsonNode body = JSON.readTree(exchange.getRequestBody());
                 submissions.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(body);
                 reports.computeIfPresent(key, (k, r) -> withGeneration(r, body.get("generation").asLong()));
@@ -125,7 +155,7 @@ public final class FakeWorker implements AutoCloseable {
 
     private static WorkerReport withGeneration(WorkerReport r, long generation) {
         return new WorkerReport(r.state(), r.startedAt(), r.mixDurationSeconds(), generation, r.seq(), r.inputs(), r.outputs(),
-                r.warnings(), new WorkerReport.UpdateResult(generation, "Applied", null));
+                r.warnings(), new WorkerReport.UpdateResult(generation, "Applied", "live"));
     }
 
     /** A worker mixing since {@code startedAgo} seconds, running {@code generation}, every input and output live. */

@@ -1,0 +1,126 @@
+package io.streammix.worker.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streammix.api.diff.SpecDiff;
+import io.streammix.api.v1alpha1.MixOutput;
+import io.streammix.api.v1alpha1.MixTaskSpec;
+import io.streammix.api.v1alpha1.VideoCodec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a new spec means for the running outputs, one decision per output: outputs are matched by identity
+ * (the rule of {@link SpecDiff#identity}), so adding, removing or reordering outputs touches no other output.
+ * A matched output is kept as it is, kept with a new bitrate (H.264: x264 reconfigures), or reopened (any
+ * other change, and an H.265 bitrate: FFmpeg's x265 wrapper cannot reconfigure).
+ */
+final class OutputChanges {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    enum Action {
+        KEEP, NEW_BITRATE, RESTART, ADD
+    }
+
+    /** @param identity the output's identity in the new spec, the key the engine keeps its outputs by */
+    record Step(int index, MixOutput spec, String identity, Action action) {
+    }
+
+    /**
+     * @param removed      identities (in the old spec) of the outputs that are gone
+     * @param removedNames their names, for the report (an identity may be a URL with a key in it)
+     */
+    record Plan(List<Step> steps, List<String> removed, List<String> removedNames) {
+        List<String> names(Action action) {
+            return steps.stream().filter(s -> s.action() == action).map(s -> s.spec().displayName(s.index())).toList();
+        }
+
+        /** What applying it does to the outputs, for the worker's report: "live", or which outputs were touched. */
+        String summary() {
+            List<String> parts = new ArrayList<>();
+            add(parts, "bitrate reconfigured", names(Action.NEW_BITRATE));
+            add(parts, "outputs restarted", names(Action.RESTART));
+            add(parts, "outputs added", names(Action.ADD));
+            add(parts, "outputs removed", removedNames);
+            return parts.isEmpty() ? "live" : "live; " + String.join("; ", parts);
+        }
+
+        private static void add(List<String> parts, String what, List<String> names) {
+            if (!names.isEmpty()) {
+                parts.add(what + ": " + String.join(", ", names));
+            }
+        }
+    }
+
+    private OutputChanges() {
+    }
+
+    /** @param before the running spec, null when nothing runs yet */
+    static Plan between(MixTaskSpec before, MixTaskSpec after) {
+        Map<String, MixOutput> old = new HashMap<>();
+        if (before != null) {
+            for (int i = 0; i < before.outputs.size(); i++) {
+                old.put(SpecDiff.identity(before.outputs.get(i), i), before.outputs.get(i));
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        Set<String> matched = new HashSet<>();
+        for (int i = 0; i < after.outputs.size(); i++) {
+            MixOutput next = after.outputs.get(i);
+            String id = SpecDiff.identity(next, i);
+            MixOutput running = old.get(id);
+            Action action;
+            if (running == null) {
+                action = Action.ADD;
+            } else {
+                matched.add(id);
+                action = decide(before, running, after, next);
+            }
+            steps.add(new Step(i, next, id, action));
+        }
+        List<String> removed = new ArrayList<>();
+        List<String> removedNames = new ArrayList<>();
+        if (before != null) {
+            for (int i = 0; i < before.outputs.size(); i++) {
+                String id = SpecDiff.identity(before.outputs.get(i), i);
+                if (!matched.contains(id)) {
+                    removed.add(id);
+                    removedNames.add(before.outputs.get(i).displayName(i));
+                }
+            }
+        }
+        return new Plan(List.copyOf(steps), List.copyOf(removed), List.copyOf(removedNames));
+    }
+
+    private static Action decide(MixTaskSpec before, MixOutput running, MixTaskSpec after, MixOutput next) {
+        VideoCodec codec = SpecDiff.codecOf(after, next);
+        if (codec != SpecDiff.codecOf(before, running)) {
+            return Action.RESTART; // extraParams video_encode changed the codec of an output that names none
+        }
+        JsonNode a = JSON.valueToTree(running);
+        JsonNode b = JSON.valueToTree(next);
+        if (a.equals(b)) {
+            return Action.KEEP;
+        }
+        if (codec == VideoCodec.H264 && running.hasVideo() && next.hasVideo()
+                && withoutBitrate(a).equals(withoutBitrate(b)) && !Objects.equals(running.video.bitrate, next.video.bitrate)) {
+            return Action.NEW_BITRATE;
+        }
+        return Action.RESTART;
+    }
+
+    private static JsonNode withoutBitrate(JsonNode output) {
+        JsonNode copy = output.deepCopy();
+        if (copy.get("video") instanceof ObjectNode video) {
+            video.remove("bitrate");
+        }
+        return copy;
+    }
+}
