@@ -126,7 +126,8 @@ public final class MixEngine implements AutoCloseable {
             List<OutputWorker> outs = new ArrayList<>();
             for (int i = 0; i < next.outputs.size(); i++) {
                 MixOutput o = next.outputs.get(i);
-                OutputWorker w = new OutputWorker(o, i, OutputTarget.of(o, i, config.outputDir()), nextPlan.width(), nextPlan.height());
+                OutputWorker w = new OutputWorker(o, i, OutputTarget.of(o, i, config.outputDir(),
+                        submission.uploadCredentials().get(o.displayName(i))), nextPlan.width(), nextPlan.height());
                 w.start();
                 outs.add(w);
             }

@@ -3,9 +3,12 @@ package io.streammix.worker.engine;
 import io.streammix.worker.control.ControlApi;
 
 import io.streammix.api.v1alpha1.MixOutput;
+import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.recording.RecordingPlan;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
@@ -14,17 +17,34 @@ import java.util.Map;
  *
  * @param url      what FFmpeg opens (may carry a stream key: never logged, {@code safeName} is)
  * @param file     the local file, null for network outputs
+ * @param recording for files: how the files written are tracked, rotated and uploaded ({@link RecordingTargets})
  */
 public record OutputTarget(String url, String format, Map<String, String> muxerOptions, boolean network, Path file,
-                           String safeName) {
+                           String safeName, RecordingPlan recording) {
 
-    /** Fragmented MP4: a killed process still leaves a playable file. */
-    static final Map<String, String> FRAGMENTED_MP4 = Map.of("movflags", "frag_keyframe+empty_moov+default_base_moof");
+    /**
+     * Fragmented MP4: a killed process still leaves a playable file. A fragment is written at every keyframe
+     * and at least every second ({@code frag_duration}, in microseconds), so a SIGKILL loses about a second.
+     */
+    static final Map<String, String> FRAGMENTED_MP4 = Map.of("movflags", "frag_keyframe+empty_moov+default_base_moof",
+            "frag_duration", "1000000");
 
     /**
      * @param outputDir where {@code streamId} outputs without a URL are written as {@code <streamId>.mp4}
      */
     public static OutputTarget of(MixOutput out, int index, Path outputDir) {
+        return of(out, index, outputDir, null);
+    }
+
+    /**
+     * @param credentials the key pair of {@code out.recording.upload}, null without upload
+     */
+    public static OutputTarget of(MixOutput out, int index, Path outputDir, SpecSubmission.S3Credentials credentials) {
+        OutputTarget t = ofUrl(out, index, outputDir);
+        return t.file() == null ? t : RecordingTargets.recording(t, out.recording, credentials, Instant.now());
+    }
+
+    private static OutputTarget ofUrl(MixOutput out, int index, Path outputDir) {
         String url = out.url;
         if (url == null) {
             String base = out.streamId != null ? out.streamId : out.displayName(index);
@@ -33,10 +53,10 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
         }
         String lower = url.toLowerCase(Locale.ROOT);
         if (lower.startsWith("rtmp://") || lower.startsWith("rtmps://")) {
-            return new OutputTarget(url, "flv", Map.of(), true, null, InputSource.safe(url));
+            return new OutputTarget(url, "flv", Map.of(), true, null, InputSource.safe(url), null);
         }
         if (lower.startsWith("srt://")) {
-            return new OutputTarget(url, "mpegts", Map.of(), true, null, InputSource.safe(url));
+            return new OutputTarget(url, "mpegts", Map.of(), true, null, InputSource.safe(url), null);
         }
         if (lower.startsWith("file://")) {
             return file(Path.of(URI.create(url).getPath()));
@@ -64,6 +84,6 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
             format = "mp4";
             opts = FRAGMENTED_MP4;
         }
-        return new OutputTarget(p.toString(), format, opts, false, p, "file " + p.getFileName());
+        return new OutputTarget(p.toString(), format, opts, false, p, "file " + p.getFileName(), null);
     }
 }

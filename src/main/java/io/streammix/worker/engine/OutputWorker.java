@@ -13,6 +13,7 @@ import io.streammix.worker.media.MediaException;
 import io.streammix.worker.media.Muxer;
 import io.streammix.worker.media.Resampler;
 import io.streammix.worker.media.Scaler;
+import io.streammix.worker.recording.RecordingFiles;
 import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
 import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -54,6 +55,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 final class OutputWorker implements Runnable {
     private static final Logger LOG = Logger.getLogger(OutputWorker.class);
     private static final long IO_TIMEOUT_MS = 8_000;
+    /** How long a stopping output waits for the upload of its last recording files. */
+    private static final long UPLOAD_DRAIN_MS = 20_000;
 
     private sealed interface Item permits Video, Audio, Stop {
     }
@@ -101,6 +104,8 @@ final class OutputWorker implements Runnable {
     private long reconnectAtNanos;
     private long backoffMs = 1000;
     private long bytesBefore;
+    /** Files of a file output: listed in the report, uploaded when asked (null for network outputs). */
+    private volatile RecordingFiles recording;
 
     OutputWorker(MixOutput spec, int index, OutputTarget target, int canvasW, int canvasH) {
         this.spec = spec;
@@ -165,6 +170,9 @@ final class OutputWorker implements Runnable {
     @Override
     public void run() {
         try {
+            if (target.recording() != null) {
+                recording = RecordingFiles.start(target.recording(), name);
+            }
             openEncoders();
             connect();
             long lastRate = System.nanoTime();
@@ -199,6 +207,10 @@ final class OutputWorker implements Runnable {
             LOG.errorf("output %s (%s) failed: %s", name, target.safeName(), e.getMessage());
         } finally {
             closeMuxer();
+            if (recording != null) {
+                recording.outputClosed(UPLOAD_DRAIN_MS);
+                recording.close();
+            }
             release();
             Item left;
             while ((left = queue.poll()) != null) {
@@ -409,7 +421,9 @@ final class OutputWorker implements Runnable {
     }
 
     WorkerReport.Output report() {
-        List<String> files = target.file() == null ? null : List.of(target.file().toString());
-        return new WorkerReport.Output(name, state, since.toString(), reason, bitrate, frames.get(), files);
+        RecordingFiles r = recording;
+        List<String> files = r != null ? r.files() : target.file() == null ? null : List.of(target.file().toString());
+        return new WorkerReport.Output(name, state, since.toString(), reason, bitrate, frames.get(), files,
+                r == null ? null : r.uploads());
     }
 }
