@@ -16,9 +16,10 @@ import io.streammix.api.SpecChange;
 public class Recording {
     @JsonPropertyDescription("Start a new file after this many seconds, at the next video keyframe (audio-only: at once). "
             + "Files are named <url without extension>-<UTC start time yyyyMMdd-HHmmss>.<extension> and listed in "
-            + "status.outputs[].files as each is finished. 10 to 86400; absent: one file for the whole run. "
+            + "status.outputs[].files as each is finished. Video keyframes come every 2 s, so files are about a multiple of 2 s long. "
+            + "2 to 86400; absent: one file for the whole run. "
             + "No start-mix counterpart. Changing it restarts this output.")
-    @Min(10)
+    @Min(2)
     @Max(86400)
     @SpecChange(ChangeClass.OUTPUT_RESTART)
     public Integer rotateAfterSeconds;

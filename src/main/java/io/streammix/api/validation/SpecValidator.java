@@ -120,7 +120,7 @@ public final class SpecValidator {
         if (out.url == null || (out.url.contains("://") && !out.url.startsWith("file://"))) {
             fail(at + ".recording", "only for outputs whose url is a file path or file:// URL");
         }
-        range(at + ".recording.rotateAfterSeconds", out.recording.rotateAfterSeconds, 10, 86400);
+        range(at + ".recording.rotateAfterSeconds", out.recording.rotateAfterSeconds, 2, 86400);
         S3Upload u = out.recording.upload;
         if (u == null) {
             return;

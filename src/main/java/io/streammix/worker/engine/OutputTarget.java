@@ -24,10 +24,12 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
 
     /**
      * Fragmented MP4: a killed process still leaves a playable file. A fragment is written at every keyframe
-     * and at least every second ({@code frag_duration}, in microseconds), so a SIGKILL loses about a second.
+     * and at least every half second ({@code frag_duration}, in microseconds) and handed to the OS at once
+     * ({@code flush_packets}: the muxer only writes when a fragment is complete), so a SIGKILL loses at most
+     * that half second of what reached the muxer (plus the encoder's lookahead, which never reached it).
      */
     static final Map<String, String> FRAGMENTED_MP4 = Map.of("movflags", "frag_keyframe+empty_moov+default_base_moof",
-            "frag_duration", "1000000");
+            "frag_duration", "500000", "flush_packets", "1");
 
     /**
      * @param outputDir where {@code streamId} outputs without a URL are written as {@code <streamId>.mp4}

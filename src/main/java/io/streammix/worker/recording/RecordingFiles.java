@@ -115,7 +115,9 @@ public final class RecordingFiles implements AutoCloseable {
         }
     }
 
+    /** Finished files, then the one being written. */
     public List<String> files() {
+        refresh();
         return files;
     }
 
@@ -128,6 +130,11 @@ public final class RecordingFiles implements AutoCloseable {
     public void close() {
         if (poller != null) {
             poller.shutdownNow();
+            try {
+                Files.deleteIfExists(plan.segmentList());
+            } catch (java.io.IOException e) {
+                LOG.debugf("recording %s: %s", output, e.getMessage());
+            }
         }
         if (uploader != null) {
             uploader.close();
