@@ -6,6 +6,8 @@ import io.streammix.worker.control.WorkerReport;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -82,7 +84,10 @@ public final class S3FileUploader implements AutoCloseable {
                         AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())));
         if (upload.endpoint != null) {
             // S3-compatible servers (MinIO, Ceph, S3Proxy...) rarely have a DNS name per bucket.
-            b.endpointOverride(URI.create(upload.endpoint)).forcePathStyle(true);
+            b.endpointOverride(URI.create(upload.endpoint)).forcePathStyle(true)
+                    // Many S3-compatible servers reject the SDK's default aws-chunked trailing checksums.
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         }
         return b.build();
     }
