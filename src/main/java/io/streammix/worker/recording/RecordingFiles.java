@@ -29,6 +29,7 @@ public final class RecordingFiles implements AutoCloseable {
     private final Set<Path> finished = new LinkedHashSet<>();
     private final ScheduledExecutorService poller;
     private volatile List<String> files = List.of();
+    private boolean closed;
 
     /** Starts watching; {@code uploader} null when the recording is not uploaded. */
     public RecordingFiles(RecordingPlan plan, String output, S3FileUploader uploader) {
@@ -79,12 +80,12 @@ public final class RecordingFiles implements AutoCloseable {
         }
     }
 
-    /** Finished files, then the file being written if it exists. */
+    /** Finished files, then the file being written (named as soon as the output starts: it may not exist yet). */
     private synchronized void refresh() {
         List<String> l = new ArrayList<>();
         finished.forEach(p -> l.add(p.toString()));
         Path current = current();
-        if (current != null && !finished.contains(current) && Files.exists(current)) {
+        if (!closed && !finished.contains(current)) {
             l.add(current.toString());
         }
         files = List.copyOf(l);
@@ -103,6 +104,7 @@ public final class RecordingFiles implements AutoCloseable {
             poller.shutdownNow();
         }
         synchronized (this) {
+            closed = true;
             if (list != null) {
                 list.finished().forEach(this::finish);
             } else if (Files.exists(plan.file())) {
