@@ -56,7 +56,7 @@ final class OutputWorker implements Runnable {
     private static final Logger LOG = Logger.getLogger(OutputWorker.class);
     private static final long IO_TIMEOUT_MS = 8_000;
     /** How long a stopping output waits for the upload of its last recording files. */
-    private static final long UPLOAD_DRAIN_MS = 20_000;
+    private static final long UPLOAD_DRAIN_MS = 15_000; // within the 2 x 10 s MixEngine waits for a stopping output
 
     private sealed interface Item permits Video, Audio, Stop {
     }
