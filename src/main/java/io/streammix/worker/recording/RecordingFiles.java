@@ -105,10 +105,15 @@ public final class RecordingFiles implements AutoCloseable {
         }
         synchronized (this) {
             closed = true;
-            if (list != null) {
-                list.finished().forEach(this::finish);
-            } else if (Files.exists(plan.file())) {
-                finish(plan.file());
+            try {
+                if (list != null) {
+                    list.finished().forEach(this::finish);
+                } else if (Files.exists(plan.file())) {
+                    finish(plan.file());
+                }
+            } catch (RuntimeException e) {
+                // Never in the way of the output releasing its encoders.
+                LOG.warnf("recording %s: listing the last files: %s", output, e.getMessage());
             }
             refresh();
         }
