@@ -118,7 +118,7 @@ class ExamplesRunMediaTest {
             ObjectNode o = (ObjectNode) outputs.get(i);
             String name = o.has("name") ? o.get("name").asText() : o.has("streamId") ? o.get("streamId").asText() : "output-" + i;
             Path f = dir.resolve(name + (hasVideo(o) ? ".mp4" : ".m4a"));
-            o.remove(List.of("streamId", "urlFrom"));
+            o.remove(List.of("streamId", "urlFrom", "recording")); // rotation and upload: RecordingMediaTest
             o.put("name", name);
             o.put("url", f.toString());
             files.add(f);

@@ -11,6 +11,8 @@ import io.streammix.api.SpecChange;
 /** One destination of the mix, with its own encoder. Mirrors start-mix MixOutput. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = SpecRules.ONE_SOURCE, message = "spec.outputs[]: exactly one of streamId, url and urlFrom must be set")
+@ValidationRule(value = SpecRules.RECORDING_ON_FILE, message = "spec.outputs[].recording: only for outputs whose url is a file "
+        + "path or file:// URL")
 public class MixOutput {
     @JsonPropertyDescription("Name of this output in status, Events and metrics: a DNS label, unique among outputs. "
             + "Default: the streamId, else output-<index>. No start-mix counterpart. Changing it restarts this output.")
@@ -47,6 +49,13 @@ public class MixOutput {
     @JsonPropertyDescription("Audio encoding. Absent: AAC-LC, 48000 bps, mono. Changing it restarts this output.")
     @SpecChange(ChangeClass.OUTPUT_RESTART)
     public AudioEncoding audio;
+
+    @JsonPropertyDescription("Recording options of a file output (url a path or file:// URL, normally under a "
+            + "spec.worker.volumes mountPath): rotation into several files and upload of finished files to S3-compatible storage. "
+            + "Every file output records and lists its files in status.outputs[].files, with or without this. No start-mix "
+            + "counterpart. Changing it restarts this output.")
+    @SpecChange(ChangeClass.OUTPUT_RESTART)
+    public Recording recording;
 
     /** True when this output carries a picture: start-mix marks audio-only outputs with a 1x1 size. */
     public boolean hasVideo() {

@@ -20,6 +20,8 @@ public class OutputStatus {
     public Long bitrate;
     @JsonPropertyDescription("Video frames written since the output (re)opened.")
     public Long frames;
-    @JsonPropertyDescription("Files written, for recording outputs.")
+    @JsonPropertyDescription("Files written, for recording outputs, oldest first; the last may still be open.")
     public List<String> files;
+    @JsonPropertyDescription("Upload state of each finished file, for recordings with recording.upload.")
+    public List<FileUploadStatus> uploads;
 }

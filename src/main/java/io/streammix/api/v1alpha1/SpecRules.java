@@ -38,4 +38,14 @@ public final class SpecRules {
     public static final String RECT_ORDERED = "self.left < self.right && self.top < self.bottom";
 
     public static final String RECT_EVEN = "self.left % 2 == 0 && self.top % 2 == 0 && self.right % 2 == 0 && self.bottom % 2 == 0";
+
+    /** Rotation and upload are for file outputs: a url that is a path or a file:// URL. */
+    public static final String RECORDING_ON_FILE =
+            "!has(self.recording) || (has(self.url) && (!self.url.contains('://') || self.url.startsWith('file://')))";
+
+    /** A claim must not hide the worker's own mounts (its Secret, its scratch space, its jar) or the whole filesystem. */
+    public static final String MOUNT_PATH_FREE = "!has(self.mountPath) || (self.mountPath != '/' && !["
+            + "'/etc/mixtask', '/scratch', '/deployments'].exists(p, self.mountPath == p || self.mountPath.startsWith(p + '/')))";
+
+    public static final String UNIQUE_VOLUME_NAMES = UNIQUE_INPUT_NAMES;
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.streammix.api.ChangeClass;
 import io.streammix.api.SpecChange;
 
@@ -33,6 +35,13 @@ public class WorkerOverrides {
     @JsonPropertyDescription("Affinity of the worker pod. Changing it restarts the worker.")
     @SpecChange(ChangeClass.WORKER_RESTART)
     public Affinity affinity;
+
+    @JsonPropertyDescription("PersistentVolumeClaims mounted read-write in the worker, for recording outputs; at most 4, "
+            + "unique names. Changing them restarts the worker.")
+    @Size(max = 4)
+    @ValidationRule(value = SpecRules.UNIQUE_VOLUME_NAMES, message = "spec.worker.volumes[].name: names must be unique")
+    @SpecChange(ChangeClass.WORKER_RESTART)
+    public List<WorkerVolume> volumes;
 
     @JsonPropertyDescription("Priority class of the worker pod. Changing it restarts the worker.")
     @SpecChange(ChangeClass.WORKER_RESTART)

@@ -5,6 +5,9 @@ import io.streammix.api.v1alpha1.MixInput;
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.v1alpha1.Rect;
+import io.streammix.api.v1alpha1.S3Upload;
+import io.streammix.api.v1alpha1.ValueFrom;
+import io.streammix.api.v1alpha1.WorkerVolume;
 import io.streammix.api.v1alpha1.VideoEncoding;
 
 import java.nio.charset.StandardCharsets;
@@ -26,6 +29,13 @@ import java.util.regex.Pattern;
 public final class SpecValidator {
     static final Pattern NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
     static final Pattern COLOR = Pattern.compile("^#[0-9A-Fa-f]{6}$");
+    static final Pattern ENDPOINT = Pattern.compile("^https?://[^\\s]+$");
+    static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
+    static final Pattern REGION = Pattern.compile("^[a-z0-9-]{1,32}$");
+    static final Pattern VOLUME_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,57}[a-z0-9])?$");
+    static final Pattern CLAIM = Pattern.compile("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$");
+    static final Pattern MOUNT_PATH = Pattern.compile("^/[A-Za-z0-9._/-]*$");
+    static final List<String> RESERVED_MOUNTS = List.of("/etc/mixtask", "/scratch", "/deployments");
     static final long MAX_SOUND_LEVEL_ID = 4294967295L;
 
     private final List<Violation> violations = new ArrayList<>();
@@ -100,6 +110,65 @@ public final class SpecValidator {
             }
         }
         checkCanvas(spec);
+        if (spec.worker != null && spec.worker.volumes != null) {
+            checkVolumes(spec.worker.volumes);
+        }
+    }
+
+    /** Twin of {@link SpecRules#RECORDING_ON_FILE} and the schema of {@code recording}. */
+    private void checkRecording(String at, MixOutput out) {
+        if (out.url == null || (out.url.contains("://") && !out.url.startsWith("file://"))) {
+            fail(at + ".recording", "only for outputs whose url is a file path or file:// URL");
+        }
+        range(at + ".recording.rotateAfterSeconds", out.recording.rotateAfterSeconds, 2, 86400);
+        S3Upload u = out.recording.upload;
+        if (u == null) {
+            return;
+        }
+        String up = at + ".recording.upload";
+        pattern(up + ".endpoint", u.endpoint, ENDPOINT, "must be an http:// or https:// URL");
+        length(up + ".endpoint", u.endpoint, 0, 2048);
+        required(up + ".bucket", u.bucket);
+        pattern(up + ".bucket", u.bucket, BUCKET, "must be 3 to 63 lower-case letters, digits, dots and hyphens");
+        length(up + ".prefix", u.prefix, 0, 512);
+        pattern(up + ".region", u.region, REGION, "must be 1 to 32 lower-case letters, digits and hyphens");
+        secretRef(up + ".accessKeyFrom", u.accessKeyFrom);
+        secretRef(up + ".secretKeyFrom", u.secretKeyFrom);
+    }
+
+    private void secretRef(String at, ValueFrom from) {
+        if (from == null) {
+            fail(at, "is required");
+        } else if (from.secretKeyRef == null || from.secretKeyRef.getName() == null || from.secretKeyRef.getKey() == null) {
+            fail(at + ".secretKeyRef", "name and key are required");
+        }
+    }
+
+    /** Twin of the schema of {@code spec.worker.volumes} and {@link SpecRules#MOUNT_PATH_FREE}. */
+    private void checkVolumes(List<WorkerVolume> volumes) {
+        count("spec.worker.volumes", volumes.size(), 0, 4);
+        for (int i = 0; i < volumes.size(); i++) {
+            WorkerVolume v = volumes.get(i);
+            String at = "spec.worker.volumes[" + i + "]";
+            required(at + ".name", v.name);
+            pattern(at + ".name", v.name, VOLUME_NAME, "must be a DNS label of at most 59 characters");
+            required(at + ".claimName", v.claimName);
+            pattern(at + ".claimName", v.claimName, CLAIM, "must be a DNS subdomain name");
+            required(at + ".mountPath", v.mountPath);
+            pattern(at + ".mountPath", v.mountPath, MOUNT_PATH, "must be an absolute path of letters, digits, '.', '_', '-' and '/'");
+            length(at + ".mountPath", v.mountPath, 0, 256);
+            if (v.mountPath != null && (v.mountPath.equals("/") || RESERVED_MOUNTS.stream()
+                    .anyMatch(p -> v.mountPath.equals(p) || v.mountPath.startsWith(p + "/")))) {
+                fail(at, "mountPath: must not be /, nor under /etc/mixtask, /scratch or /deployments (the worker's own)");
+            }
+        }
+        unique("spec.worker.volumes[].name", "names must be unique", volumes, v -> v.name);
+    }
+
+    private void pattern(String at, String value, Pattern p, String rule) {
+        if (value != null && !p.matcher(value).matches()) {
+            fail(at, rule);
+        }
     }
 
     private void checkInputs(List<MixInput> inputs) {
@@ -159,6 +228,9 @@ public final class SpecValidator {
             if (out.audio != null) {
                 range(at + ".audio.bitrate", out.audio.bitrate, 10_000, 192_000);
                 range(at + ".audio.channels", out.audio.channels, 1, 2);
+            }
+            if (out.recording != null) {
+                checkRecording(at, out);
             }
         }
         unique("spec.outputs[].name", "names must be unique", outputs, o -> o.name);

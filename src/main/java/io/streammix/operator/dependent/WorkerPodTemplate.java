@@ -19,6 +19,9 @@ import io.streammix.api.SpecChange;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.v1alpha1.WorkerOverrides;
+import io.streammix.api.v1alpha1.WorkerVolume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.worker.WorkerNames;
 import io.streammix.worker.control.ControlApi;
@@ -44,6 +47,8 @@ public class WorkerPodTemplate {
     static final String CONTAINER = "worker";
     static final String SECRET_DIR = "/etc/mixtask";
     static final String SCRATCH_DIR = "/scratch";
+    /** Prefix of the pod volume names of spec.worker.volumes, so they never clash with ours (control, scratch). */
+    static final String VOLUME_PREFIX = "rec-";
     /** The image's numeric non-root user (USER in src/main/docker/Dockerfile.jvm). */
     static final long RUN_AS_USER = 10001L;
 
@@ -103,9 +108,26 @@ public class WorkerPodTemplate {
         if (restartToken != null) {
             template.getMetadata().getAnnotations().put(WorkerNames.RESTART_TOKEN_ANNOTATION, restartToken);
         }
+        addRecordingVolumes(template, overrides);
         String hash = ContentHash.of(template, restartFields(task.getSpec()));
         template.getMetadata().getAnnotations().put(WorkerNames.RESTART_HASH_ANNOTATION, hash);
         return template;
+    }
+
+    /**
+     * The task's claims, mounted read-write: the root filesystem is read-only, so recordings go there. The pod's
+     * fsGroup (the image's UID) makes a fresh volume writable by the worker.
+     */
+    private static void addRecordingVolumes(PodTemplateSpec template, WorkerOverrides overrides) {
+        if (overrides.volumes == null) {
+            return;
+        }
+        Container c = template.getSpec().getContainers().get(0);
+        for (WorkerVolume v : overrides.volumes) {
+            template.getSpec().getVolumes().add(new VolumeBuilder().withName(VOLUME_PREFIX + v.name)
+                    .withNewPersistentVolumeClaim().withClaimName(v.claimName).endPersistentVolumeClaim().build());
+            c.getVolumeMounts().add(new VolumeMountBuilder().withName(VOLUME_PREFIX + v.name).withMountPath(v.mountPath).build());
+        }
     }
 
     private Container container(MixTask task, WorkerOverrides overrides) {

@@ -9,6 +9,7 @@ import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.v1alpha1.PlayInfo;
+import io.streammix.api.v1alpha1.S3Upload;
 import io.streammix.api.v1alpha1.ValueFrom;
 import io.streammix.api.validation.SpecValidator;
 import io.streammix.api.validation.Violation;
@@ -59,13 +60,17 @@ public class SpecResolver {
             resolveInput(task, spec.inputs.get(i), i, vars);
         }
         List<PlayInfo> play = new ArrayList<>();
+        Map<String, SpecSubmission.S3Credentials> credentials = new HashMap<>();
         for (int i = 0; i < spec.outputs.size(); i++) {
             MixOutput out = spec.outputs.get(i);
             String key = out.streamId != null ? out.streamId : out.displayName(i);
             play.add(playInfo(key, vars));
             resolveOutput(task, out, i, vars);
+            if (out.recording != null && out.recording.upload != null) {
+                credentials.put(out.name, uploadCredentials(task, out.recording.upload, "spec.outputs[" + i + "].recording.upload"));
+            }
         }
-        return new ResolvedSpec(new SpecSubmission(generationOf(task), spec), List.copyOf(play));
+        return new ResolvedSpec(new SpecSubmission(generationOf(task), spec, credentials), List.copyOf(play));
     }
 
     private void resolveInput(MixTask task, MixInput in, int i, Map<String, String> vars) throws InvalidSpecException {
@@ -103,6 +108,12 @@ public class SpecResolver {
         if (out.url != null) {
             checkScheme(at, out.url, UrlSchemes.OUTPUT, "push to");
         }
+    }
+
+    /** The key pair read from the Secrets; the spec keeps only the references (the worker's Secret carries the values). */
+    private SpecSubmission.S3Credentials uploadCredentials(MixTask task, S3Upload upload, String at) throws InvalidSpecException {
+        return new SpecSubmission.S3Credentials(readSecret(task, upload.accessKeyFrom, at + ".accessKeyFrom"),
+                readSecret(task, upload.secretKeyFrom, at + ".secretKeyFrom"));
     }
 
     private static void checkScheme(String at, String url, Set<String> allowed, String verb) throws InvalidSpecException {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.streammix.api.v1alpha1.InputStatus;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskStatus;
+import io.streammix.api.v1alpha1.FileUploadStatus;
 import io.streammix.api.v1alpha1.OutputStatus;
 import io.streammix.api.v1alpha1.Phase;
 import io.streammix.api.v1alpha1.WorkerInfo;
@@ -200,6 +201,17 @@ public final class StatusBuilder {
         s.bitrate = out.bitrate();
         s.frames = out.frames();
         s.files = out.files();
+        s.uploads = out.uploads() == null ? null : out.uploads().stream().map(StatusBuilder::upload).toList();
+        return s;
+    }
+
+    private static FileUploadStatus upload(WorkerReport.FileUpload u) {
+        FileUploadStatus s = new FileUploadStatus();
+        s.file = u.file();
+        s.state = u.state();
+        s.object = u.object();
+        s.attempts = u.attempts();
+        s.reason = Redactor.redact(u.reason());
         return s;
     }
 

@@ -45,12 +45,37 @@ public record WorkerReport(
         public static final String LOST = "Lost";
     }
 
-    /** @param state Connecting, Live, Reconnecting or Failed */
+    /**
+     * @param state   Connecting, Live, Reconnecting or Failed
+     * @param files   files written (recordings), oldest first; the last may still be open
+     * @param uploads upload state of finished files, for recordings with {@code recording.upload}
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Output(String name, String state, String since, String reason, Long bitrate, Long frames, List<String> files) {
+    public record Output(String name, String state, String since, String reason, Long bitrate, Long frames, List<String> files,
+                         List<FileUpload> uploads) {
         public static final String CONNECTING = "Connecting";
         public static final String LIVE = "Live";
         public static final String RECONNECTING = "Reconnecting";
+        public static final String FAILED = "Failed";
+
+        public Output(String name, String state, String since, String reason, Long bitrate, Long frames, List<String> files) {
+            this(name, state, since, reason, bitrate, frames, files, null);
+        }
+    }
+
+    /**
+     * One finished recording file on its way to S3-compatible storage.
+     *
+     * @param state    Pending, Uploading, Uploaded or Failed (after all retries)
+     * @param object   where it goes: {@code s3://bucket/key}
+     * @param attempts attempts so far
+     * @param reason   why the last attempt failed; never contains credentials
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FileUpload(String file, String state, String object, int attempts, String reason) {
+        public static final String PENDING = "Pending";
+        public static final String UPLOADING = "Uploading";
+        public static final String UPLOADED = "Uploaded";
         public static final String FAILED = "Failed";
     }
 

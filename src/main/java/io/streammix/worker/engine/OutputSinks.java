@@ -1,6 +1,7 @@
 package io.streammix.worker.engine;
 
 import io.streammix.api.v1alpha1.MixOutput;
+import io.streammix.worker.control.SpecSubmission;
 import io.streammix.worker.playback.LiveStreams;
 
 import java.nio.file.Path;
@@ -23,13 +24,14 @@ final class OutputSinks {
     }
 
     /** @throws IllegalArgumentException when the URL is not one the worker can write to */
-    static List<OutputSink> of(MixOutput out, int index, Path outputDir, Path hlsRoot, LiveStreams streams) {
+    static List<OutputSink> of(MixOutput out, int index, Path outputDir, Path hlsRoot, LiveStreams streams,
+                               SpecSubmission.S3Credentials credentials) {
         String key = key(out, index);
         OutputSink flv = new FlvLiveSink(key, streams);
         OutputSink hls = new HlsSink(key, hlsRoot.resolve(LiveStreams.dirName(key)), OutputTarget.hlsNeedsFmp4(out), streams);
         if (out.url == null) {
             return List.of(flv, hls);
         }
-        return List.of(new UrlSink(OutputTarget.of(out, index, outputDir)), flv.optional(), hls.optional());
+        return List.of(new UrlSink(OutputTarget.of(out, index, outputDir, credentials)), flv.optional(), hls.optional());
     }
 }

@@ -3,9 +3,12 @@ package io.streammix.worker.engine;
 import io.streammix.worker.control.ControlApi;
 
 import io.streammix.api.v1alpha1.MixOutput;
+import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.recording.RecordingPlan;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
@@ -14,15 +17,25 @@ import java.util.Map;
  *
  * @param url      what FFmpeg opens (may carry a stream key: never logged, {@code safeName} is)
  * @param file     the local file, null for network outputs
+ * @param recording for files: how the files written are tracked, rotated and uploaded ({@link RecordingTargets})
  */
 public record OutputTarget(String url, String format, Map<String, String> muxerOptions, boolean network, Path file,
-                           String safeName) {
+                           String safeName, RecordingPlan recording) {
 
-    /** Fragmented MP4: a killed process still leaves a playable file. */
-    static final Map<String, String> FRAGMENTED_MP4 = Map.of("movflags", "frag_keyframe+empty_moov+default_base_moof");
-    /** Audio-only fragmented MP4: MP4 cuts fragments at video keyframes only, so cut them every second instead. */
+    /**
+     * Fragmented MP4: a killed process still leaves a playable file. A fragment is written at every keyframe
+     * and at least every half second ({@code frag_duration}, in microseconds) and handed to the OS at once
+     * ({@code flush_packets}: the muxer only writes when a fragment is complete), so a SIGKILL loses at most
+     * that half second of what reached the muxer (plus the encoder's lookahead, which never reached it).
+     */
+    static final Map<String, String> FRAGMENTED_MP4 = Map.of("movflags", "frag_keyframe+empty_moov+default_base_moof",
+            "frag_duration", "500000", "flush_packets", "1");
+    /**
+     * Audio-only fragmented MP4: MP4 cuts fragments at video keyframes only, so cut them every half second instead,
+     * flushed at once like {@link #FRAGMENTED_MP4}.
+     */
     static final Map<String, String> FRAGMENTED_AUDIO_MP4 = Map.of("movflags", "empty_moov+default_base_moof",
-            "frag_duration", "1000000");
+            "frag_duration", "500000", "flush_packets", "1");
     /** HLS segment length in seconds: segments are cut at the first keyframe after it (GOP is 2 s). */
     static final String HLS_SECONDS = "2";
     static final String HLS_LIST_SIZE = "6";
@@ -31,6 +44,19 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
      * @param outputDir where {@code streamId} outputs without a URL are written as {@code <streamId>.mp4}
      */
     public static OutputTarget of(MixOutput out, int index, Path outputDir) {
+        return of(out, index, outputDir, null);
+    }
+
+    /**
+     * @param credentials the key pair of {@code out.recording.upload}, null without upload
+     */
+    public static OutputTarget of(MixOutput out, int index, Path outputDir, SpecSubmission.S3Credentials credentials) {
+        OutputTarget t = ofUrl(out, index, outputDir);
+        // An HLS playlist on a volume rolls its own segments: it is not a recording.
+        return t.file() == null || "hls".equals(t.format()) ? t : RecordingTargets.recording(t, out.recording, credentials, Instant.now());
+    }
+
+    private static OutputTarget ofUrl(MixOutput out, int index, Path outputDir) {
         String url = out.url;
         if (url == null) {
             String base = out.streamId != null ? out.streamId : out.displayName(index);
@@ -39,10 +65,10 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
         }
         String lower = url.toLowerCase(Locale.ROOT);
         if (lower.startsWith("rtmp://") || lower.startsWith("rtmps://")) {
-            return new OutputTarget(url, "flv", Map.of(), true, null, InputSource.safe(url));
+            return new OutputTarget(url, "flv", Map.of(), true, null, InputSource.safe(url), null);
         }
         if (lower.startsWith("srt://")) {
-            return new OutputTarget(url, "mpegts", Map.of(), true, null, InputSource.safe(url));
+            return new OutputTarget(url, "mpegts", Map.of(), true, null, InputSource.safe(url), null);
         }
         if (lower.startsWith("file://")) {
             return file(Path.of(URI.create(url).getPath()), out);
@@ -70,7 +96,7 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
         if (fmp4) {
             opts.put("hls_fmp4_init_filename", "init.mp4");
         }
-        return new OutputTarget(playlist.toAbsolutePath().toString(), "hls", Map.copyOf(opts), false, playlist, safeName);
+        return new OutputTarget(playlist.toAbsolutePath().toString(), "hls", Map.copyOf(opts), false, playlist, safeName, null);
     }
 
     /** HLS segments in fragmented MP4 rather than MPEG-TS: H.265 and Opus are not (portably) carried in TS. */
@@ -105,6 +131,6 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
             format = "mp4";
             opts = out.hasVideo() ? FRAGMENTED_MP4 : FRAGMENTED_AUDIO_MP4;
         }
-        return new OutputTarget(p.toString(), format, opts, false, p, "file " + p.getFileName());
+        return new OutputTarget(p.toString(), format, opts, false, p, "file " + p.getFileName(), null);
     }
 }

@@ -12,6 +12,7 @@ import io.streammix.worker.media.Interrupter;
 import io.streammix.worker.media.MediaException;
 import io.streammix.worker.media.Resampler;
 import io.streammix.worker.media.Scaler;
+import io.streammix.worker.recording.RecordingFiles;
 import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
 import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -54,6 +55,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
  */
 final class OutputWorker implements Runnable {
     private static final Logger LOG = Logger.getLogger(OutputWorker.class);
+    /** How long a stopping output waits for the upload of its last recording files. */
+    private static final long UPLOAD_DRAIN_MS = 15_000; // within the 2 x 10 s MixEngine waits for a stopping output
 
     private sealed interface Item permits Video, Audio, Stop {
     }
@@ -107,6 +110,8 @@ final class OutputWorker implements Runnable {
     private SeiFeed seiFeed = SeiFeed.NONE;
     private SeiStamper sei;
     private long bytesBefore;
+    /** Files of a file output: listed in the report, uploaded when asked (null for network outputs). */
+    private volatile RecordingFiles recording;
 
     OutputWorker(MixOutput spec, int index, OutputTarget target, int canvasW, int canvasH) {
         this(spec, index, List.of(new UrlSink(target)), null, canvasW, canvasH);
@@ -203,6 +208,11 @@ final class OutputWorker implements Runnable {
             if (setupError != null) {
                 throw new IllegalArgumentException(setupError);
             }
+            for (OutputSink sink : sinks) {
+                if (sink instanceof UrlSink u && u.target.recording() != null) {
+                    recording = RecordingFiles.start(u.target.recording(), name);
+                }
+            }
             openEncoders();
             openSinks();
             long lastRate = System.nanoTime();
@@ -240,6 +250,10 @@ final class OutputWorker implements Runnable {
             LOG.errorf("output %s (%s) failed: %s", name, safeNames(), e.getMessage());
         } finally {
             sinks.forEach(sink -> sink.close(name));
+            if (recording != null) {
+                recording.outputClosed(UPLOAD_DRAIN_MS);
+                recording.close();
+            }
             release();
             Item left;
             while ((left = queue.poll()) != null) {
@@ -463,13 +477,17 @@ final class OutputWorker implements Runnable {
     }
 
     WorkerReport.Output report() {
+        RecordingFiles r = recording;
         List<String> files = null;
         for (OutputSink sink : sinks) {
-            if (sink.files() != null) {
+            // A recording lists the files it really wrote (rotated ones too), not its configured path.
+            List<String> f = r != null && sink instanceof UrlSink ? r.files() : sink.files();
+            if (f != null) {
                 files = files == null ? new ArrayList<>() : files;
-                files.addAll(sink.files());
+                files.addAll(f);
             }
         }
-        return new WorkerReport.Output(name, state, since.toString(), reason, bitrate, frames.get(), files);
+        return new WorkerReport.Output(name, state, since.toString(), reason, bitrate, frames.get(), files,
+                r == null ? null : r.uploads());
     }
 }

@@ -23,7 +23,8 @@ public final class AdmissionCases {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** Subtrees that are Kubernetes' own types (validated by Kubernetes, not by our rules). */
     private static final Set<String> FOREIGN = Set.of("spec.worker.resources", "spec.worker.affinity", "spec.worker.tolerations",
-            "spec.worker.nodeSelector", "spec.inputs[].urlFrom.secretKeyRef", "spec.outputs[].urlFrom.secretKeyRef");
+            "spec.worker.nodeSelector", "spec.inputs[].urlFrom.secretKeyRef", "spec.outputs[].urlFrom.secretKeyRef",
+            "spec.outputs[].recording.upload.accessKeyFrom.secretKeyRef", "spec.outputs[].recording.upload.secretKeyFrom.secretKeyRef");
 
     private AdmissionCases() {
     }
@@ -35,6 +36,7 @@ public final class AdmissionCases {
         c.add(valid("rect touching the canvas edge", o -> rect(o, "/spec/inputs/1/rect").put("right", 1280).put("bottom", 720)));
         c.add(valid("audio-only task: no canvas, the 0,0,1,1 recipe", o -> {
             ArrayNode outs = (ArrayNode) o.at("/spec/outputs");
+            outs.remove(3);
             outs.remove(1);
             outs.remove(0);
             ((ObjectNode) o.get("spec")).remove("watermark");
@@ -86,6 +88,21 @@ public final class AdmissionCases {
         c.add(invalid("userData over 1000 bytes in fewer than 1000 characters", o -> spec(o).put("userData", "混".repeat(400)),
                 "spec.userData"));
         c.add(invalid("bypass with three inputs", o -> spec(o).put("bypass", true), "spec.bypass"));
+        c.add(valid("recording to a file:// URL, no rotation, no upload", o -> ((ObjectNode) o.at("/spec/outputs/3"))
+                .put("url", "file:///recordings/a.mkv").set("recording", F.objectNode())));
+        c.add(invalid("recording on an RTMP output", o -> ((ObjectNode) o.at("/spec/outputs/3")).put("url", "rtmp://a/b"),
+                "spec.outputs[3].recording"));
+        c.add(invalid("recording on a streamId output", o -> ((ObjectNode) o.at("/spec/outputs/0")).set("recording",
+                F.objectNode().put("rotateAfterSeconds", 60)), "spec.outputs[0].recording"));
+        c.add(invalid("two volumes with one name", o -> ((ArrayNode) o.at("/spec/worker/volumes")).add(
+                F.objectNode().put("name", "recordings").put("claimName", "other").put("mountPath", "/other")),
+                "spec.worker.volumes[].name"));
+        c.add(invalid("volume mounted over the worker's scratch space", o -> ((ObjectNode) o.at("/spec/worker/volumes/0"))
+                .put("mountPath", "/scratch/rec"), "spec.worker.volumes[0]"));
+        c.add(invalid("volume mounted on /", o -> ((ObjectNode) o.at("/spec/worker/volumes/0")).put("mountPath", "/"),
+                "spec.worker.volumes[0]"));
+        c.add(valid("volume mounted at a path that only begins like the scratch space", o -> ((ObjectNode) o.at(
+                "/spec/worker/volumes/0")).put("mountPath", "/scratchpad")));
         return c;
     }
 

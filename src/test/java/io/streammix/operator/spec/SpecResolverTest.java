@@ -3,11 +3,16 @@ package io.streammix.operator.spec;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.Recording;
+import io.streammix.api.v1alpha1.S3Upload;
 import io.streammix.api.v1alpha1.ValueFrom;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.testing.OperatorHarness;
 import io.streammix.operator.testing.Tasks;
+import io.streammix.worker.control.ControlServer;
+import io.streammix.worker.control.SpecSubmission;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -85,5 +90,36 @@ class SpecResolverTest {
         assertThat(out.streamId).isNull();
         assertThat(out.name).isEqualTo("out1");
         assertThat(resolved.submission().generation()).isZero();
+    }
+
+    @Test
+    void s3KeysAreReadFromSecretsIntoTheSubmissionNotTheSpec() throws Exception {
+        client.resource(new SecretBuilder().withNewMetadata().withName("s3").withNamespace("ns").endMetadata()
+                .withStringData(Map.of("id", "AKIDEXAMPLE", "secret", "wJalrXUtnFEMI/K7MDENG")).build()).create();
+        MixTask task = Tasks.mixTask("ns", "rec");
+        MixOutput rec = new MixOutput();
+        rec.name = "rec";
+        rec.url = "/recordings/mix.mp4";
+        rec.recording = new Recording();
+        rec.recording.upload = new S3Upload();
+        rec.recording.upload.bucket = "recordings";
+        rec.recording.upload.accessKeyFrom = new ValueFrom("s3", "id");
+        rec.recording.upload.secretKeyFrom = new ValueFrom("s3", "secret");
+        task.getSpec().outputs = new java.util.ArrayList<>(task.getSpec().outputs);
+        task.getSpec().outputs.add(rec);
+
+        ResolvedSpec resolved = resolver(MEDIA).resolve(task);
+        assertThat(resolved.submission().uploadCredentials())
+                .containsOnly(Map.entry("rec", new SpecSubmission.S3Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG")));
+        // What the worker's Secret carries has them; the spec part (status, diffs, Events) only the references.
+        String json = ControlServer.JSON.writeValueAsString(resolved.submission());
+        assertThat(ControlServer.JSON.writeValueAsString(resolved.submission().spec())).doesNotContain("wJalrXUtnFEMI");
+        assertThat(ControlServer.JSON.readValue(json, SpecSubmission.class).uploadCredentials().get("rec").secretAccessKey())
+                .isEqualTo("wJalrXUtnFEMI/K7MDENG");
+        assertThat(resolved.submission().toString()).doesNotContain("wJalrXUtnFEMI");
+
+        rec.recording.upload.secretKeyFrom = new ValueFrom("s3", "nope");
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(task))
+                .hasMessage("spec.outputs[1].recording.upload.secretKeyFrom: Secret 's3' has no key 'nope'");
     }
 }

@@ -11,6 +11,7 @@ import io.streammix.worker.control.WorkerReport;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,5 +99,22 @@ class StatusBuilderTest {
         MixTaskStatus s = StatusBuilder.build(task, null, stale);
         assertThat(specApplied(s)).isEqualTo("False/StaleSeq: spec.seq 3 is lower than the last applied seq 5");
         assertThat(s.phase).as("the mix goes on").isEqualTo(Phase.Running);
+    }
+
+    @Test
+    void recordingFilesAndUploadStatesReachTheStatusWithReasonsRedacted() {
+        WorkerReport.Output rec = new WorkerReport.Output("out1", WorkerReport.Output.LIVE, "2026-01-01T00:00:00Z", null, 1L, 10L,
+                List.of("/rec/a-0000.mp4", "/rec/a-0001.mp4"), List.of(
+                        new WorkerReport.FileUpload("/rec/a-0000.mp4", WorkerReport.FileUpload.FAILED, "s3://b/a-0000.mp4", 5,
+                                "SdkClientException: Unable to execute HTTP request to http://user:pw@minio:9000/b")));
+        WorkerReport report = new WorkerReport(WorkerReport.RUNNING, "2026-01-01T00:00:05Z", 5, 1, null, null, List.of(rec), null, null);
+        MixTaskStatus s = StatusBuilder.build(task(), null, seen(report, Optional.empty(), Instant.parse("2026-01-01T00:00:10Z")));
+        assertThat(s.outputs.get(0).files).containsExactly("/rec/a-0000.mp4", "/rec/a-0001.mp4");
+        assertThat(s.outputs.get(0).uploads).singleElement().satisfies(u -> {
+            assertThat(u.state).isEqualTo("Failed");
+            assertThat(u.object).isEqualTo("s3://b/a-0000.mp4");
+            assertThat(u.attempts).isEqualTo(5);
+            assertThat(u.reason).contains("Unable to execute HTTP request").doesNotContain("pw@");
+        });
     }
 }

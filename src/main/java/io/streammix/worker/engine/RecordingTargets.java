@@ -1,0 +1,56 @@
+package io.streammix.worker.engine;
+
+import io.streammix.api.v1alpha1.Recording;
+import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.recording.RecordingPlan;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a file target into a recording. Without rotation the file is written as it is; with
+ * {@code rotateAfterSeconds} FFmpeg's segment muxer writes the same container into numbered files, starting a
+ * new one at the first keyframe after each period, and lists every file it closes (read by
+ * {@link io.streammix.worker.recording.RecordingFiles}).
+ */
+final class RecordingTargets {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private RecordingTargets() {
+    }
+
+    static OutputTarget recording(OutputTarget file, Recording rec, SpecSubmission.S3Credentials credentials, Instant now) {
+        Path p = file.file();
+        Integer rotate = rec == null ? null : rec.rotateAfterSeconds;
+        var upload = rec == null ? null : rec.upload;
+        if (rotate == null) {
+            return new OutputTarget(file.url(), file.format(), file.muxerOptions(), false, p, file.safeName(),
+                    new RecordingPlan(p, null, null, null, upload, credentials));
+        }
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        // The start time keeps the files of a restarted worker apart from the earlier ones; %04d numbers them.
+        String pattern = p.resolveSibling(base.replace("%", "%%") + "-" + STAMP.format(now) + "-%04d" + ext.replace("%", "%%"))
+                .toString();
+        Path list = Path.of(System.getProperty("java.io.tmpdir"), "recording-" + base + "-" + now.toEpochMilli() + ".csv");
+        Map<String, String> opts = new LinkedHashMap<>();
+        opts.put("segment_format", file.format());
+        if (!file.muxerOptions().isEmpty()) {
+            opts.put("segment_format_options", file.muxerOptions().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(":")));
+        }
+        opts.put("segment_time", Integer.toString(rotate));
+        opts.put("reset_timestamps", "1"); // every file starts at 0
+        opts.put("segment_list", list.toString());
+        opts.put("segment_list_type", "csv");
+        return new OutputTarget(pattern, "segment", Map.copyOf(opts), false, p, file.safeName() + " (rotated)",
+                new RecordingPlan(p, pattern, list, rotate, upload, credentials));
+    }
+}

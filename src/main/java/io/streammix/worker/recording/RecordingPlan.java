@@ -1,0 +1,30 @@
+package io.streammix.worker.recording;
+
+import io.streammix.api.v1alpha1.S3Upload;
+import io.streammix.worker.control.SpecSubmission;
+
+import java.nio.file.Path;
+
+/**
+ * How one file output records.
+ *
+ * @param file          the file the spec names; with rotation, files are named after it
+ *                      ({@code rec.mp4} → {@code rec-20261121-023000-0000.mp4}, ...)
+ * @param pattern       with rotation, the segment muxer's file pattern ({@code %04d} for the file's number); else null
+ * @param segmentList   with rotation, where the segment muxer lists each file it has finished (CSV); else null
+ * @param rotateSeconds rotation period, null for one file
+ * @param upload        where finished files go, null to keep them on the volume only
+ * @param credentials   the upload's key pair, null without upload
+ */
+public record RecordingPlan(Path file, String pattern, Path segmentList, Integer rotateSeconds, S3Upload upload,
+                            SpecSubmission.S3Credentials credentials) {
+
+    public boolean rotates() {
+        return pattern != null;
+    }
+
+    /** The name of file number {@code n} of a rotating recording. */
+    public Path fileNumber(int n) {
+        return Path.of(String.format(pattern, n));
+    }
+}

@@ -1,0 +1,136 @@
+package io.streammix.worker.recording;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streammix.api.v1alpha1.MixOutput;
+import io.streammix.api.v1alpha1.MixTaskSpec;
+import io.streammix.api.v1alpha1.Recording;
+import io.streammix.worker.EngineRun;
+import io.streammix.worker.MediaTools;
+import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.control.ControlServer;
+import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.engine.MixEngine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.streammix.worker.MediaTools.input;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Recordings as files on disk: what a SIGKILL leaves, and rotation by duration. */
+class RecordingMediaTest {
+    static final int FPS = 15;
+    static final int KILL_FPS = 25;
+
+    @TempDir
+    Path dir;
+
+    static MixTaskSpec spec(MixOutput out) {
+        return MediaTools.spec(List.of(input("cam", "synthetic:testsrc?size=320x240&fps=15&tone=440", 0, 0, 320, 240, 0)),
+                List.of(out));
+    }
+
+    /** Video frames a decoder gets out of the file (decoding every one: a broken file fails here). */
+    static long decodedFrames(Path file) throws Exception {
+        String out = new String(MediaTools.run(MediaTools.FFPROBE, "-v", "error", "-count_frames", "-select_streams", "v:0",
+                "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file.toString()), StandardCharsets.UTF_8).trim();
+        return Long.parseLong(out);
+    }
+
+    @Test
+    void aRecordingKilledWithSigkillIsPlayableAndLosesAboutASecond() throws Exception {
+        Path out = dir.resolve("rec").resolve("killed.mp4");
+        Path specFile = dir.resolve("spec.json");
+        // 25 fps: x264's lookahead (frames the encoder holds, which no muxer setting can save) is then ~0.5 s.
+        MixTaskSpec spec = MediaTools.spec(List.of(input("cam", "synthetic:testsrc?size=320x240&fps=25&tone=440", 0, 0, 320, 240, 0)),
+                List.of(MediaTools.fileOutput("rec", out, 320, 240, KILL_FPS)));
+        Files.write(specFile, ControlServer.JSON.writeValueAsBytes(new SpecSubmission(1, spec)));
+        Path tokenFile = Files.writeString(dir.resolve("token"), "t\n");
+        int port = MediaTools.freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.streammix.worker.WorkerMain",
+                "--control-port", String.valueOf(port))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("worker.log").toFile());
+        pb.environment().putAll(Map.of(ControlApi.ENV_SPEC_FILE, specFile.toString(), ControlApi.ENV_TOKEN_FILE, tokenFile.toString(),
+                ControlApi.ENV_SCRATCH_DIR, Files.createDirectories(dir.resolve("scratch")).toString()));
+        Process worker = pb.start();
+        long framesAtKill;
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest status = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + ControlApi.STATUS))
+                    .header("Authorization", "Bearer t").timeout(Duration.ofSeconds(5)).build();
+            await().atMost(Duration.ofSeconds(40)).ignoreExceptions().until(() -> ControlServer.JSON.readTree(
+                    http.send(status, HttpResponse.BodyHandlers.ofString()).body()).get("outputs").get(0).get("frames").asLong() >= 5 * KILL_FPS);
+            JsonNode s = ControlServer.JSON.readTree(http.send(status, HttpResponse.BodyHandlers.ofString()).body());
+            framesAtKill = s.get("outputs").get(0).get("frames").asLong();
+            assertThat(s.get("outputs").get(0).get("files").get(0).asText()).isEqualTo(out.toString());
+        } finally {
+            worker.destroyForcibly(); // SIGKILL: no trailer, no flush
+            assertThat(worker.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(worker.exitValue()).isEqualTo(137);
+        JsonNode probe = MediaTools.probe(out);
+        assertThat(MediaTools.stream(probe, "video").get("codec_name").asText()).isEqualTo("h264");
+        assertThat(MediaTools.stream(probe, "audio").get("codec_name").asText()).isEqualTo("aac");
+        long decoded = decodedFrames(out);
+        double lostSeconds = (framesAtKill - decoded) / (double) KILL_FPS;
+        System.out.printf("SIGKILL: %d frames handed to the encoder, %d decodable in the file: %.2f s lost "
+                + "(x264 lookahead + the fragment being written)%n", framesAtKill, decoded, lostSeconds);
+        // About a second: the open fragment (<= 0.5 s) plus x264's lookahead (~0.5 s at 25 fps, more when the CPU is
+        // starved), which never reached the muxer.
+        assertThat(lostSeconds).isLessThan(1.5);
+        assertThat(probe.get("format").get("duration").asDouble()).isGreaterThan(framesAtKill / (double) KILL_FPS - 1.5);
+        assertThat(MediaTools.frameAt(out, decoded / (double) KILL_FPS - 0.2, 320, 240).rgb()).isNotEmpty();
+    }
+
+    @Test
+    void rotationByDurationGivesSeveralPlayableFilesCoveringTheRunAndListsThem() throws Exception {
+        EngineRun.prepare();
+        MixOutput out = MediaTools.fileOutput("rec", dir.resolve("rot.mp4"), 320, 240, FPS);
+        out.recording = new Recording();
+        out.recording.rotateAfterSeconds = 2;
+        MixEngine engine = EngineRun.start(spec(out), dir);
+        await().atMost(Duration.ofSeconds(20)).until(() -> engine.report().outputs().get(0).files().size() >= 3);
+        // While running, the finished files and the open one are listed.
+        assertThat(engine.report().outputs().get(0).files()).allMatch(f -> Files.exists(Path.of(f)));
+        Thread.sleep(1500);
+        WorkerReport.Output rep = engine.report().outputs().get(0);
+        engine.close();
+
+        List<Path> listedWhileRunning = rep.files().stream().map(Path::of).toList();
+        assertThat(listedWhileRunning).hasSizeGreaterThanOrEqualTo(3);
+        List<Path> files;
+        try (var all = Files.list(dir)) {
+            files = all.filter(p -> p.getFileName().toString().startsWith("rot-")).sorted().toList();
+        }
+        assertThat(files).startsWith(listedWhileRunning.toArray(Path[]::new));
+        assertThat(files).allSatisfy(f -> assertThat(f.getFileName().toString()).matches("rot-\\d{8}-\\d{6}-\\d{4}\\.mp4"));
+        assertThat(files).isSorted();
+        long total = 0;
+        for (Path f : files) {
+            JsonNode probe = MediaTools.probe(f);
+            assertThat(MediaTools.stream(probe, "video").get("width").asInt()).isEqualTo(320);
+            double d = probe.get("format").get("duration").asDouble();
+            assertThat(d).as("duration of " + f.getFileName()).isBetween(0.3, 4.5);
+            assertThat(MediaTools.stream(probe, "video").get("start_time").asDouble()).as("each file starts at 0").isLessThan(0.2);
+            total += decodedFrames(f);
+        }
+        // Together they hold every frame encoded (the stop flushes the encoder): the cuts lose nothing.
+        System.out.printf("rotation: %d files, %d frames in all; %d frames encoded just before the stop%n", files.size(), total,
+                rep.frames());
+        assertThat(total).isBetween(rep.frames(), rep.frames() + FPS);
+    }
+}
