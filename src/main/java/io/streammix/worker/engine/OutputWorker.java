@@ -481,7 +481,7 @@ final class OutputWorker implements Runnable {
         List<String> files = null;
         for (OutputSink sink : sinks) {
             // A recording lists the files it really wrote (rotated ones too), not its configured path.
-            List<String> f = r != null && sink instanceof UrlSink ? r.files() : sink.files();
+            List<String> f = r != null && sink instanceof UrlSink u && u.target.recording() != null ? r.files() : sink.files();
             if (f != null) {
                 files = files == null ? new ArrayList<>() : files;
                 files.addAll(f);
