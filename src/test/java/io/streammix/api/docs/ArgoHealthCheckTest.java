@@ -57,6 +57,23 @@ class ArgoHealthCheckTest {
     }
 
     @Test
+    void anEditTheWorkerRefusedIsDegradedWhileTheOldSpecRuns() throws IOException {
+        assertThat(health("{\"metadata\":{\"generation\":3},\"status\":{\"observedGeneration\":3,\"phase\":\"Running\","
+                + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"Mixing\"},"
+                + "{\"type\":\"SpecApplied\",\"status\":\"False\",\"reason\":\"StaleSeq\","
+                + "\"message\":\"spec.seq 3 is lower than the last applied seq 5\"}]}}"))
+                .containsEntry("status", "Degraded").containsEntry("message", "spec.seq 3 is lower than the last applied seq 5");
+    }
+
+    @Test
+    void anEditBeingRetriedIsProgressing() throws IOException {
+        assertThat(health("{\"metadata\":{\"generation\":3},\"status\":{\"observedGeneration\":3,\"phase\":\"Running\","
+                + "\"conditions\":[{\"type\":\"SpecApplied\",\"status\":\"False\",\"reason\":\"PushFailed\","
+                + "\"message\":\"push of generation 3 failed (1 of 4 attempts)\"}]}}"))
+                .containsEntry("status", "Progressing");
+    }
+
+    @Test
     void startingIsProgressing() throws IOException {
         assertThat(health("{\"metadata\":{\"generation\":1},\"status\":{\"observedGeneration\":1,\"phase\":\"Starting\"}}"))
                 .containsEntry("status", "Progressing").containsEntry("message", "Starting");
