@@ -133,7 +133,9 @@ class LiveUpdateReconcilerTest {
         // Three attempts (test profile), then the pod template changes: the worker is replaced.
         Deployment replaced = await().atMost(Duration.ofSeconds(20))
                 .until(() -> deployment("l-push"), d -> !hash.equals(restartHashOf(d)));
-        assertThat(worker.specPutAttempts(NS, "l-push")).isEqualTo(3);
+        // The escalation came after exactly three failed pushes (the Event says so); the count itself may already
+        // hold one more: the mock server has no pods, so nothing tells the operator the old worker is terminating.
+        assertThat(worker.specPutAttempts(NS, "l-push")).isGreaterThanOrEqualTo(3);
         assertThat(replaced.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey("streammix.io/restart-token");
         assertThat(events("l-push", "WorkerRestarting")).anySatisfy(e -> assertThat(e.getMessage()).contains("3 attempts"));
         assertThat(events("l-push", "PushFailed")).isNotEmpty();
