@@ -17,10 +17,12 @@ public class MixTaskStatus {
             + "reconnecting), Failed.")
     public Phase phase;
 
-    @JsonPropertyDescription("Ready, Progressing, Degraded and SpecApplied conditions, with reasons. SpecApplied is the outcome of "
+    @JsonPropertyDescription("Ready, Progressing, Degraded, SpecApplied and SpecHonored conditions, with reasons. SpecApplied is the outcome of "
             + "the last spec update: Applied (message says what the worker did: live, outputs restarted), Pending, InvalidSpec "
             + "(refused by the operator), Invalid (refused by the worker), StaleSeq (spec.seq lower than the last applied one; "
-            + "both numbers named), PushFailed (retried with backoff, then the worker is replaced), WorkerRestarting.")
+            + "both numbers named), PushFailed (retried with backoff, then the worker is replaced), WorkerRestarting. SpecHonored "
+            + "is False (WorkerWarnings) while the worker does something other than asked and says so in warnings, e.g. "
+            + "HE_AAC encoded as AAC-LC.")
     public List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The metadata.generation the operator last reconciled.")

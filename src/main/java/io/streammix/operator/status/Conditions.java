@@ -13,6 +13,11 @@ public final class Conditions {
     public static final String PROGRESSING = "Progressing";
     public static final String DEGRADED = "Degraded";
     public static final String SPEC_APPLIED = "SpecApplied";
+    /**
+     * False (reason {@code WorkerWarnings}) while the worker does something other than the spec says and says so in
+     * {@code status.warnings}: HE-AAC encoded as AAC-LC, an image that does not load, an unknown extra parameter.
+     */
+    public static final String SPEC_HONORED = "SpecHonored";
 
     private Conditions() {
     }

@@ -106,6 +106,19 @@ public final class StatusBuilder {
                 .map(o -> o.name).toList();
         String degradedMessage = degradedMessage(lost, reconnecting);
 
+        // SpecHonored: substitutions the worker made are a condition too, not only a list, so that tools watching
+        // conditions (kubectl wait, Argo CD, alerts) see them.
+        if (seen.report().isPresent()) {
+            if (s.warnings == null || s.warnings.isEmpty()) {
+                Conditions.set(s.conditions, Conditions.SPEC_HONORED, true, "AsSpecified", "the worker does what the spec says",
+                        generation, now);
+            } else {
+                String all = String.join("; ", s.warnings);
+                Conditions.set(s.conditions, Conditions.SPEC_HONORED, false, "WorkerWarnings",
+                        all.length() > 1000 ? all.substring(0, 997) + "..." : all, generation, now);
+            }
+        }
+
         // Ready
         if (seen.invalid().isPresent()) {
             Conditions.set(s.conditions, Conditions.READY, false, "InvalidSpec", seen.invalid().get().getMessage(), generation, now);

@@ -117,4 +117,22 @@ class StatusBuilderTest {
             assertThat(u.reason).contains("Unable to execute HTTP request").doesNotContain("pw@");
         });
     }
+
+    @Test
+    void workerWarningsAreASpecHonoredConditionWithTheirRedactedText() {
+        Instant now = Instant.parse("2026-01-01T00:01:00Z");
+        WorkerReport clean = new WorkerReport(WorkerReport.RUNNING, "2026-01-01T00:00:05Z", 55, 1, null, null, null, null, null);
+        var honored = Conditions.find(StatusBuilder.build(task(), null, seen(clean, Optional.empty(), now)).conditions,
+                Conditions.SPEC_HONORED).orElseThrow();
+        assertThat(honored.getStatus()).isEqualTo("True");
+
+        WorkerReport substituted = new WorkerReport(WorkerReport.RUNNING, "2026-01-01T00:00:05Z", 55, 1, null, null, null,
+                List.of("output main: HE_AAC is not encodable with the bundled FFmpeg; encoding AAC-LC instead",
+                        "background image not shown: rtmp://user:pw@host/app: 404"), null);
+        var notHonored = Conditions.find(StatusBuilder.build(task(), null, seen(substituted, Optional.empty(), now)).conditions,
+                Conditions.SPEC_HONORED).orElseThrow();
+        assertThat(notHonored.getStatus()).isEqualTo("False");
+        assertThat(notHonored.getReason()).isEqualTo("WorkerWarnings");
+        assertThat(notHonored.getMessage()).contains("encoding AAC-LC instead").doesNotContain("pw@");
+    }
 }
