@@ -98,10 +98,21 @@ class RecordingMediaTest {
 
     @Test
     void rotationByDurationGivesSeveralPlayableFilesCoveringTheRunAndListsThem() throws Exception {
+        rotatesEveryTwoSeconds(null);
+    }
+
+    /** With a size limit too, the worker decides the cuts (ByteRotation), the period included. */
+    @Test
+    void withASizeLimitFarOffRotationByDurationStillCutsEveryPeriod() throws Exception {
+        rotatesEveryTwoSeconds(1L << 40);
+    }
+
+    private void rotatesEveryTwoSeconds(Long rotateAfterBytes) throws Exception {
         EngineRun.prepare();
         MixOutput out = MediaTools.fileOutput("rec", dir.resolve("rot.mp4"), 320, 240, FPS);
         out.recording = new Recording();
         out.recording.rotateAfterSeconds = 2;
+        out.recording.rotateAfterBytes = rotateAfterBytes;
         MixEngine engine = EngineRun.start(spec(out), dir);
         await().atMost(Duration.ofSeconds(20)).until(() -> engine.report().outputs().get(0).files().size() >= 3);
         // While running, the finished files and the open one are listed.
