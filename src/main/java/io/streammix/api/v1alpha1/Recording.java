@@ -24,6 +24,16 @@ public class Recording {
     @SpecChange(ChangeClass.OUTPUT_RESTART)
     public Integer rotateAfterSeconds;
 
+    @JsonPropertyDescription("Start a new file once the one being written holds this many bytes, at the next video keyframe "
+            + "(audio-only: at the next packet), so a file may exceed it by up to one keyframe interval (2 s) of media. "
+            + "Files are named and listed as with rotateAfterSeconds; with both, a file ends at whichever limit it reaches first. "
+            + "262144 (256 KiB) to 1099511627776 (1 TiB); absent: no limit on the size of a file. "
+            + "No start-mix counterpart. Changing it restarts this output.")
+    @Min(262144)
+    @Max(1099511627776L)
+    @SpecChange(ChangeClass.OUTPUT_RESTART)
+    public Long rotateAfterBytes;
+
     @JsonPropertyDescription("Upload each finished file (every rotated file as it closes, the last one on stop) to "
             + "S3-compatible storage. Absent: files stay on the volume only. Changing it restarts this output.")
     @SpecChange(ChangeClass.OUTPUT_RESTART)

@@ -121,6 +121,7 @@ public final class SpecValidator {
             fail(at + ".recording", "only for outputs whose url is a file path or file:// URL");
         }
         range(at + ".recording.rotateAfterSeconds", out.recording.rotateAfterSeconds, 2, 86400);
+        range(at + ".recording.rotateAfterBytes", out.recording.rotateAfterBytes, 1L << 18, 1L << 40);
         S3Upload u = out.recording.upload;
         if (u == null) {
             return;

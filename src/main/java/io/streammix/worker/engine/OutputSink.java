@@ -51,6 +51,15 @@ abstract class OutputSink {
     /** Opens a new muxer on this sink's destination for these streams. */
     abstract Muxer openMuxer(List<Encoder> encoders, Interrupter interrupter, String output) throws IOException;
 
+    /** Called before each packet is given to {@code muxer} (e.g. to decide where a recording's file ends). */
+    void writing(Muxer muxer, int stream, AVPacket pkt, boolean video) {
+    }
+
+    /** Called after each packet written to {@code muxer}; by default {@link #written()}. */
+    void written(Muxer muxer) {
+        written();
+    }
+
     /** Called after each packet written (e.g. to push buffered bytes to clients). */
     void written() {
     }
@@ -141,8 +150,9 @@ abstract class OutputSink {
         AVPacket ref = av_packet_clone(pkt);
         int size = pkt.size();
         try {
+            writing(muxer, stream, pkt, video);
             muxer.write(stream, ref);
-            written();
+            written(muxer);
             return size;
         } catch (MediaException e) {
             if (optional) {

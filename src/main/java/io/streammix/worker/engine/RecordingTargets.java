@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * Turns a file target into a recording. Without rotation the file is written as it is; with
  * {@code rotateAfterSeconds} FFmpeg's segment muxer writes the same container into numbered files, starting a
  * new one at the first keyframe after each period, and lists every file it closes (read by
- * {@link io.streammix.worker.recording.RecordingFiles}).
+ * {@link io.streammix.worker.recording.RecordingFiles}). With {@code rotateAfterBytes} the same muxer writes
+ * the same files, but the cuts are the worker's ({@link ByteRotation}): the muxer cuts by time only.
  */
 final class RecordingTargets {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -27,10 +28,11 @@ final class RecordingTargets {
     static OutputTarget recording(OutputTarget file, Recording rec, SpecSubmission.S3Credentials credentials, Instant now) {
         Path p = file.file();
         Integer rotate = rec == null ? null : rec.rotateAfterSeconds;
+        Long bytes = rec == null ? null : rec.rotateAfterBytes;
         var upload = rec == null ? null : rec.upload;
-        if (rotate == null) {
+        if (rotate == null && bytes == null) {
             return new OutputTarget(file.url(), file.format(), file.muxerOptions(), false, p, file.safeName(),
-                    new RecordingPlan(p, null, null, null, upload, credentials));
+                    new RecordingPlan(p, null, null, null, null, upload, credentials));
         }
         String name = p.getFileName().toString();
         int dot = name.lastIndexOf('.');
@@ -46,11 +48,13 @@ final class RecordingTargets {
             opts.put("segment_format_options", file.muxerOptions().entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(":")));
         }
-        opts.put("segment_time", Integer.toString(rotate));
+        // By size the worker decides every cut (ByteRotation drives segment_time at run time); until it does, the
+        // muxer's own period must never come: 10^9 s.
+        opts.put("segment_time", bytes != null ? ByteRotation.NEVER_SECONDS : Integer.toString(rotate));
         opts.put("reset_timestamps", "1"); // every file starts at 0
         opts.put("segment_list", list.toString());
         opts.put("segment_list_type", "csv");
         return new OutputTarget(pattern, "segment", Map.copyOf(opts), false, p, file.safeName() + " (rotated)",
-                new RecordingPlan(p, pattern, list, rotate, upload, credentials));
+                new RecordingPlan(p, pattern, list, rotate, bytes, upload, credentials));
     }
 }

@@ -23,6 +23,7 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
 import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open2;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_opt_set_int;
 
 /** Writes encoded streams to a file or a network URL. {@link #close()} writes the trailer. */
 public final class Muxer implements AutoCloseable {
@@ -111,6 +112,14 @@ public final class Muxer implements AutoCloseable {
         if (ret < 0) {
             throw new MediaException(name + ": write failed: " + (interrupter.expired() ? "timed out" : Av.error(ret)), ret);
         }
+    }
+
+    /**
+     * Sets an option of the muxer itself (its private options) while it runs; for options the muxer reads per
+     * packet (the segment muxer's {@code segment_time}).
+     */
+    public void setPrivateOption(String option, long value) {
+        Av.check(av_opt_set_int(ctx.priv_data(), option, value, 0), name + ": muxer option " + option);
     }
 
     /** Bytes of packets written so far. */
