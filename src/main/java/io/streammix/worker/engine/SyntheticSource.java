@@ -20,6 +20,12 @@ import java.util.regex.Pattern;
  */
 public final class SyntheticSource {
     public static final String SCHEME = "synthetic:";
+    /**
+     * Pictures leave the graph in the mixer's own format, as a camera's decoder would give them: a picture already the
+     * size of its rect is then passed on by reference, and sws_scale never reads testsrc's packed RGB (twice a native
+     * crash in libswscale was seen converting testsrc's RGB24 frames; the cause was not found).
+     */
+    private static final String YUV = ",format=yuv420p";
     private static final Pattern SIZE = Pattern.compile("^([1-9][0-9]{0,3})x([1-9][0-9]{0,3})$");
     private static final Pattern INT = Pattern.compile("^[0-9]{1,5}$");
     private static final Pattern COLOR = Pattern.compile("^#?[0-9A-Fa-f]{6}$");
@@ -55,12 +61,12 @@ public final class SyntheticSource {
         int fps = intParam(p, "fps", 15, 1, 60);
         String rate = ":rate=" + fps;
         return switch (kind) {
-            case "testsrc" -> "testsrc=size=" + size + rate + "[out0]" + tone(p, "tone");
-            case "color" -> "color=c=0x" + color(p.getOrDefault("color", "#808080")) + ":size=" + size + rate + "[out0]"
+            case "testsrc" -> "testsrc=size=" + size + rate + YUV + "[out0]" + tone(p, "tone");
+            case "color" -> "color=c=0x" + color(p.getOrDefault("color", "#808080")) + ":size=" + size + rate + YUV + "[out0]"
                     + tone(p, "tone");
             case "sine" -> "sine=frequency=" + intParam(p, "frequency", 440, 20, 20000) + ":sample_rate=48000:samples_per_frame=480[out0]";
             default -> "color=c=black:size=" + size + rate
-                    + ",drawbox=color=white:t=fill:enable='lt(mod(t\\,1)\\,0.1)'[out0];"
+                    + ",drawbox=color=white:t=fill:enable='lt(mod(t\\,1)\\,0.1)'" + YUV + "[out0];"
                     + "aevalsrc='if(lt(mod(t\\,1)\\,0.1)\\,0.5*sin(2*PI*" + intParam(p, "frequency", 1000, 20, 20000)
                     + "*t)\\,0)':s=48000:n=480[out1]";
         };

@@ -9,9 +9,9 @@ class SyntheticSourceTest {
     @Test
     void buildsGraphsFromCheckedParameters() {
         assertThat(SyntheticSource.toLavfiGraph("synthetic:testsrc?size=640x360&fps=15&tone=440"))
-                .isEqualTo("testsrc=size=640x360:rate=15[out0];sine=frequency=440:sample_rate=48000:samples_per_frame=480[out1]");
+                .isEqualTo("testsrc=size=640x360:rate=15,format=yuv420p[out0];sine=frequency=440:sample_rate=48000:samples_per_frame=480[out1]");
         assertThat(SyntheticSource.toLavfiGraph("synthetic:color?color=%23FF0000&size=320x240"))
-                .startsWith("color=c=0xFF0000:size=320x240:rate=15[out0]").doesNotContain("sine");
+                .startsWith("color=c=0xFF0000:size=320x240:rate=15,format=yuv420p[out0]").doesNotContain("sine");
         assertThat(SyntheticSource.toLavfiGraph("synthetic:sine?frequency=880")).contains("frequency=880");
         assertThat(SyntheticSource.toLavfiGraph("synthetic:flashbeep")).contains("drawbox").contains("aevalsrc");
     }
