@@ -2,7 +2,7 @@ package io.streammix.worker.engine;
 
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.worker.control.WorkerReport;
-import io.streammix.worker.media.CopyMuxer;
+import io.streammix.worker.media.Muxer;
 import io.streammix.worker.media.Interrupter;
 import io.streammix.worker.media.MediaException;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -55,7 +55,7 @@ final class BypassOutput implements Runnable {
     private volatile long bytes;
 
     private OutputTarget target;
-    private CopyMuxer muxer;
+    private Muxer muxer;
     private BypassSession session;
     private int[] mapping;
     private double[] lastDts;
@@ -204,7 +204,7 @@ final class BypassOutput implements Runnable {
     }
 
     private void connect() {
-        List<CopyMuxer.Source> sources = new ArrayList<>();
+        List<Muxer.CopySource> sources = new ArrayList<>();
         mapping = new int[session.streams().size()];
         for (int i = 0; i < mapping.length; i++) {
             BypassSession.Stream st = session.stream(i);
@@ -225,7 +225,7 @@ final class BypassOutput implements Runnable {
             if (target.file() != null && target.file().getParent() != null) {
                 Files.createDirectories(target.file().getParent());
             }
-            muxer = new CopyMuxer(target.format(), target.url(), sources, target.muxerOptions(), interrupter, IO_TIMEOUT_MS, name);
+            muxer = Muxer.copying(target.format(), target.url(), sources, target.muxerOptions(), interrupter, IO_TIMEOUT_MS, name);
             if (target.file() != null && !files.contains(target.file().toString())) {
                 files.add(target.file().toString());
             }

@@ -1,6 +1,6 @@
 package io.streammix.worker.engine;
 
-import io.streammix.worker.media.CopyMuxer;
+import io.streammix.worker.media.Muxer;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVRational;
@@ -21,7 +21,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
  */
 final class BypassSession implements AutoCloseable {
     /** One stream: whether it is video, and what a muxer needs to copy it. */
-    record Stream(boolean video, CopyMuxer.Source source) {
+    record Stream(boolean video, Muxer.CopySource source) {
     }
 
     private final List<Stream> streams = new ArrayList<>();
@@ -34,7 +34,7 @@ final class BypassSession implements AutoCloseable {
             AVCodecParameters p = avcodec_parameters_alloc();
             avcodec_parameters_copy(p, st.codecpar());
             AVRational tb = new AVRational().num(st.time_base().num()).den(st.time_base().den());
-            streams.add(new Stream(p.codec_type() == AVMEDIA_TYPE_VIDEO, new CopyMuxer.Source(p, tb)));
+            streams.add(new Stream(p.codec_type() == AVMEDIA_TYPE_VIDEO, new Muxer.CopySource(p, tb)));
             sig.append(p.codec_type()).append(':').append(p.codec_id()).append(':').append(p.width()).append('x')
                     .append(p.height()).append(':').append(p.format()).append(':').append(p.sample_rate()).append(':')
                     .append(p.ch_layout().nb_channels()).append(':').append(extradata(p)).append(';');

@@ -1,16 +1,20 @@
 package io.streammix.worker.media;
 
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_from_context;
 import static org.bytedeco.ffmpeg.global.avformat.AVFMT_NOFILE;
 import static org.bytedeco.ffmpeg.global.avformat.AVIO_FLAG_WRITE;
@@ -25,11 +29,15 @@ import static org.bytedeco.ffmpeg.global.avformat.avio_open2;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_opt_set_int;
 
-/** Writes encoded streams to a file or a network URL. {@link #close()} writes the trailer. */
+/**
+ * Writes encoded streams to a file, a network URL or a caller's AVIO context: the streams of encoders, or copied
+ * streams ({@link #copying}, for bypass). {@link #close()} writes the trailer.
+ */
 public final class Muxer implements AutoCloseable {
     private final AVFormatContext ctx;
     private final Interrupter interrupter;
-    private final List<Encoder> encoders = new ArrayList<>();
+    /** Per output stream, the time base of the packets given to {@link #write}. */
+    private final List<AVRational> timeBases = new ArrayList<>();
     private final String name;
     private final long ioTimeoutMillis;
     private final boolean ownsIo;
@@ -43,7 +51,31 @@ public final class Muxer implements AutoCloseable {
      */
     public Muxer(String format, String url, List<Encoder> encoders, Map<String, String> muxerOptions,
                  Interrupter interrupter, long ioTimeoutMillis, String name) {
-        this(format, url, null, encoders, muxerOptions, interrupter, ioTimeoutMillis, name);
+        this(format, url, null, fromEncoders(encoders, name), muxerOptions, interrupter, ioTimeoutMillis, name);
+    }
+
+    /** One stream to copy (no encoder): the codec parameters of a source stream and the time base of its packets. */
+    public record CopySource(AVCodecParameters parameters, AVRational timeBase) {
+    }
+
+    /** A stream-copy muxer (bypass): each output stream takes the codec parameters of a source stream. */
+    public static Muxer copying(String format, String url, List<CopySource> sources, Map<String, String> muxerOptions,
+                                Interrupter interrupter, long ioTimeoutMillis, String name) {
+        List<Stream> streams = sources.stream().map(s -> new Stream(st -> {
+            Av.check(avcodec_parameters_copy(st.codecpar(), s.parameters()), name + ": stream parameters");
+            // The source container's codec tag may mean nothing in this one: let the muxer choose.
+            st.codecpar().codec_tag(0);
+        }, s.timeBase())).toList();
+        return new Muxer(format, url, null, streams, muxerOptions, interrupter, ioTimeoutMillis, name);
+    }
+
+    /** How one output stream is set up, and the time base of the packets written to it. */
+    private record Stream(Consumer<AVStream> parameters, AVRational timeBase) {
+    }
+
+    private static List<Stream> fromEncoders(List<Encoder> encoders, String name) {
+        return encoders.stream().map(e -> new Stream(st -> Av.check(avcodec_parameters_from_context(st.codecpar(), e.context()),
+                name + ": stream parameters"), e.timeBase())).toList();
     }
 
     /**
@@ -52,10 +84,10 @@ public final class Muxer implements AutoCloseable {
      */
     public Muxer(String format, AVIOContext io, List<Encoder> encoders, Map<String, String> muxerOptions,
                  Interrupter interrupter, long ioTimeoutMillis, String name) {
-        this(format, null, io, encoders, muxerOptions, interrupter, ioTimeoutMillis, name);
+        this(format, null, io, fromEncoders(encoders, name), muxerOptions, interrupter, ioTimeoutMillis, name);
     }
 
-    private Muxer(String format, String url, AVIOContext io, List<Encoder> encoders, Map<String, String> muxerOptions,
+    private Muxer(String format, String url, AVIOContext io, List<Stream> streams, Map<String, String> muxerOptions,
                   Interrupter interrupter, long ioTimeoutMillis, String name) {
         this.ownsIo = io == null;
         this.interrupter = interrupter;
@@ -66,11 +98,11 @@ public final class Muxer implements AutoCloseable {
         ctx = c;
         try {
             interrupter.install(ctx.interrupt_callback());
-            for (Encoder e : encoders) {
+            for (Stream s : streams) {
                 AVStream st = Av.notNull(avformat_new_stream(ctx, null), name + ": cannot add a stream");
-                Av.check(avcodec_parameters_from_context(st.codecpar(), e.context()), name + ": stream parameters");
-                st.time_base(e.timeBase());
-                this.encoders.add(e);
+                s.parameters().accept(st);
+                st.time_base(s.timeBase());
+                timeBases.add(s.timeBase());
             }
             if (io != null) {
                 ctx.pb(io);
@@ -99,13 +131,15 @@ public final class Muxer implements AutoCloseable {
     }
 
     /**
-     * Writes a packet of the stream of encoder {@code index}, timestamps in that encoder's time base. The packet is
-     * rescaled in place and FFmpeg takes its reference (it is blank afterwards): give each muxer its own reference.
+     * Writes a packet of stream {@code index}, timestamps in that stream's source time base (its encoder's, or the
+     * copied source's). The packet is rescaled in place and FFmpeg takes its reference (it is blank afterwards): give
+     * each muxer its own reference.
      */
     public void write(int index, AVPacket pkt) {
         AVStream st = ctx.streams(index);
         pkt.stream_index(index);
-        av_packet_rescale_ts(pkt, encoders.get(index).timeBase(), st.time_base());
+        av_packet_rescale_ts(pkt, timeBases.get(index), st.time_base());
+        pkt.pos(-1); // a byte position in a source file means nothing here
         bytes += pkt.size();
         interrupter.arm(ioTimeoutMillis);
         int ret = av_interleaved_write_frame(ctx, pkt);
