@@ -10,13 +10,11 @@ import org.jboss.logging.Logger;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_clone;
@@ -40,19 +38,15 @@ final class BypassOutput implements Runnable {
     }
 
     final String name;
+    /** State and counters, for status and metrics. */
+    final OutputHealth health;
     private final MixOutput spec;
     private final OutputTarget first;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(1024);
     private final Interrupter interrupter = new Interrupter();
-    private final AtomicLong frames = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
     private final List<String> files = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean dropUntilKeyframe;
     private volatile Thread thread;
-    private volatile String state = WorkerReport.Output.CONNECTING;
-    private volatile String reason;
-    private volatile Instant since = Instant.now();
-    private volatile long bytes;
 
     private OutputTarget target;
     private Muxer muxer;
@@ -67,6 +61,7 @@ final class BypassOutput implements Runnable {
     BypassOutput(MixOutput spec, int index, OutputTarget target) {
         this.spec = spec;
         this.name = spec.displayName(index);
+        this.health = new OutputHealth(name);
         this.first = target;
         this.target = target;
     }
@@ -84,7 +79,7 @@ final class BypassOutput implements Runnable {
         AVPacket ref = av_packet_clone(pkt);
         if (!queue.offer(new Item(s, stream, ref))) {
             av_packet_free(ref);
-            dropped.incrementAndGet();
+            health.itemDropped();
             dropUntilKeyframe = true;
         }
     }
@@ -190,9 +185,9 @@ final class BypassOutput implements Runnable {
         }
         try {
             muxer.write(out, pkt);
-            bytes = muxer.bytes();
+            health.bytes(muxer.bytes());
             if (st.video() || !session.hasVideo() || !spec.hasVideo()) {
-                frames.incrementAndGet();
+                health.frameWritten();
             }
         } catch (MediaException e) {
             if (!target.network()) {
@@ -270,31 +265,14 @@ final class BypassOutput implements Runnable {
     }
 
     private void setState(String s, String why) {
-        if (!s.equals(state)) {
-            since = Instant.now();
-        }
-        state = s;
-        reason = why;
+        health.set(s, why);
     }
 
     String state() {
-        return state;
-    }
-
-    long frames() {
-        return frames.get();
-    }
-
-    long bytes() {
-        return bytes;
-    }
-
-    long dropped() {
-        return dropped.get();
+        return health.state();
     }
 
     WorkerReport.Output report() {
-        return new WorkerReport.Output(name, state, since.toString(), reason, null, frames.get(),
-                files.isEmpty() ? null : List.copyOf(files));
+        return health.report(null, files.isEmpty() ? null : List.copyOf(files), null);
     }
 }

@@ -348,15 +348,10 @@ public final class MixEngine implements AutoCloseable {
         return m.toString();
     }
 
-    /** What the metrics say of one output, mixed or bypassed. */
-    private record OutputFigures(String name, long frames, long bytes, long dropped, String state) {
-    }
-
-    private List<OutputFigures> outputFigures() {
+    /** State and counters of every output, mixed or bypassed, for the metrics. */
+    private List<OutputHealth> outputFigures() {
         BypassRelay b = bypass;
-        return b != null
-                ? b.outputs().stream().map(o -> new OutputFigures(o.name, o.frames(), o.bytes(), o.dropped(), o.state())).toList()
-                : outputs.stream().map(o -> new OutputFigures(o.name, o.frames(), o.bytes(), o.dropped(), o.state())).toList();
+        return b != null ? b.outputs().stream().map(o -> o.health).toList() : outputs.stream().map(o -> o.health).toList();
     }
 
     /** Input sound levels by input name (0..100), refreshed every 100 ms. */

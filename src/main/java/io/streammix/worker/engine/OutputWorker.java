@@ -20,7 +20,6 @@ import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.ShortPointer;
 import org.jboss.logging.Logger;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,7 +28,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
@@ -71,6 +69,8 @@ final class OutputWorker implements Runnable {
     }
 
     final String name;
+    /** State and counters, for status and metrics. */
+    final OutputHealth health;
     private final MixOutput spec;
     private final int index;
     private final List<OutputSink> sinks;
@@ -81,12 +81,6 @@ final class OutputWorker implements Runnable {
     private final Interrupter interrupter = new Interrupter();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private volatile Thread thread;
-    private volatile String state = WorkerReport.Output.CONNECTING;
-    private volatile String reason;
-    private volatile Instant since = Instant.now();
-    private final AtomicLong frames = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private volatile long bytes;
     private volatile long bitrate;
     /** A new video bitrate asked for by a live update and the mix time from which it counts; null: none. */
     private final java.util.concurrent.atomic.AtomicReference<BitrateRequest> requestedBitrate = new java.util.concurrent.atomic.AtomicReference<>();
@@ -125,6 +119,7 @@ final class OutputWorker implements Runnable {
         this.spec = spec;
         this.index = index;
         this.name = spec.displayName(index);
+        this.health = new OutputHealth(name);
         this.sinks = List.copyOf(sinks);
         this.setupError = setupError;
         this.canvasW = canvasW;
@@ -163,13 +158,13 @@ final class OutputWorker implements Runnable {
         AVFrame ref = av_frame_clone(canvas);
         if (!queue.offer(new Video(ref, time))) {
             Frames.free(ref);
-            dropped.incrementAndGet();
+            health.itemDropped();
         }
     }
 
     void offerAudio(short[] samples, long pos, int n) {
         if (!queue.offer(new Audio(samples, pos, n))) {
-            dropped.incrementAndGet();
+            health.itemDropped();
         }
     }
 
@@ -238,7 +233,7 @@ final class OutputWorker implements Runnable {
                 updateState();
                 long now = System.nanoTime();
                 if (now - lastRate > 2_000_000_000L) {
-                    long b = bytes;
+                    long b = health.bytes();
                     bitrate = (b - bytesBefore) * 8 * 1_000_000_000L / (now - lastRate);
                     bytesBefore = b;
                     lastRate = now;
@@ -354,7 +349,7 @@ final class OutputWorker implements Runnable {
             sei.stamp(f, needKeyframe, pts);
             needKeyframe = false;
             video.encode(f, pkt -> write(0, sei.packet(pkt)));
-            frames.incrementAndGet();
+            health.frameWritten();
         } finally {
             Frames.free(scaled);
         }
@@ -420,7 +415,7 @@ final class OutputWorker implements Runnable {
         for (OutputSink sink : sinks) {
             wrote = Math.max(wrote, sink.write(stream, pkt, isVideo, name));
         }
-        bytes += wrote;
+        health.addBytes(wrote);
     }
 
     private void flush() {
@@ -453,27 +448,11 @@ final class OutputWorker implements Runnable {
     }
 
     private void setState(String s, String why) {
-        if (!s.equals(state)) {
-            since = Instant.now();
-        }
-        state = s;
-        reason = why;
+        health.set(s, why);
     }
 
     String state() {
-        return state;
-    }
-
-    long frames() {
-        return frames.get();
-    }
-
-    long bytes() {
-        return bytes;
-    }
-
-    long dropped() {
-        return dropped.get();
+        return health.state();
     }
 
     WorkerReport.Output report() {
@@ -487,7 +466,6 @@ final class OutputWorker implements Runnable {
                 files.addAll(f);
             }
         }
-        return new WorkerReport.Output(name, state, since.toString(), reason, bitrate, frames.get(), files,
-                r == null ? null : r.uploads());
+        return health.report(bitrate, files, r == null ? null : r.uploads());
     }
 }
