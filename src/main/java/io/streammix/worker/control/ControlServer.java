@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.streammix.worker.HttpReplies;
 import io.streammix.api.validation.Violation;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -127,12 +126,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int code, String type, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(code, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-        }
+        HttpReplies.send(ex, code, type, body);
     }
 
     @Override

@@ -2,12 +2,11 @@ package io.streammix.worker.playback;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.streammix.worker.HttpReplies;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -134,26 +133,18 @@ public final class MediaServer implements AutoCloseable {
             text(ex, 404, "not found\n");
             return;
         }
-        ex.getResponseHeaders().set("Content-Type", TYPES.get(ext));
         // The playlist changes with every segment; a segment never changes once listed.
         ex.getResponseHeaders().set("Cache-Control", ext.equals("m3u8") ? "no-cache" : "max-age=60");
         if (head) {
+            ex.getResponseHeaders().set("Content-Type", TYPES.get(ext));
             ex.sendResponseHeaders(200, -1);
             return;
         }
-        ex.sendResponseHeaders(200, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
+        HttpReplies.send(ex, 200, TYPES.get(ext), body);
     }
 
     private static void text(HttpExchange ex, int code, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(code, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-        }
+        HttpReplies.send(ex, code, "text/plain; charset=utf-8", body);
     }
 
     @Override
