@@ -36,6 +36,7 @@ import io.streammix.operator.status.SpecUpdate;
 import io.streammix.operator.worker.PushRetries;
 import io.streammix.operator.worker.SpecRefusedException;
 import io.streammix.operator.worker.WorkerClient;
+import io.streammix.operator.worker.WorkerSilence;
 import io.streammix.operator.worker.WorkerNames;
 import io.streammix.operator.worker.WorkerUnreachableException;
 import io.streammix.worker.control.SpecSubmission;
@@ -70,6 +71,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     private final TaskEvents events;
     private final LastStatus lastStatus = new LastStatus();
     private final PushRetries retries = new PushRetries();
+    private final WorkerSilence silence = new WorkerSilence();
     /** The last generation announced per task uid by a SpecChanged Event (the Secret may lag in the informer cache). */
     private final java.util.Map<String, Long> announced = new java.util.concurrent.ConcurrentHashMap<>();
     private final WorkerSecretDependent secret = new WorkerSecretDependent();
@@ -133,8 +135,11 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         if (update.isEmpty()) {
             update = exchange.update;
         }
+        Instant now = Instant.now();
+        Duration silentFor = exchange.report.isPresent() || !workerExists ? silence.answered(task.getMetadata().getUid())
+                : silence.unanswered(task.getMetadata().getUid(), now);
         Observation seen = new Observation(resolved, invalid, workerExists, currentPod(context), exchange.report,
-                exchange.unreachable, Instant.now(), update);
+                exchange.unreachable, now, update, silentFor, config.worker().unreachableGrace());
         MixTaskStatus before = lastStatus.latest(task);
         MixTaskStatus after = StatusBuilder.build(task, before, seen);
         events.transitions(task, before, after);

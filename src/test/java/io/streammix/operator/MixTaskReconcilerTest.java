@@ -194,6 +194,32 @@ class MixTaskReconcilerTest {
     }
 
     @Test
+    void aSilentWorkerKeepsItsPhaseForTheGraceThenTheTaskIsDegradedUntilItAnswersAgain() throws Exception {
+        client.resource(Tasks.mixTask(NS, "t-silent")).create();
+        worker.report(NS, "t-silent", FakeWorker.running(1, 5, Tasks.INPUTS, Tasks.OUTPUTS));
+        awaitTask("t-silent", t -> t.getStatus() != null && t.getStatus().phase == Phase.Running);
+
+        worker.forget(NS, "t-silent"); // status calls now answer 503
+        Thread.sleep(1500); // a refresh or two, inside the 3 s grace of the test profile
+        MixTask inGrace = client.resources(MixTask.class).inNamespace(NS).withName("t-silent").get();
+        assertThat(inGrace.getStatus().phase).as("nothing restarted: not Starting").isEqualTo(Phase.Running);
+
+        MixTask silent = awaitTask("t-silent", t -> t.getStatus().phase == Phase.Degraded);
+        Condition ready = condition(silent, Conditions.READY);
+        assertThat(ready.getReason()).isEqualTo("WorkerUnreachable");
+        assertThat(ready.getMessage()).startsWith("the worker has not answered for ").endsWith("worker control API answered HTTP 503");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events("t-silent", "WorkerUnreachable").size() == 1);
+
+        worker.report(NS, "t-silent", FakeWorker.running(1, 15, Tasks.INPUTS, Tasks.OUTPUTS));
+        awaitTask("t-silent", t -> t.getStatus().phase == Phase.Running);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events("t-silent", "Running").stream()
+                .anyMatch(e -> e.getMessage().equals("The mix recovered")));
+        Thread.sleep(1500);
+        assertThat(events("t-silent", "WorkerUnreachable")).hasSize(1);
+        assertThat(events("t-silent", "Running")).hasSize(2);
+    }
+
+    @Test
     void invalidSpecIsReportedAndTheRunningWorkerKeepsItsLastGoodSpec() throws Exception {
         client.resource(Tasks.mixTask(NS, "t-invalid")).create();
         worker.report(NS, "t-invalid", FakeWorker.running(1, 5, Tasks.INPUTS, Tasks.OUTPUTS));

@@ -85,6 +85,13 @@ public interface OperatorConfig {
         Duration controlTimeout();
 
         /**
+         * How long a mixing worker may leave status calls unanswered before its task turns Degraded
+         * (reason WorkerUnreachable). Shorter silences keep the phase: the mix does not depend on the operator.
+         */
+        @WithDefault("30s")
+        Duration unreachableGrace();
+
+        /**
          * Failed pushes of one spec to a running worker (PUT /spec unreachable or failing) before the operator
          * gives up on a live update and restarts the worker, which then reads the spec from its Secret.
          */

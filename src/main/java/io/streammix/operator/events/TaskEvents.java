@@ -12,6 +12,7 @@ import io.streammix.api.v1alpha1.MixTaskStatus;
 import io.streammix.api.v1alpha1.Phase;
 import io.streammix.operator.status.Conditions;
 import io.streammix.operator.status.Redactor;
+import io.streammix.operator.status.StatusBuilder;
 import io.streammix.worker.control.WorkerReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -69,6 +70,9 @@ public class TaskEvents {
         if (after.phase == Phase.Running && was != Phase.Running) {
             emit(task, "Normal", "Running", was == Phase.Degraded ? "The mix recovered" : "The worker is mixing");
         }
+        if (unreachable(after).isPresent() && unreachable(before).isEmpty()) {
+            emit(task, "Warning", StatusBuilder.WORKER_UNREACHABLE, unreachable(after).get().getMessage());
+        }
         if (after.phase == Phase.Failed && was != Phase.Failed) {
             emit(task, "Warning", "WorkerFailed", readyMessage(after).orElse("the worker failed"));
         }
@@ -99,6 +103,11 @@ public class TaskEvents {
         if (invalidNow.isPresent() && !Objects.equals(invalidNow.map(Condition::getMessage), invalidSpec(before).map(Condition::getMessage))) {
             emit(task, "Warning", "InvalidSpec", invalidNow.get().getMessage() + "; the worker keeps its last good spec");
         }
+    }
+
+    private static Optional<Condition> unreachable(MixTaskStatus status) {
+        return status == null ? Optional.empty()
+                : Conditions.find(status.conditions, Conditions.READY).filter(c -> StatusBuilder.WORKER_UNREACHABLE.equals(c.getReason()));
     }
 
     private static Optional<Condition> invalidSpec(MixTaskStatus status) {

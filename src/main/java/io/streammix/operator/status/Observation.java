@@ -5,6 +5,7 @@ import io.streammix.operator.spec.InvalidSpecException;
 import io.streammix.operator.spec.ResolvedSpec;
 import io.streammix.worker.control.WorkerReport;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -19,6 +20,8 @@ import java.util.Optional;
  * @param unreachableReason why there is no report
  * @param now               the time of the observation
  * @param update            what became of the last update when the report cannot say it (see {@link SpecUpdate})
+ * @param silentFor         how long the worker has not answered (zero when it answered)
+ * @param silenceGrace      how long a mixing worker may stay silent before the task is Degraded
  */
 public record Observation(Optional<ResolvedSpec> resolved,
                           Optional<InvalidSpecException> invalid,
@@ -27,10 +30,24 @@ public record Observation(Optional<ResolvedSpec> resolved,
                           Optional<WorkerReport> report,
                           String unreachableReason,
                           Instant now,
-                          Optional<SpecUpdate> update) {
+                          Optional<SpecUpdate> update,
+                          Duration silentFor,
+                          Duration silenceGrace) {
+    public static final Duration DEFAULT_SILENCE_GRACE = Duration.ofSeconds(30);
+
+    public Observation(Optional<ResolvedSpec> resolved, Optional<InvalidSpecException> invalid, boolean workerExists,
+                       Optional<Pod> pod, Optional<WorkerReport> report, String unreachableReason, Instant now,
+                       Optional<SpecUpdate> update) {
+        this(resolved, invalid, workerExists, pod, report, unreachableReason, now, update, Duration.ZERO, DEFAULT_SILENCE_GRACE);
+    }
 
     public Observation(Optional<ResolvedSpec> resolved, Optional<InvalidSpecException> invalid, boolean workerExists,
                        Optional<Pod> pod, Optional<WorkerReport> report, String unreachableReason, Instant now) {
         this(resolved, invalid, workerExists, pod, report, unreachableReason, now, Optional.empty());
+    }
+
+    /** The worker has been silent longer than a mixing worker may be. */
+    public boolean silentTooLong() {
+        return report.isEmpty() && silentFor.compareTo(silenceGrace) >= 0;
     }
 }

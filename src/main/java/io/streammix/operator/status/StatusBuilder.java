@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
  * previous status for what must survive worker restarts (startTime, mixDuration).
  */
 public final class StatusBuilder {
+    /** Ready/Degraded reason of a mixing worker that has not answered for longer than the grace. */
+    public static final String WORKER_UNREACHABLE = "WorkerUnreachable";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Container states in which the worker will not come up by itself. */
     private static final Set<String> STUCK = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
@@ -57,6 +59,10 @@ public final class StatusBuilder {
             fromReport(s, seen.report().get(), seen.now());
         } else if (podProblem.isPresent()) {
             s.phase = Phase.Failed;
+        } else if (seen.workerExists() && samePodStillUp(old, seen)) {
+            // A mixing worker that does not answer for a moment is still mixing (its outputs do not depend on
+            // the operator); past the grace the task is Degraded, WorkerUnreachable. Never "Starting": nothing restarted.
+            s.phase = seen.silentTooLong() ? Phase.Degraded : old.phase;
         } else if (seen.workerExists()) {
             s.phase = Phase.Starting;
         } else {
@@ -64,6 +70,26 @@ public final class StatusBuilder {
         }
         setConditions(s, seen, podProblem, generation, now);
         return s;
+    }
+
+    /**
+     * The task was mixing and its worker pod is, as far as the cluster shows, the same one and still ready: a missing
+     * report is then the operator's problem of reaching it, not a new worker starting.
+     */
+    private static boolean samePodStillUp(MixTaskStatus old, Observation seen) {
+        boolean wasMixing = old.phase == Phase.Running || old.phase == Phase.Degraded;
+        if (!wasMixing) {
+            return false;
+        }
+        if (seen.pod().isEmpty()) {
+            return true;
+        }
+        Pod pod = seen.pod().get();
+        boolean same = old.worker == null || old.worker.pod == null || old.worker.pod.equals(pod.getMetadata().getName());
+        boolean ready = pod.getStatus() == null || pod.getStatus().getConditions() == null
+                || pod.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+                .allMatch(c -> "True".equals(c.getStatus()));
+        return same && ready;
     }
 
     private static void fromReport(MixTaskStatus s, WorkerReport report, Instant now) {
@@ -124,6 +150,8 @@ public final class StatusBuilder {
             Conditions.set(s.conditions, Conditions.READY, false, "InvalidSpec", seen.invalid().get().getMessage(), generation, now);
         } else if (s.phase == Phase.Running) {
             Conditions.set(s.conditions, Conditions.READY, true, "Running", "the worker is mixing", generation, now);
+        } else if (s.phase == Phase.Degraded && seen.silentTooLong()) {
+            Conditions.set(s.conditions, Conditions.READY, false, WORKER_UNREACHABLE, unreachableMessage(seen), generation, now);
         } else if (s.phase == Phase.Degraded) {
             Conditions.set(s.conditions, Conditions.READY, false, "Degraded", degradedMessage, generation, now);
         } else if (s.phase == Phase.Failed) {
@@ -149,7 +177,9 @@ public final class StatusBuilder {
         }
 
         // Degraded
-        if (s.phase == Phase.Degraded) {
+        if (s.phase == Phase.Degraded && seen.silentTooLong()) {
+            Conditions.set(s.conditions, Conditions.DEGRADED, true, WORKER_UNREACHABLE, unreachableMessage(seen), generation, now);
+        } else if (s.phase == Phase.Degraded) {
             String reason = lost.isEmpty() ? "OutputReconnecting" : "InputLost";
             Conditions.set(s.conditions, Conditions.DEGRADED, true, reason, degradedMessage, generation, now);
         } else {
@@ -178,6 +208,10 @@ public final class StatusBuilder {
         } else {
             Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, "Pending", "not yet applied by the worker", generation, now);
         }
+    }
+
+    private static String unreachableMessage(Observation seen) {
+        return "the worker has not answered for " + seen.silentFor().toSeconds() + " s: " + Redactor.redact(seen.unreachableReason());
     }
 
     private static String degradedMessage(List<String> lost, List<String> reconnecting) {

@@ -100,7 +100,7 @@ public class WorkerClient {
             throw new WorkerUnreachableException("worker control API not reachable (" + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new WorkerUnreachableException("interrupted while calling the worker");
+            throw new ReconcileInterruptedException(e);
         }
         if (response.statusCode() == 422) {
             // The worker's message names fields and rules, never values; it is redacted again before status.

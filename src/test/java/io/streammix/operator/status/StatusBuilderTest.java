@@ -135,4 +135,55 @@ class StatusBuilderTest {
         assertThat(notHonored.getReason()).isEqualTo("WorkerWarnings");
         assertThat(notHonored.getMessage()).contains("encoding AAC-LC instead").doesNotContain("pw@");
     }
+
+    static Observation silent(Optional<Pod> pod, Instant now, long silentSeconds) {
+        return new Observation(Optional.empty(), Optional.empty(), true, pod, Optional.empty(),
+                "worker control API not reachable (HttpConnectTimeoutException)", now, Optional.empty(),
+                java.time.Duration.ofSeconds(silentSeconds), java.time.Duration.ofSeconds(30));
+    }
+
+    static Pod workerPod(String name, boolean ready) {
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewStatus().addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition().endStatus().build();
+    }
+
+    @Test
+    void aMixingWorkerThatMissesAStatusCallStaysRunningThenTurnsDegradedPastTheGrace() {
+        MixTask task = task();
+        Instant t0 = Instant.parse("2026-01-01T00:01:00Z");
+        WorkerReport running = new WorkerReport(WorkerReport.RUNNING, "2026-01-01T00:00:00Z", 60, 1, null, null, null, null, null);
+        MixTaskStatus mixing = StatusBuilder.build(task, null, seen(running, Optional.of(workerPod("mt-a-1", true)), t0));
+        assertThat(mixing.phase).isEqualTo(Phase.Running);
+
+        MixTaskStatus missedOne = StatusBuilder.build(task, mixing, silent(Optional.of(workerPod("mt-a-1", true)), t0.plusSeconds(10), 0));
+        assertThat(missedOne.phase).as("one unanswered call is not a restart").isEqualTo(Phase.Running);
+        assertThat(missedOne.mixDuration).isEqualTo(60);
+        MixTaskStatus noPodSeen = StatusBuilder.build(task, mixing, silent(Optional.empty(), t0.plusSeconds(20), 29));
+        assertThat(noPodSeen.phase).isEqualTo(Phase.Running);
+
+        MixTaskStatus tooLong = StatusBuilder.build(task, missedOne, silent(Optional.of(workerPod("mt-a-1", true)), t0.plusSeconds(40), 30));
+        assertThat(tooLong.phase).isEqualTo(Phase.Degraded);
+        var ready = Conditions.find(tooLong.conditions, Conditions.READY).orElseThrow();
+        assertThat(ready.getStatus()).isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo(StatusBuilder.WORKER_UNREACHABLE);
+        assertThat(ready.getMessage()).isEqualTo("the worker has not answered for 30 s: worker control API not reachable (HttpConnectTimeoutException)");
+        assertThat(Conditions.find(tooLong.conditions, Conditions.DEGRADED).orElseThrow().getReason()).isEqualTo(StatusBuilder.WORKER_UNREACHABLE);
+
+        MixTaskStatus back = StatusBuilder.build(task, tooLong, seen(running, Optional.of(workerPod("mt-a-1", true)), t0.plusSeconds(50)));
+        assertThat(back.phase).isEqualTo(Phase.Running);
+        assertThat(Conditions.find(back.conditions, Conditions.DEGRADED).orElseThrow().getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void aSilentWorkerWhosePodIsNewOrNotReadyIsStarting() {
+        MixTask task = task();
+        Instant t0 = Instant.parse("2026-01-01T00:01:00Z");
+        WorkerReport running = new WorkerReport(WorkerReport.RUNNING, "2026-01-01T00:00:00Z", 60, 1, null, null, null, null, null);
+        MixTaskStatus mixing = StatusBuilder.build(task, null, seen(running, Optional.of(workerPod("mt-a-1", true)), t0));
+
+        assertThat(StatusBuilder.build(task, mixing, silent(Optional.of(workerPod("mt-a-2", true)), t0.plusSeconds(10), 0)).phase)
+                .as("a replaced pod").isEqualTo(Phase.Starting);
+        assertThat(StatusBuilder.build(task, mixing, silent(Optional.of(workerPod("mt-a-1", false)), t0.plusSeconds(10), 0)).phase)
+                .as("the same pod, restarting its container").isEqualTo(Phase.Starting);
+    }
 }
