@@ -110,7 +110,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         Optional<ResolvedSpec> resolved = Optional.empty();
         Optional<InvalidSpecException> invalid = Optional.empty();
         try {
-            resolved = Optional.of(resolver.resolve(task));
+            resolved = Optional.of(resolver.resolve(task).withDigest(token));
         } catch (InvalidSpecException e) {
             invalid = Optional.of(e);
         }
@@ -234,10 +234,14 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
             return x;
         }
         long generation = resolved.get().submission().generation();
-        if (report.generation() == generation) {
+        // Same generation and same digest: the worker runs this spec with these Secret values. A worker that reports
+        // no digest (it was given none) is judged by the generation alone.
+        boolean sameValues = report.specDigest() == null || report.specDigest().equals(resolved.get().submission().digest());
+        if (report.generation() == generation && sameValues) {
             retries.clear(key);
             return x;
         }
+        boolean secretValuesOnly = report.generation() == generation;
         boolean refused = report.lastUpdate() != null && report.lastUpdate().generation() == generation
                 && "Failed".equals(report.lastUpdate().result());
         boolean running = WorkerReport.RUNNING.equals(report.state()) || WorkerReport.DEGRADED.equals(report.state());
@@ -260,6 +264,9 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         try {
             x.report = Optional.of(workerClient.submit(task, token, resolved.get().submission()));
             retries.clear(key);
+            if (secretValuesOnly) {
+                events.secretValuesApplied(task, x.report.get().lastUpdate());
+            }
         } catch (SpecRefusedException e) {
             // The worker recorded why in its report (lastUpdate): SpecApplied says Invalid from there.
             retries.clear(key);

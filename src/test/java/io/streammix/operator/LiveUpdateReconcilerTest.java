@@ -1,5 +1,15 @@
 package io.streammix.operator;
 
+import java.util.Map;
+
+import io.streammix.worker.control.ControlApi;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.streammix.api.v1alpha1.ValueFrom;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -40,6 +50,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(FakeWorkerResource.class)
 class LiveUpdateReconcilerTest {
     static final String NS = "live";
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     KubernetesClient client;
@@ -88,6 +99,45 @@ class LiveUpdateReconcilerTest {
                 .isEqualTo("generation 2: inputs[1].rect: live, outputs[0].video.fps: output restart");
         await().until(() -> events("l-edit", "SpecApplied").size() == 1);
         assertThat(restartHash("l-edit")).as("a live edit does not touch the pod").isEqualTo(hash);
+    }
+
+    @Test
+    void aRotatedStreamKeyInASecretReachesTheRunningWorkerWithoutANewGeneration() throws Exception {
+        client.resource(new SecretBuilder().withNewMetadata().withName("push-key").withNamespace(NS).endMetadata()
+                .withStringData(Map.of("url", "rtmp://push.example.com/live/key-one")).build()).create();
+        MixTask task = Tasks.mixTask(NS, "l-rotate");
+        task.getSpec().outputs.get(0).url = null;
+        task.getSpec().outputs.get(0).streamId = null;
+        task.getSpec().outputs.get(0).urlFrom = new ValueFrom("push-key", "url");
+        client.resource(task).create();
+        // A worker started from the task's Secret runs what spec.json says, digest included.
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.secrets().inNamespace(NS).withName("mt-l-rotate").get() != null);
+        JsonNode started = JSON.readTree(Tasks.decode(client.secrets().inNamespace(NS).withName("mt-l-rotate").get(), ControlApi.SECRET_SPEC_KEY));
+        String firstDigest = started.get("digest").asText();
+        worker.report(NS, "l-rotate", FakeWorker.withDigest(FakeWorker.running(1, 5, Tasks.INPUTS, Tasks.OUTPUTS), firstDigest));
+        awaitTask("l-rotate", t -> t.getStatus() != null && t.getStatus().phase == Phase.Running);
+        Thread.sleep(1500);
+        assertThat(worker.specPutAttempts(NS, "l-rotate")).as("the worker runs the current values: nothing to push").isZero();
+
+        client.secrets().inNamespace(NS).withName("push-key").edit(s -> {
+            s.setData(null);
+            s.setStringData(Map.of("url", "rtmp://push.example.com/live/key-two"));
+            return s;
+        });
+        // Picked up at the next status refresh (1 s in tests): same generation, new values, new digest.
+        await().atMost(Duration.ofSeconds(20)).until(() -> !worker.submissions(NS, "l-rotate").isEmpty());
+        JsonNode pushed = worker.submissions(NS, "l-rotate").get(0);
+        assertThat(pushed.get("generation").asLong()).isEqualTo(1);
+        assertThat(pushed.at("/spec/outputs/0/url").asText()).isEqualTo("rtmp://push.example.com/live/key-two");
+        assertThat(pushed.get("digest").asText()).isNotEqualTo(firstDigest);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events("l-rotate", "SecretValuesApplied").size() == 1);
+        assertThat(events("l-rotate", "SecretValuesApplied").get(0).getMessage())
+                .isEqualTo("values read from Secrets changed; the worker applied them: live").doesNotContain("key-two");
+        assertThat(events("l-rotate", "SpecChanged")).as("the spec did not change").isEmpty();
+        Thread.sleep(2500);
+        assertThat(worker.submissions(NS, "l-rotate")).as("pushed once: the worker now reports the new digest").hasSize(1);
+        assertThat(Tasks.decode(client.secrets().inNamespace(NS).withName("mt-l-rotate").get(), ControlApi.SECRET_SPEC_KEY))
+                .as("a restarted worker reads the new key too").contains("key-two");
     }
 
     @Test

@@ -58,6 +58,15 @@ public class TaskEvents {
         emit(task, "Normal", "SpecChanged", "generation " + generation + ": " + fields);
     }
 
+    /**
+     * A value read from a Secret ({@code urlFrom}, upload keys) changed under an unchanged spec and the worker took it;
+     * the message says what it did (which outputs it reopened), never the values.
+     */
+    public void secretValuesApplied(MixTask task, WorkerReport.UpdateResult result) {
+        String done = result == null || result.message() == null ? "" : ": " + result.message();
+        emit(task, "Normal", "SecretValuesApplied", "values read from Secrets changed; the worker applied them" + done);
+    }
+
     /** Pushes of a spec failed too often: the worker is replaced and will read the spec from its Secret. */
     public void pushEscalated(MixTask task, long generation, int attempts, String why) {
         emit(task, "Warning", "WorkerRestarting", "generation " + generation + " could not be pushed to the worker (" + attempts

@@ -11,4 +11,9 @@ import java.util.List;
  * and to the worker's control API, never into status, Events or logs.
  */
 public record ResolvedSpec(SpecSubmission submission, List<PlayInfo> play) {
+
+    /** The same, its submission stamped with its {@link SubmissionDigest} under the task's token. */
+    public ResolvedSpec withDigest(String token) {
+        return new ResolvedSpec(submission.withDigest(SubmissionDigest.of(submission, token)), play);
+    }
 }

@@ -15,12 +15,23 @@ import java.util.Map;
  * @param uploadCredentials the S3 credentials of {@code outputs[].recording.upload} (read from the Secrets its
  *                          {@code accessKeyFrom} / {@code secretKeyFrom} name), by output name; they travel here, beside
  *                          the spec, because the spec is what status, diffs and Events are made of
+ * @param digest            identifies the content (spec and credentials, not the generation): a keyed hash the
+ *                          operator computes (see {@code SubmissionDigest}) and the worker echoes in its report, so
+ *                          that a Secret value that changed under an unchanged spec is still pushed; null if unset
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record SpecSubmission(long generation, MixTaskSpec spec, Map<String, S3Credentials> uploadCredentials) {
+public record SpecSubmission(long generation, MixTaskSpec spec, Map<String, S3Credentials> uploadCredentials, String digest) {
 
     public SpecSubmission {
         uploadCredentials = uploadCredentials == null ? Map.of() : Map.copyOf(uploadCredentials);
+    }
+
+    public SpecSubmission(long generation, MixTaskSpec spec, Map<String, S3Credentials> uploadCredentials) {
+        this(generation, spec, uploadCredentials, null);
+    }
+
+    public SpecSubmission withDigest(String value) {
+        return new SpecSubmission(generation, spec, uploadCredentials, value);
     }
 
     public SpecSubmission(long generation, MixTaskSpec spec) {

@@ -18,6 +18,9 @@ import java.util.List;
  * @param outputs            one per spec output, in spec order
  * @param warnings           what the worker accepted but does not honour as written (e.g. HE-AAC encoded as AAC-LC)
  * @param lastUpdate         the outcome of the last spec submitted through {@code PUT /spec}, null if none
+ * @param specDigest         the {@link SpecSubmission#digest()} of the submission the worker runs, echoed: tells the
+ *                           operator whether values read from Secrets (a rotated stream key) reached the worker even
+ *                           when the generation did not change; null when the submission carried none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkerReport(
@@ -29,7 +32,13 @@ public record WorkerReport(
         List<Input> inputs,
         List<Output> outputs,
         List<String> warnings,
-        UpdateResult lastUpdate) {
+        UpdateResult lastUpdate,
+        String specDigest) {
+
+    public WorkerReport(String state, String startedAt, long mixDurationSeconds, long generation, Long seq, List<Input> inputs,
+                        List<Output> outputs, List<String> warnings, UpdateResult lastUpdate) {
+        this(state, startedAt, mixDurationSeconds, generation, seq, inputs, outputs, warnings, lastUpdate, null);
+    }
 
     public static final String STARTING = "Starting";
     public static final String RUNNING = "Running";

@@ -15,10 +15,12 @@ import org.jboss.logging.Logger;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -65,6 +67,9 @@ public final class MixEngine implements AutoCloseable {
     private volatile long generation;
     private volatile MixTaskSpec spec;
     private volatile WorkerReport.UpdateResult lastUpdate;
+    /** Upload keys of the running outputs by output name, and the digest of the submission they came with. */
+    private volatile Map<String, SpecSubmission.S3Credentials> credentials = Map.of();
+    private volatile String digest;
     private volatile boolean stopping;
     private final List<String> specWarnings = new ArrayList<>();
 
@@ -122,7 +127,7 @@ public final class MixEngine implements AutoCloseable {
     /** Installs a spec and says what it did to the outputs ("live", or which outputs were touched). */
     private String install(SpecSubmission submission) {
         MixTaskSpec next = submission.spec();
-        OutputChanges.Plan outs = OutputChanges.between(spec, next);
+        OutputChanges.Plan outs = OutputChanges.between(spec, next).reopening(newCredentials(next, submission.uploadCredentials()));
         MixPlan nextPlan = MixPlan.of(next, images);
         // Outputs that go away or are reopened leave the clock first, so no frame of the new plan reaches them;
         // a reopened network output is closed before it connects again (never two publishers of one stream).
@@ -182,6 +187,8 @@ public final class MixEngine implements AutoCloseable {
         outputs = List.copyOf(byId.values()); // spec order, for status
         spec = next;
         generation = submission.generation();
+        credentials = submission.uploadCredentials();
+        digest = submission.digest();
         specWarnings.clear();
         specWarnings.addAll(unsupported(next));
         return outs.summary();
@@ -213,9 +220,22 @@ public final class MixEngine implements AutoCloseable {
         }
         spec = next;
         generation = submission.generation();
+        digest = submission.digest();
         specWarnings.clear();
         specWarnings.addAll(unsupported(next));
         return changed ? "bypass relay restarted" : "live";
+    }
+
+    /** Identities (in {@code next}) of the running outputs whose upload keys are not the ones they were opened with. */
+    private Set<String> newCredentials(MixTaskSpec next, Map<String, SpecSubmission.S3Credentials> wanted) {
+        Set<String> changed = new HashSet<>();
+        for (int i = 0; i < next.outputs.size(); i++) {
+            String name = next.outputs.get(i).displayName(i);
+            if (spec != null && !Objects.equals(credentials.get(name), wanted.get(name))) {
+                changed.add(io.streammix.api.diff.SpecDiff.identity(next.outputs.get(i), i));
+            }
+        }
+        return changed;
     }
 
     private static String json(Object o) {
@@ -321,7 +341,7 @@ public final class MixEngine implements AutoCloseable {
         warnings.addAll(images.warnings());
         MixTaskSpec s = spec;
         return new WorkerReport(state, startedAt.toString(), (long) timeline.now(), generation, s == null ? null : s.seq,
-                ins, outs, warnings.isEmpty() ? null : warnings, lastUpdate);
+                ins, outs, warnings.isEmpty() ? null : warnings, lastUpdate, digest);
     }
 
     /** Metrics in the Prometheus text format. */

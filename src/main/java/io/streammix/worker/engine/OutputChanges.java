@@ -42,6 +42,21 @@ final class OutputChanges {
             return steps.stream().filter(s -> s.action() == action).map(s -> s.spec().displayName(s.index())).toList();
         }
 
+        /**
+         * The same plan with the given outputs reopened even if their spec did not change: their upload keys did
+         * (a rotated Secret), and a running output keeps the client it was opened with.
+         */
+        Plan reopening(Set<String> identities) {
+            if (identities.isEmpty()) {
+                return this;
+            }
+            List<Step> changed = steps.stream()
+                    .map(s -> identities.contains(s.identity()) && (s.action() == Action.KEEP || s.action() == Action.NEW_BITRATE)
+                            ? new Step(s.index(), s.spec(), s.identity(), Action.RESTART) : s)
+                    .toList();
+            return new Plan(changed, removed, removedNames);
+        }
+
         /** What applying it does to the outputs, for the worker's report: "live", or which outputs were touched. */
         String summary() {
             List<String> parts = new ArrayList<>();

@@ -136,7 +136,7 @@ public final class FakeWorker implements AutoCloseable {
                 submittedAtNanos.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(at);
                 JsonNode body = JSON.readTree(exchange.getRequestBody());
                 submissions.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(body);
-                reports.computeIfPresent(key, (k, r) -> withGeneration(r, body.get("generation").asLong()));
+                reports.computeIfPresent(key, (k, r) -> withGeneration(r, body.get("generation").asLong(), body.path("digest").asText(null)));
             } else if (!ControlApi.STATUS.equals(path)) {
                 exchange.sendResponseHeaders(404, -1);
                 return;
@@ -153,9 +153,16 @@ public final class FakeWorker implements AutoCloseable {
         }
     }
 
-    private static WorkerReport withGeneration(WorkerReport r, long generation) {
+    /** The report after a PUT: the new generation and, like a real worker, the digest of what it now runs. */
+    private static WorkerReport withGeneration(WorkerReport r, long generation, String digest) {
         return new WorkerReport(r.state(), r.startedAt(), r.mixDurationSeconds(), generation, r.seq(), r.inputs(), r.outputs(),
-                r.warnings(), new WorkerReport.UpdateResult(generation, "Applied", "live"));
+                r.warnings(), new WorkerReport.UpdateResult(generation, "Applied", "live"), digest);
+    }
+
+    /** The same report, running the submission with this digest (what a worker started from the task's Secret says). */
+    public static WorkerReport withDigest(WorkerReport r, String digest) {
+        return new WorkerReport(r.state(), r.startedAt(), r.mixDurationSeconds(), r.generation(), r.seq(), r.inputs(), r.outputs(),
+                r.warnings(), r.lastUpdate(), digest);
     }
 
     /** A worker mixing since {@code startedAgo} seconds, running {@code generation}, every input and output live. */

@@ -95,4 +95,17 @@ class OutputChangesTest {
         MixTaskSpec after = edited(before, s -> s.extraParams = List.of(new ExtraParam("video_encode", "h265")));
         assertThat(actions(OutputChanges.between(before, after))).containsExactly(KEEP, RESTART);
     }
+
+    @Test
+    void outputsWhoseUploadKeysChangedAreReopenedEvenWithAnUnchangedSpec() throws Exception {
+        MixTaskSpec before = spec();
+        MixTaskSpec after = edited(before, s -> s.outputs.get(0).video.bitrate = 900_000);
+        String idA = io.streammix.api.diff.SpecDiff.identity(after.outputs.get(0), 0);
+        String idB = io.streammix.api.diff.SpecDiff.identity(after.outputs.get(1), 1);
+        OutputChanges.Plan p = OutputChanges.between(before, after).reopening(java.util.Set.of(idA, idB));
+        assertThat(actions(p)).as("a new bitrate and a kept output both reopen").containsExactly(RESTART, RESTART);
+        assertThat(p.summary()).isEqualTo("live; outputs restarted: a, b");
+        assertThat(actions(OutputChanges.between(null, after).reopening(java.util.Set.of(idA)))).as("added stays added")
+                .containsExactly(ADD, ADD);
+    }
 }
