@@ -2,6 +2,7 @@ package io.streammix.operator.testing;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -41,7 +42,13 @@ public final class OperatorHarness {
     }
 
     public static Operator start(KubernetesClient client, OperatorConfig config) {
+        return start(client, config, null);
+    }
+
+    /** @param leaderElection as the chart's replicas run it (prod profile), or null for none */
+    public static Operator start(KubernetesClient client, OperatorConfig config, LeaderElectionConfiguration leaderElection) {
         Operator operator = new Operator(o -> o.withKubernetesClient(client)
+                .withLeaderElectionConfiguration(leaderElection)
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withUseSSAToPatchPrimaryResource(false)
                 .checkingCRDAndValidateLocalModel(false)
