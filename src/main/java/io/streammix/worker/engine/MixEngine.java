@@ -175,7 +175,7 @@ public final class MixEngine implements AutoCloseable {
                 }
                 case RESTART, ADD -> {
                     MixOutput o = step.spec();
-                    OutputWorker started = newOutput(o, step.index(), nextPlan, submission.uploadCredentials().get(o.displayName(step.index())));
+                    OutputWorker started = newOutput(o, step.index(), submission.uploadCredentials().get(o.displayName(step.index())));
                     started.sei(sei);
                     started.start();
                     yield started;
@@ -247,13 +247,13 @@ public final class MixEngine implements AutoCloseable {
     }
 
     /** @param credentials S3 keys of the output's recording upload (resolved by the operator), or null */
-    private OutputWorker newOutput(MixOutput o, int i, MixPlan p, SpecSubmission.S3Credentials credentials) {
+    private OutputWorker newOutput(MixOutput o, int i, SpecSubmission.S3Credentials credentials) {
         try {
             List<OutputSink> sinks = OutputSinks.of(o, i, config.outputDir(), config.hlsDir(), config.streams(), credentials);
-            return new OutputWorker(o, i, sinks, null, p.width(), p.height());
+            return new OutputWorker(o, i, sinks, null);
         } catch (IllegalArgumentException e) {
             // A URL the worker cannot write to fails this output only, with the reason in its status.
-            return new OutputWorker(o, i, List.of(), "spec.outputs[" + i + "].url: " + e.getMessage(), p.width(), p.height());
+            return new OutputWorker(o, i, List.of(), "spec.outputs[" + i + "].url: " + e.getMessage());
         }
     }
 

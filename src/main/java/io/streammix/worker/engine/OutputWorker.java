@@ -75,9 +75,9 @@ final class OutputWorker implements Runnable {
     private final int index;
     private final List<OutputSink> sinks;
     private final String setupError;
-    private final int canvasW;
-    private final int canvasH;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(512);
+    /** Set once the output thread has ended: frames offered later are not queued (they would never be freed). */
+    private volatile boolean finished;
     private final Interrupter interrupter = new Interrupter();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private volatile Thread thread;
@@ -107,23 +107,17 @@ final class OutputWorker implements Runnable {
     /** Files of a file output: listed in the report, uploaded when asked (null for network outputs). */
     private volatile RecordingFiles recording;
 
-    OutputWorker(MixOutput spec, int index, OutputTarget target, int canvasW, int canvasH) {
-        this(spec, index, List.of(new UrlSink(target)), null, canvasW, canvasH);
-    }
-
     /**
      * @param sinks      where the packets go (each its own muxer)
      * @param setupError when not null, this output cannot run (e.g. an unsupported URL): it reports Failed with it
      */
-    OutputWorker(MixOutput spec, int index, List<OutputSink> sinks, String setupError, int canvasW, int canvasH) {
+    OutputWorker(MixOutput spec, int index, List<OutputSink> sinks, String setupError) {
         this.spec = spec;
         this.index = index;
         this.name = spec.displayName(index);
         this.health = new OutputHealth(name);
         this.sinks = List.copyOf(sinks);
         this.setupError = setupError;
-        this.canvasW = canvasW;
-        this.canvasH = canvasH;
         if (spec.audio != null && spec.audio.codecOrDefault() == AudioCodec.HE_AAC) {
             warnings.add("output " + name + ": HE_AAC is not encodable with the bundled FFmpeg; encoding AAC-LC instead");
         }
@@ -155,10 +149,16 @@ final class OutputWorker implements Runnable {
         if (!spec.hasVideo()) {
             return;
         }
+        if (finished) {
+            return;
+        }
         AVFrame ref = av_frame_clone(canvas);
         if (!queue.offer(new Video(ref, time))) {
             Frames.free(ref);
             health.itemDropped();
+        } else if (finished) {
+            // The thread ended (and drained) between the check and the offer: nobody else will free it.
+            drain();
         }
     }
 
@@ -250,11 +250,17 @@ final class OutputWorker implements Runnable {
                 recording.close();
             }
             release();
-            Item left;
-            while ((left = queue.poll()) != null) {
-                if (left instanceof Video v) {
-                    Frames.free(v.frame());
-                }
+            finished = true;
+            drain();
+        }
+    }
+
+    /** Frees what is still queued; safe from any thread (each item is polled once). */
+    private void drain() {
+        Item left;
+        while ((left = queue.poll()) != null) {
+            if (left instanceof Video v) {
+                Frames.free(v.frame());
             }
         }
     }
