@@ -50,10 +50,36 @@ public final class RecordingFiles implements AutoCloseable {
         refresh();
     }
 
-    /** Starts watching {@code plan}, with an uploader when it has an upload. */
+    /**
+     * Starts watching {@code plan}, with an uploader when it has an upload. Called before the output's muxer
+     * opens: with an upload, the files earlier workers left without an upload marker are queued first.
+     */
     public static RecordingFiles start(RecordingPlan plan, String output) {
         S3FileUploader uploader = plan.upload() == null ? null : new S3FileUploader(plan.upload(), plan.credentials(), output);
+        if (uploader != null) {
+            queueEarlierFiles(plan, output, uploader);
+        }
         return new RecordingFiles(plan, output, uploader);
+    }
+
+    /** The upload backlog of earlier workers (stopped before their uploads finished, or killed). */
+    private static void queueEarlierFiles(RecordingPlan plan, String output, S3FileUploader uploader) {
+        try {
+            if (plan.upload().deleteAfterUploadOrDefault()) {
+                for (Path p : EarlierRecordings.uploadedAndKept(plan)) {
+                    Files.deleteIfExists(p);
+                    UploadMarker.delete(p);
+                }
+            }
+            List<Path> earlier = EarlierRecordings.find(plan);
+            if (!earlier.isEmpty()) {
+                LOG.infof("recording %s: %d file(s) of earlier runs not uploaded yet; queued", output, earlier.size());
+            }
+            earlier.forEach(uploader::submitEarlier);
+        } catch (java.io.IOException | RuntimeException e) {
+            // Never in the way of the recording starting: the next worker looks again.
+            LOG.warnf("recording %s: looking for earlier files to upload: %s", output, e.getMessage());
+        }
     }
 
     private void pollSafely() {

@@ -1,0 +1,141 @@
+package io.streammix.worker.recording;
+
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The files earlier workers recorded for the same output (same directory, same base name) and left without an
+ * upload marker: their upload was still queued, running or failing when that worker stopped or was killed.
+ * Looked for once, when the output starts and before its muxer opens, so every file found is finished: no
+ * worker writes to it any more (the worker Deployment's Recreate strategy stops the old pod before the new one
+ * starts). A file that was open when its worker was SIGKILLed is a valid fragmented MP4 ending at its last
+ * complete fragment; it never grows again, so it counts as finished too.
+ *
+ * <p>The segment muxer's CSV list cannot tell: it is in the old pod's temporary directory, gone with the pod,
+ * and it never lists the file that was open at a SIGKILL. The names can: rotated files are
+ * {@code <base>-<yyyyMMdd-HHmmss>-<nnnn><ext>} (the start time keeps each run's files apart), and the one file
+ * of a recording without rotation is {@code <base><ext>}.
+ */
+final class EarlierRecordings {
+    private static final Logger LOG = Logger.getLogger(EarlierRecordings.class);
+    /** What an earlier file of a recording without rotation is renamed to before the new run overwrites its path. */
+    static final String EARLIER = "earlier";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private EarlierRecordings() {
+    }
+
+    /**
+     * Finished files of earlier runs not uploaded yet, oldest first. For a recording without rotation, whose
+     * path the new run is about to overwrite, an earlier file not uploaded is first renamed to
+     * {@code <base>-<its last write, yyyyMMdd-HHmmss>-earlier<ext>}, so both recordings are kept and uploaded
+     * under their own keys; an earlier file that was uploaded loses its marker (the path is about to hold
+     * another recording).
+     */
+    static List<Path> find(RecordingPlan plan) {
+        Path file = plan.file().toAbsolutePath();
+        Path dir = file.getParent();
+        String name = file.getFileName().toString();
+        String base = base(name);
+        String ext = name.substring(base.length());
+        Pattern rotated = rotatedNames(base, ext);
+        // This run's own files (not written yet, but a run restarted within the same second would share them).
+        String ownPrefix = plan.rotates() ? ownPrefix(plan) : null;
+        List<Path> found = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return found;
+        }
+        if (!plan.rotates() && Files.isRegularFile(file)) {
+            Path aside = setAside(file, base, ext);
+            if (aside != null) {
+                found.add(aside);
+            }
+        }
+        try (Stream<Path> all = Files.list(dir)) {
+            all.filter(p -> {
+                String n = p.getFileName().toString();
+                return rotated.matcher(n).matches() && (ownPrefix == null || !n.startsWith(ownPrefix))
+                        || plan.rotates() && n.equals(name);
+            }).filter(Files::isRegularFile).filter(p -> !found.contains(p)).forEach(found::add);
+        } catch (IOException e) {
+            LOG.warnf("recording %s: listing earlier files: %s", name, e.getMessage());
+        }
+        List<Path> pending = new ArrayList<>(found.stream().filter(p -> !UploadMarker.covers(p)).toList());
+        pending.sort(Comparator.comparing(EarlierRecordings::modified).thenComparing(Path::toString));
+        return pending;
+    }
+
+    /**
+     * Files of earlier runs that are uploaded (marked) but still on the volume: with {@code deleteAfterUpload},
+     * a stop that came between the marker and the deletion.
+     */
+    static List<Path> uploadedAndKept(RecordingPlan plan) {
+        Path file = plan.file().toAbsolutePath();
+        String name = file.getFileName().toString();
+        Pattern rotated = rotatedNames(base(name), name.substring(base(name).length()));
+        try (Stream<Path> all = Files.list(file.getParent())) {
+            return all.filter(p -> rotated.matcher(p.getFileName().toString()).matches()).filter(UploadMarker::covers).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static String base(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /** {@code <base>-<yyyyMMdd-HHmmss>-<nnnn><ext>}, or {@code -earlier[n]} for a file set aside. */
+    private static Pattern rotatedNames(String base, String ext) {
+        return Pattern.compile(Pattern.quote(base) + "-\\d{8}-\\d{6}-(\\d{4,}|" + EARLIER + "\\d*)" + Pattern.quote(ext));
+    }
+
+    private static String ownPrefix(RecordingPlan plan) {
+        String first = plan.fileNumber(0).getFileName().toString();
+        return first.substring(0, first.lastIndexOf('-') + 1);
+    }
+
+    private static Path setAside(Path file, String base, String ext) {
+        try {
+            if (UploadMarker.covers(file)) {
+                UploadMarker.delete(file);
+                return null;
+            }
+            if (Files.size(file) == 0) {
+                return null; // a muxer that never wrote a byte: nothing to keep
+            }
+            String stem = base + "-" + STAMP.format(Files.getLastModifiedTime(file).toInstant()) + "-" + EARLIER;
+            Path aside = file.resolveSibling(stem + ext);
+            for (int i = 1; Files.exists(aside); i++) {
+                aside = file.resolveSibling(stem + i + ext);
+            }
+            Files.move(file, aside);
+            UploadMarker.delete(file);
+            LOG.infof("recording %s: the earlier recording at this path was not uploaded; kept as %s", file.getFileName(),
+                    aside.getFileName());
+            return aside;
+        } catch (IOException e) {
+            LOG.warnf("recording %s: setting the earlier recording aside: %s", file.getFileName(), e.getMessage());
+            return null;
+        }
+    }
+
+    private static FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+}
