@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,7 +30,7 @@ import java.util.stream.Stream;
  * {@code <base>-<yyyyMMdd-HHmmss>-<nnnn><ext>} (the start time keeps each run's files apart), and the one file
  * of a recording without rotation is {@code <base><ext>}.
  */
-final class EarlierRecordings {
+public final class EarlierRecordings {
     private static final Logger LOG = Logger.getLogger(EarlierRecordings.class);
     /** What an earlier file of a recording without rotation is renamed to before the new run overwrites its path. */
     static final String EARLIER = "earlier";
@@ -99,6 +102,32 @@ final class EarlierRecordings {
     /** {@code <base>-<yyyyMMdd-HHmmss>-<nnnn><ext>}, or {@code -earlier[n]} for a file set aside. */
     private static Pattern rotatedNames(String base, String ext) {
         return Pattern.compile(Pattern.quote(base) + "-\\d{8}-\\d{6}-(\\d{4,}|" + EARLIER + "\\d*)" + Pattern.quote(ext));
+    }
+
+    /**
+     * The start time to name a new run's rotated files by: {@code now}, or the first second after it no file
+     * of {@code file}'s recording is named with. Two runs started in the same second (an output restarted at
+     * once, a worker replaced quickly) would otherwise write the same names: the second would overwrite the
+     * first's files, on the volume and then in the bucket.
+     */
+    public static Instant unusedStart(Path file, Instant now) {
+        Path abs = file.toAbsolutePath();
+        String name = abs.getFileName().toString();
+        String base = base(name);
+        Instant t = now;
+        try (Stream<Path> all = Files.isDirectory(abs.getParent()) ? Files.list(abs.getParent()) : Stream.empty()) {
+            Set<String> names = new HashSet<>();
+            all.forEach(p -> names.add(p.getFileName().toString()));
+            while (true) {
+                String prefix = base + "-" + STAMP.format(t) + "-";
+                if (names.stream().noneMatch(n -> n.startsWith(prefix))) {
+                    return t;
+                }
+                t = t.plusSeconds(1);
+            }
+        } catch (IOException e) {
+            return now; // the muxer's own error will name the directory
+        }
     }
 
     private static String ownPrefix(RecordingPlan plan) {

@@ -177,6 +177,9 @@ class EarlierUploadsTest {
         RecordingPlan rotating = new RecordingPlan(rec, dir.resolve("rec-20261121-050000-%04d.mp4").toString(), dir.resolve("l.csv"),
                 2, null, s3.upload(BUCKET, null), InJvmS3.credentials());
         assertThat(EarlierRecordings.find(rotating)).containsExactly(a, b, stale, plain);
+        // A run starting in a second whose names are taken is named after the next free second.
+        assertThat(EarlierRecordings.unusedStart(rec, Instant.parse("2026-11-21T05:00:00.400Z"))).isEqualTo("2026-11-21T05:00:01.400Z");
+        assertThat(EarlierRecordings.unusedStart(rec, Instant.parse("2026-11-21T04:59:59Z"))).isEqualTo("2026-11-21T04:59:59Z");
 
         // Without rotation the new run writes rec.mp4 again: the earlier one, not uploaded, is kept under its own name.
         RecordingPlan single = new RecordingPlan(rec, null, null, null, null, s3.upload(BUCKET, null), InJvmS3.credentials());
