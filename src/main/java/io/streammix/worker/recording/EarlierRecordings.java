@@ -20,9 +20,10 @@ import java.util.stream.Stream;
 /**
  * The files earlier workers recorded for the same output (same directory, same base name) and left without an
  * upload marker: their upload was still queued, running or failing when that worker stopped or was killed.
- * Looked for once, when the output starts and before its muxer opens, so every file found is finished: no
- * worker writes to it any more (the worker Deployment's Recreate strategy stops the old pod before the new one
- * starts). A file that was open when its worker was SIGKILLed is a valid fragmented MP4 ending at its last
+ * Looked for once, when the output starts (on the upload thread, so a volume of many files does not delay the
+ * output), leaving this run's own names out, so every file found is finished: no worker writes to it any more
+ * (the worker Deployment's Recreate strategy stops the old pod before the new one starts; an output restarted
+ * inside a worker has closed its muxer before the new one starts). A file that was open when its worker was SIGKILLed is a valid fragmented MP4 ending at its last
  * complete fragment; it never grows again, so it counts as finished too.
  *
  * <p>The segment muxer's CSV list cannot tell: it is in the old pod's temporary directory, gone with the pod,
@@ -39,44 +40,51 @@ public final class EarlierRecordings {
     private EarlierRecordings() {
     }
 
-    /**
-     * Finished files of earlier runs not uploaded yet, oldest first. For a recording without rotation, whose
-     * path the new run is about to overwrite, an earlier file not uploaded is first renamed to
-     * {@code <base>-<its last write, yyyyMMdd-HHmmss>-earlier<ext>}, so both recordings are kept and uploaded
-     * under their own keys; an earlier file that was uploaded loses its marker (the path is about to hold
-     * another recording).
-     */
+    /** {@link #keepSingleFile}, then {@link #notUploaded}. */
     static List<Path> find(RecordingPlan plan) {
+        keepSingleFile(plan);
+        return notUploaded(plan);
+    }
+
+    /**
+     * For a recording without rotation, whose path the new run is about to overwrite: an earlier file there
+     * that was not uploaded is renamed to {@code <base>-<its last write, yyyyMMdd-HHmmss>-earlier<ext>}, so both
+     * recordings are kept and uploaded under their own keys; one that was uploaded loses its marker (the path is
+     * about to hold another recording). Must run before the output's muxer opens.
+     */
+    static void keepSingleFile(RecordingPlan plan) {
+        Path file = plan.file().toAbsolutePath();
+        if (!plan.rotates() && Files.isRegularFile(file)) {
+            String name = file.getFileName().toString();
+            setAside(file, base(name), name.substring(base(name).length()));
+        }
+    }
+
+    /**
+     * Finished files of earlier runs without an upload marker, oldest first. Safe while this run records: its
+     * own names (its start time; the one file of a recording without rotation) are left out.
+     */
+    static List<Path> notUploaded(RecordingPlan plan) {
         Path file = plan.file().toAbsolutePath();
         Path dir = file.getParent();
         String name = file.getFileName().toString();
-        String base = base(name);
-        String ext = name.substring(base.length());
-        Pattern rotated = rotatedNames(base, ext);
-        // This run's own files (not written yet, but a run restarted within the same second would share them).
+        Pattern rotated = rotatedNames(base(name), name.substring(base(name).length()));
         String ownPrefix = plan.rotates() ? ownPrefix(plan) : null;
-        List<Path> found = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
-            return found;
+            return List.of();
         }
-        if (!plan.rotates() && Files.isRegularFile(file)) {
-            Path aside = setAside(file, base, ext);
-            if (aside != null) {
-                found.add(aside);
-            }
-        }
+        List<Path> found = new ArrayList<>();
         try (Stream<Path> all = Files.list(dir)) {
             all.filter(p -> {
                 String n = p.getFileName().toString();
                 return rotated.matcher(n).matches() && (ownPrefix == null || !n.startsWith(ownPrefix))
-                        || plan.rotates() && n.equals(name);
-            }).filter(Files::isRegularFile).filter(p -> !found.contains(p)).forEach(found::add);
+                        || plan.rotates() && n.equals(name); // from a run without rotation
+            }).filter(Files::isRegularFile).filter(p -> !UploadMarker.covers(p)).forEach(found::add);
         } catch (IOException e) {
             LOG.warnf("recording %s: listing earlier files: %s", name, e.getMessage());
         }
-        List<Path> pending = new ArrayList<>(found.stream().filter(p -> !UploadMarker.covers(p)).toList());
-        pending.sort(Comparator.comparing(EarlierRecordings::modified).thenComparing(Path::toString));
-        return pending;
+        found.sort(Comparator.comparing(EarlierRecordings::modified).thenComparing(Path::toString));
+        return found;
     }
 
     /**
@@ -135,14 +143,14 @@ public final class EarlierRecordings {
         return first.substring(0, first.lastIndexOf('-') + 1);
     }
 
-    private static Path setAside(Path file, String base, String ext) {
+    private static void setAside(Path file, String base, String ext) {
         try {
             if (UploadMarker.covers(file)) {
                 UploadMarker.delete(file);
-                return null;
+                return;
             }
             if (Files.size(file) == 0) {
-                return null; // a muxer that never wrote a byte: nothing to keep
+                return; // a muxer that never wrote a byte: nothing to keep
             }
             String stem = base + "-" + STAMP.format(Files.getLastModifiedTime(file).toInstant()) + "-" + EARLIER;
             Path aside = file.resolveSibling(stem + ext);
@@ -153,10 +161,8 @@ public final class EarlierRecordings {
             UploadMarker.delete(file);
             LOG.infof("recording %s: the earlier recording at this path was not uploaded; kept as %s", file.getFileName(),
                     aside.getFileName());
-            return aside;
         } catch (IOException e) {
             LOG.warnf("recording %s: setting the earlier recording aside: %s", file.getFileName(), e.getMessage());
-            return null;
         }
     }
 

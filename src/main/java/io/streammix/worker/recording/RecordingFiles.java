@@ -62,24 +62,33 @@ public final class RecordingFiles implements AutoCloseable {
         return new RecordingFiles(plan, output, uploader);
     }
 
-    /** The upload backlog of earlier workers (stopped before their uploads finished, or killed). */
+    /**
+     * The upload backlog of earlier workers (stopped before their uploads finished, or killed): looked for on the
+     * upload thread, queued before this run's first file finishes.
+     */
     private static void queueEarlierFiles(RecordingPlan plan, String output, S3FileUploader uploader) {
         try {
+            EarlierRecordings.keepSingleFile(plan); // now: the muxer about to open would overwrite it
+        } catch (RuntimeException e) {
+            LOG.warnf("recording %s: keeping the earlier recording: %s", output, e.getMessage());
+        }
+        uploader.submitEarlier(() -> {
             if (plan.upload().deleteAfterUploadOrDefault()) {
                 for (Path p : EarlierRecordings.uploadedAndKept(plan)) {
-                    Files.deleteIfExists(p);
-                    UploadMarker.delete(p);
+                    try {
+                        Files.deleteIfExists(p);
+                        UploadMarker.delete(p);
+                    } catch (java.io.IOException e) {
+                        LOG.warnf("recording %s: deleting uploaded %s: %s", output, p.getFileName(), e.getMessage());
+                    }
                 }
             }
-            List<Path> earlier = EarlierRecordings.find(plan);
+            List<Path> earlier = EarlierRecordings.notUploaded(plan);
             if (!earlier.isEmpty()) {
                 LOG.infof("recording %s: %d file(s) of earlier runs not uploaded yet; queued", output, earlier.size());
             }
-            earlier.forEach(uploader::submitEarlier);
-        } catch (java.io.IOException | RuntimeException e) {
-            // Never in the way of the recording starting: the next worker looks again.
-            LOG.warnf("recording %s: looking for earlier files to upload: %s", output, e.getMessage());
-        }
+            return earlier;
+        });
     }
 
     private void pollSafely() {

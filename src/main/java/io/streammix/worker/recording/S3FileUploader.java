@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Uploads finished recording files to S3 or an S3-compatible server (path-style addressing when an endpoint
@@ -114,6 +115,18 @@ public final class S3FileUploader implements AutoCloseable {
      */
     public void submitEarlier(Path file) {
         queue(file, true);
+    }
+
+    /** Runs {@code finder} on the upload thread, then queues what it found as {@link #submitEarlier earlier files}. */
+    public void submitEarlier(Supplier<List<Path>> finder) {
+        worker.submit(() -> {
+            try {
+                finder.get().forEach(this::submitEarlier);
+            } catch (RuntimeException e) {
+                // Never in the way of this run's uploads: the next worker looks again.
+                LOG.warnf("recording %s: looking for earlier files to upload: %s", output, e.getMessage());
+            }
+        });
     }
 
     private synchronized void queue(Path file, boolean earlier) {
