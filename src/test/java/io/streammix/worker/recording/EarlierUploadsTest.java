@@ -90,9 +90,17 @@ class EarlierUploadsTest {
         // Worker 2, same volume, S3 up: the earlier files go first, while it records its own.
         EngineRun.prepare();
         WorkerReport.Output second;
+        long started = System.nanoTime();
         MixEngine engine = start(rotatingUpload(rec, s3.upload(BUCKET, "task/")));
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> uploaded(engine.report().outputs().get(0), earlier));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> uploaded(engine.report().outputs().get(0), earlier));
+            long bytes = 0;
+            for (Path f : earlier) {
+                bytes += Files.size(f);
+            }
+            System.out.printf("backlog: %d files of the killed worker (%d bytes) uploaded %d ms after the next engine started%n",
+                    earlier.size(), bytes, (System.nanoTime() - started) / 1_000_000);
             second = engine.report().outputs().get(0);
         } finally {
             engine.close();
