@@ -101,6 +101,7 @@ class RecordingUploadTest {
             });
         }
         assertThat(big).doesNotExist();
+        assertThat(UploadMarker.of(big)).as("the marker goes with the file").doesNotExist();
         Path back = dir.resolve("back.mkv");
         s3.download(BUCKET, "multi/big.mkv", back);
         assertThat(Files.readAllBytes(back)).isEqualTo(data);
