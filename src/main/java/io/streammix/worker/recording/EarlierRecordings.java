@@ -12,8 +12,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -22,8 +22,9 @@ import java.util.stream.Stream;
  * upload marker: their upload was still queued, running or failing when that worker stopped or was killed.
  * Looked for once, when the output starts (on the upload thread, so a volume of many files does not delay the
  * output), leaving this run's own names out, so every file found is finished: no worker writes to it any more
- * (the worker Deployment's Recreate strategy stops the old pod before the new one starts; an output restarted
- * inside a worker has closed its muxer before the new one starts). A file that was open when its worker was SIGKILLed is a valid fragmented MP4 ending at its last
+ * (the worker Deployment's Recreate strategy stops the old pod before the new one starts; the engine stops an
+ * output it restarts, muxer closed, before starting the new one, unless the old one hangs past the engine's
+ * 2 x 10 s). A file that was open when its worker was SIGKILLed is a valid fragmented MP4 ending at its last
  * complete fragment; it never grows again, so it counts as finished too.
  *
  * <p>The segment muxer's CSV list cannot tell: it is in the old pod's temporary directory, gone with the pod,
