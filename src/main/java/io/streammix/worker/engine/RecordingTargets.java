@@ -2,6 +2,7 @@ package io.streammix.worker.engine;
 
 import io.streammix.api.v1alpha1.Recording;
 import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.recording.EarlierRecordings;
 import io.streammix.worker.recording.RecordingPlan;
 
 import java.nio.file.Path;
@@ -38,8 +39,10 @@ final class RecordingTargets {
         int dot = name.lastIndexOf('.');
         String base = dot > 0 ? name.substring(0, dot) : name;
         String ext = dot > 0 ? name.substring(dot) : "";
-        // The start time keeps the files of a restarted worker apart from the earlier ones; %04d numbers them.
-        String pattern = p.resolveSibling(base.replace("%", "%%") + "-" + STAMP.format(now) + "-%04d" + ext.replace("%", "%%"))
+        // The start time keeps the files of a restarted worker apart from the earlier ones (a second already used by
+        // files on the volume is skipped); %04d numbers them.
+        Instant start = EarlierRecordings.unusedStart(p, now);
+        String pattern = p.resolveSibling(base.replace("%", "%%") + "-" + STAMP.format(start) + "-%04d" + ext.replace("%", "%%"))
                 .toString();
         Path list = Path.of(System.getProperty("java.io.tmpdir"), "recording-" + base + "-" + now.toEpochMilli() + ".csv");
         Map<String, String> opts = new LinkedHashMap<>();

@@ -50,10 +50,45 @@ public final class RecordingFiles implements AutoCloseable {
         refresh();
     }
 
-    /** Starts watching {@code plan}, with an uploader when it has an upload. */
+    /**
+     * Starts watching {@code plan}, with an uploader when it has an upload. Called before the output's muxer
+     * opens: with an upload, the files earlier workers left without an upload marker are queued first.
+     */
     public static RecordingFiles start(RecordingPlan plan, String output) {
         S3FileUploader uploader = plan.upload() == null ? null : new S3FileUploader(plan.upload(), plan.credentials(), output);
+        if (uploader != null) {
+            queueEarlierFiles(plan, output, uploader);
+        }
         return new RecordingFiles(plan, output, uploader);
+    }
+
+    /**
+     * The upload backlog of earlier workers (stopped before their uploads finished, or killed): looked for on the
+     * upload thread, queued before this run's first file finishes.
+     */
+    private static void queueEarlierFiles(RecordingPlan plan, String output, S3FileUploader uploader) {
+        try {
+            EarlierRecordings.keepSingleFile(plan); // now: the muxer about to open would overwrite it
+        } catch (RuntimeException e) {
+            LOG.warnf("recording %s: keeping the earlier recording: %s", output, e.getMessage());
+        }
+        uploader.submitEarlier(() -> {
+            if (plan.upload().deleteAfterUploadOrDefault()) {
+                for (Path p : EarlierRecordings.uploadedAndKept(plan)) {
+                    try {
+                        Files.deleteIfExists(p);
+                        UploadMarker.delete(p);
+                    } catch (java.io.IOException e) {
+                        LOG.warnf("recording %s: deleting uploaded %s: %s", output, p.getFileName(), e.getMessage());
+                    }
+                }
+            }
+            List<Path> earlier = EarlierRecordings.notUploaded(plan);
+            if (!earlier.isEmpty()) {
+                LOG.infof("recording %s: %d file(s) of earlier runs not uploaded yet; queued", output, earlier.size());
+            }
+            return earlier;
+        });
     }
 
     private void pollSafely() {

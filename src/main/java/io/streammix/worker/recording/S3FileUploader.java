@@ -14,6 +14,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,9 +27,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Uploads finished recording files to S3 or an S3-compatible server (path-style addressing when an endpoint
@@ -36,6 +39,12 @@ import java.util.concurrent.TimeUnit;
  * in one PUT; larger ones as a multipart upload of {@code partSize} parts read from the file (one part
  * buffer in the heap however large the file). A failed file is retried with backoff; the state of every
  * file is in {@link #states()}. The key pair is never logged nor put in a reason.
+ *
+ * <p>Each file uploaded gets an {@link UploadMarker} beside it, and a file that has one is never uploaded
+ * again: a later worker uploads what this one left ({@link #submitEarlier}), and only that. One upload at a
+ * time, the files of earlier runs first (they were queued first): the bound on concurrency is one, so an
+ * upload backlog never competes with itself for the uplink the live outputs use, nor holds more than one part
+ * buffer.
  */
 public final class S3FileUploader implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(S3FileUploader.class);
@@ -51,6 +60,8 @@ public final class S3FileUploader implements AutoCloseable {
     private final long firstBackoffMs;
     private final ExecutorService worker;
     private final Map<Path, WorkerReport.FileUpload> states = new LinkedHashMap<>();
+    /** Files being uploaded in this process, and by which uploader (see {@link #claim}). */
+    private static final Map<Path, S3FileUploader> IN_PROGRESS = new ConcurrentHashMap<>();
 
     public S3FileUploader(S3Upload upload, SpecSubmission.S3Credentials credentials, String output) {
         this(upload, credentials, output, DEFAULT_PART_SIZE, 1000);
@@ -93,11 +104,111 @@ public final class S3FileUploader implements AutoCloseable {
     }
 
     /** Queues {@code file}; returns at once. */
-    public synchronized void submit(Path file) {
+    public void submit(Path file) {
+        queue(file, false);
+    }
+
+    /**
+     * Queues {@code file}, finished by an earlier worker and not marked as uploaded. That worker may have been
+     * stopped between its upload and the marker: the bucket is asked first, and an object of the same size at
+     * the key is taken as this file (the names carry their run's start time), marked, and not sent again.
+     */
+    public void submitEarlier(Path file) {
+        queue(file, true);
+    }
+
+    /** Runs {@code finder} on the upload thread, then queues what it found as {@link #submitEarlier earlier files}. */
+    public void submitEarlier(Supplier<List<Path>> finder) {
+        worker.submit(() -> {
+            try {
+                finder.get().forEach(this::submitEarlier);
+            } catch (RuntimeException e) {
+                // Never in the way of this run's uploads: the next worker looks again.
+                LOG.warnf("recording %s: looking for earlier files to upload: %s", output, e.getMessage());
+            }
+        });
+    }
+
+    private synchronized void queue(Path file, boolean earlier) {
+        if (states.containsKey(file)) {
+            return; // queued already
+        }
         String key = keyOf(file);
         states.put(file, new WorkerReport.FileUpload(file.toString(), WorkerReport.FileUpload.PENDING,
                 "s3://" + upload.bucket + "/" + key, 0, null));
-        worker.submit(() -> uploadWithRetries(file, key));
+        worker.submit(() -> {
+            Path claim = file.toAbsolutePath().normalize();
+            if (!claim(claim, file)) {
+                return;
+            }
+            try {
+                if (UploadMarker.covers(file)) {
+                    set(file, WorkerReport.FileUpload.UPLOADED, 0, "uploaded before (" + UploadMarker.of(file).getFileName() + ")");
+                    return;
+                }
+                if (earlier && inBucketAlready(file, key)) {
+                    return;
+                }
+                uploadWithRetries(file, key);
+            } finally {
+                IN_PROGRESS.remove(claim, this);
+            }
+        });
+    }
+
+    /**
+     * Waits until no other uploader of this process works on {@code file}: an output restarted inside the
+     * worker starts a new uploader, which finds the files the old one is still uploading (it has up to 15 s after
+     * the stop); whichever comes second sees the marker and does not send the file again. False when stopped.
+     */
+    private boolean claim(Path claim, Path file) {
+        while (IN_PROGRESS.putIfAbsent(claim, this) != null) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                set(file, WorkerReport.FileUpload.PENDING, 0, "stopped while an earlier output was uploading it");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean inBucketAlready(Path file, String key) {
+        try {
+            long size = Files.size(file);
+            HeadObjectResponse head = s3.headObject(r -> r.bucket(upload.bucket).key(key));
+            if (head.contentLength() == null || head.contentLength() != size) {
+                return false;
+            }
+            done(file, key, head.eTag(), size, 0, "found in the bucket (uploaded by an earlier worker)");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            // Not there (404), or the bucket cannot be asked: the upload and its retries decide.
+            return false;
+        }
+    }
+
+    /** Uploaded: marks the file (before anything else, so no later worker sends it again), then deletes it if asked. */
+    private void done(Path file, String key, String etag, long size, int attempts, String note) {
+        String reason = note;
+        try {
+            UploadMarker.write(file, "s3://" + upload.bucket + "/" + key, etag, size);
+        } catch (IOException e) {
+            // Uploaded all the same; a later worker will find it in the bucket (same size) and not send it again.
+            reason = "uploaded; marker not written: " + e.getMessage();
+            LOG.warnf("recording %s: uploaded %s but could not write its marker: %s", output, file.getFileName(), e.getMessage());
+        }
+        set(file, WorkerReport.FileUpload.UPLOADED, attempts, reason);
+        if (upload.deleteAfterUploadOrDefault()) {
+            try {
+                Files.deleteIfExists(file);
+                UploadMarker.delete(file);
+            } catch (IOException e) {
+                // Marked: never uploaded again; the next worker deletes it (EarlierRecordings.uploadedAndKept).
+                LOG.warnf("recording %s: deleting uploaded %s: %s", output, file.getFileName(), e.getMessage());
+            }
+        }
     }
 
     String keyOf(Path file) {
@@ -110,16 +221,15 @@ public final class S3FileUploader implements AutoCloseable {
             set(file, WorkerReport.FileUpload.UPLOADING, attempt, null);
             try {
                 long size = Files.size(file);
+                String etag;
                 if (size <= partSize) {
-                    s3.putObject(r -> r.bucket(upload.bucket).key(key).contentType(contentType(file)), RequestBody.fromFile(file));
+                    etag = s3.putObject(r -> r.bucket(upload.bucket).key(key).contentType(contentType(file)), RequestBody.fromFile(file))
+                            .eTag();
                 } else {
-                    multipart(file, key, size);
+                    etag = multipart(file, key, size);
                 }
-                set(file, WorkerReport.FileUpload.UPLOADED, attempt, null);
                 LOG.infof("recording %s: uploaded %s (%d bytes) to s3://%s/%s", output, file.getFileName(), size, upload.bucket, key);
-                if (upload.deleteAfterUploadOrDefault()) {
-                    Files.deleteIfExists(file);
-                }
+                done(file, key, etag, size, attempt, null);
                 return;
             } catch (IOException | RuntimeException e) {
                 String why = redact(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -141,7 +251,7 @@ public final class S3FileUploader implements AutoCloseable {
         }
     }
 
-    private void multipart(Path file, String key, long size) throws IOException {
+    private String multipart(Path file, String key, long size) throws IOException {
         String id = s3.createMultipartUpload(r -> r.bucket(upload.bucket).key(key).contentType(contentType(file))).uploadId();
         try (InputStream in = Files.newInputStream(file)) {
             List<CompletedPart> parts = new ArrayList<>();
@@ -158,7 +268,8 @@ public final class S3FileUploader implements AutoCloseable {
                 parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
                 sent += n;
             }
-            s3.completeMultipartUpload(r -> r.bucket(upload.bucket).key(key).uploadId(id).multipartUpload(m -> m.parts(parts)));
+            return s3.completeMultipartUpload(r -> r.bucket(upload.bucket).key(key).uploadId(id).multipartUpload(m -> m.parts(parts)))
+                    .eTag();
         } catch (IOException | RuntimeException e) {
             try {
                 s3.abortMultipartUpload(r -> r.bucket(upload.bucket).key(key).uploadId(id));

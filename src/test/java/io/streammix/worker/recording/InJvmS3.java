@@ -103,6 +103,14 @@ final class InJvmS3 implements AutoCloseable {
         client.getObject(r -> r.bucket(bucket).key(key), to);
     }
 
+    void put(String bucket, String key, byte[] data) {
+        client.putObject(r -> r.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(data));
+    }
+
+    byte[] bytes(String bucket, String key) {
+        return client.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+    }
+
     @Override
     public void close() throws Exception {
         client.close();

@@ -66,9 +66,11 @@ class RecordingUploadTest {
 
         List<Path> files;
         try (var all = Files.list(dir)) {
-            files = all.filter(p -> p.getFileName().toString().startsWith("up-")).sorted().toList();
+            files = all.filter(p -> p.getFileName().toString().matches("up-.*\\.mp4")).sorted().toList();
         }
         assertThat(files).hasSizeGreaterThanOrEqualTo(2);
+        // Each uploaded file is marked, so that no later worker uploads it again (EarlierUploadsTest).
+        assertThat(files).allSatisfy(f -> assertThat(UploadMarker.covers(f)).isTrue());
         // Every file, the last one included (uploaded on stop), is in the bucket with the same bytes, and plays.
         assertThat(s3.keys(BUCKET).stream().filter(k -> k.startsWith("task-a/")).toList()).containsExactlyElementsOf(files.stream().map(f -> "task-a/" + f.getFileName()).toList());
         for (Path f : files) {
@@ -99,6 +101,7 @@ class RecordingUploadTest {
             });
         }
         assertThat(big).doesNotExist();
+        assertThat(UploadMarker.of(big)).as("the marker goes with the file").doesNotExist();
         Path back = dir.resolve("back.mkv");
         s3.download(BUCKET, "multi/big.mkv", back);
         assertThat(Files.readAllBytes(back)).isEqualTo(data);
