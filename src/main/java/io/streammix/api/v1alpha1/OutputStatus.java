@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import java.util.List;
+import java.util.Map;
 
 /** One output as the worker sees it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,8 +21,14 @@ public class OutputStatus {
     public Long bitrate;
     @JsonPropertyDescription("Video frames written since the output (re)opened.")
     public Long frames;
-    @JsonPropertyDescription("Files written, for recording outputs, oldest first; the last may still be open.")
+    @JsonPropertyDescription("Files written, for recording outputs, oldest first; the last may still be open. Only the "
+            + "latest 20 are listed (a status must stay small however long a task records): filesTotal counts them all.")
     public List<String> files;
-    @JsonPropertyDescription("Upload state of each finished file, for recordings with recording.upload.")
+    @JsonPropertyDescription("Number of files written, for recording outputs, including those no longer listed in files.")
+    public Long filesTotal;
+    @JsonPropertyDescription("Upload state of finished files, for recordings with recording.upload, oldest first: every "
+            + "file not yet uploaded (at most 20, the latest) and the latest 10 uploaded. uploadTotals counts them all.")
     public List<FileUploadStatus> uploads;
+    @JsonPropertyDescription("Number of files in each upload state (Pending, Uploading, Uploaded, Failed), listed or not.")
+    public Map<String, Long> uploadTotals;
 }

@@ -33,6 +33,9 @@ public final class StatusBuilder {
     /** Ready/Degraded reason of a mixing worker that has not answered for longer than the grace. */
     public static final String WORKER_UNREACHABLE = "WorkerUnreachable";
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final int MAX_FILES_LISTED = 20;
+    static final int MAX_OPEN_UPLOADS_LISTED = 20;
+    static final int MAX_DONE_UPLOADS_LISTED = 10;
     /** Container states in which the worker will not come up by itself. */
     private static final Set<String> STUCK = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
             "CreateContainerConfigError", "CreateContainerError", "InvalidImageName");
@@ -247,9 +250,33 @@ public final class StatusBuilder {
         s.reason = Redactor.redact(out.reason());
         s.bitrate = out.bitrate();
         s.frames = out.frames();
-        s.files = out.files();
-        s.uploads = out.uploads() == null ? null : out.uploads().stream().map(StatusBuilder::upload).toList();
+        if (out.files() != null) {
+            s.files = latest(out.files(), MAX_FILES_LISTED);
+            s.filesTotal = (long) out.files().size();
+        }
+        if (out.uploads() != null) {
+            s.uploads = listedUploads(out.uploads()).stream().map(StatusBuilder::upload).toList();
+            s.uploadTotals = out.uploads().stream().collect(Collectors.groupingBy(WorkerReport.FileUpload::state,
+                    java.util.TreeMap::new, Collectors.counting()));
+        }
         return s;
+    }
+
+    /**
+     * A recording that rotates every minute writes 1440 files a day, and a status object must stay far below
+     * etcd's size limit: list what needs attention (files not yet uploaded) and the latest done, count the rest.
+     */
+    private static List<WorkerReport.FileUpload> listedUploads(List<WorkerReport.FileUpload> all) {
+        List<WorkerReport.FileUpload> open = all.stream().filter(u -> !WorkerReport.FileUpload.UPLOADED.equals(u.state())).toList();
+        List<WorkerReport.FileUpload> done = all.stream().filter(u -> WorkerReport.FileUpload.UPLOADED.equals(u.state())).toList();
+        Set<WorkerReport.FileUpload> keep = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        keep.addAll(latest(open, MAX_OPEN_UPLOADS_LISTED));
+        keep.addAll(latest(done, MAX_DONE_UPLOADS_LISTED));
+        return all.stream().filter(keep::contains).toList();
+    }
+
+    private static <T> List<T> latest(List<T> items, int max) {
+        return items.size() <= max ? items : List.copyOf(items.subList(items.size() - max, items.size()));
     }
 
     private static FileUploadStatus upload(WorkerReport.FileUpload u) {

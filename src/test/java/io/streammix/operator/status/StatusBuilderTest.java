@@ -186,4 +186,30 @@ class StatusBuilderTest {
         assertThat(StatusBuilder.build(task, mixing, silent(Optional.of(workerPod("mt-a-1", false)), t0.plusSeconds(10), 0)).phase)
                 .as("the same pod, restarting its container").isEqualTo(Phase.Starting);
     }
+
+    @Test
+    void aLongRecordingListsItsLatestFilesAndEveryUnfinishedUploadAndCountsTheRest() {
+        List<String> files = new java.util.ArrayList<>();
+        List<WorkerReport.FileUpload> uploads = new java.util.ArrayList<>();
+        for (int i = 0; i < 1440; i++) {
+            String f = String.format("/rec/day-%04d.mp4", i);
+            files.add(f);
+            // A day of one-minute files: all uploaded but #100 (failed) and the last two (pending, uploading).
+            String state = i == 100 ? WorkerReport.FileUpload.FAILED : i == 1438 ? WorkerReport.FileUpload.UPLOADING
+                    : i == 1439 ? WorkerReport.FileUpload.PENDING : WorkerReport.FileUpload.UPLOADED;
+            uploads.add(new WorkerReport.FileUpload(f, state, "s3://b" + f, 1, null));
+        }
+        WorkerReport.Output rec = new WorkerReport.Output("rec", WorkerReport.Output.LIVE, "2026-01-01T00:00:00Z", null, 1L, 10L,
+                files, uploads);
+        WorkerReport report = new WorkerReport(WorkerReport.RUNNING, "2026-01-01T00:00:05Z", 5, 1, null, null, List.of(rec), null, null);
+        var out = StatusBuilder.build(task(), null, seen(report, Optional.empty(), Instant.parse("2026-01-02T00:00:10Z"))).outputs.get(0);
+
+        assertThat(out.files).hasSize(20).endsWith("/rec/day-1439.mp4").startsWith("/rec/day-1420.mp4");
+        assertThat(out.filesTotal).isEqualTo(1440);
+        assertThat(out.uploads).extracting(u -> u.file).hasSize(13)
+                .startsWith("/rec/day-0100.mp4").contains("/rec/day-1428.mp4").endsWith("/rec/day-1438.mp4", "/rec/day-1439.mp4")
+                .doesNotContain("/rec/day-1427.mp4");
+        assertThat(out.uploadTotals).containsExactly(java.util.Map.entry("Failed", 1L), java.util.Map.entry("Pending", 1L),
+                java.util.Map.entry("Uploaded", 1437L), java.util.Map.entry("Uploading", 1L));
+    }
 }
