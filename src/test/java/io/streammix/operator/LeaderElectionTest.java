@@ -60,8 +60,8 @@ class LeaderElectionTest {
 
     static LeaderElectionConfiguration replica(String identity) {
         // Short periods so that the test takes seconds; never exit the JVM on losing the lease (production does).
-        return new LeaderElectionConfiguration(LEASE, OPERATOR_NS, Duration.ofSeconds(3), Duration.ofSeconds(2),
-                Duration.ofMillis(300), identity, null, false);
+        return new LeaderElectionConfiguration(LEASE, OPERATOR_NS, Duration.ofSeconds(5), Duration.ofSeconds(4),
+                Duration.ofMillis(500), identity, null, false);
     }
 
     @Test
