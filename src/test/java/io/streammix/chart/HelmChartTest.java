@@ -117,6 +117,22 @@ class HelmChartTest {
                 .doesNotContain("tolerations-json");
     }
 
+    /** Every mixtask.* key the chart renders is one the operator knows (an unknown key fails the mapping), with its value. */
+    @Test
+    void theRenderedConfigurationIsOneTheOperatorReads() throws IOException {
+        JsonNode config = only(render(t -> t.set("worker.unreachableGrace", "45s").set("statusRefreshInterval", "5s")),
+                "ConfigMap", "mixtask-operator");
+        java.util.Properties props = new java.util.Properties();
+        props.load(new java.io.StringReader(config.at("/data/application.properties").asText()));
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k)));
+        io.streammix.operator.config.OperatorConfig read = io.streammix.operator.testing.OperatorHarness.config(values);
+        assertThat(read.worker().unreachableGrace()).isEqualTo(java.time.Duration.ofSeconds(45));
+        assertThat(read.statusRefreshInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(of(render(t -> t), "ServiceAccount")).extracting(sa -> sa.at("/metadata/name").asText())
+                .as("the workers' service account the chart creates").contains(read.worker().serviceAccount());
+    }
+
     @Test
     void serviceMonitorOnlyWhenAsked() {
         assertThat(of(render(t -> t), "ServiceMonitor")).isEmpty();
