@@ -82,9 +82,12 @@ class SeiDeliveryMediaTest {
     void userDataOverLiveHttpFlv(VideoCodec codec) throws Exception {
         String base = start(spec(codec, FIRST));
         await().atMost(Duration.ofSeconds(15)).until(() -> head(base + ".flv") == 200);
+        // The FLV sequence header: classic AVC (codec id 7) for H.264, enhanced FLV (FourCC hvc1) for H.265.
+        String start = new String(flvStart(base + ".flv", 1024), StandardCharsets.ISO_8859_1);
+        assertThat(start.contains("hvc1")).as("enhanced FLV HEVC FourCC").isEqualTo(codec == VideoCodec.H265);
         SeiPackets.Read read;
         double applyAt;
-        try (SeiPackets.Live live = new SeiPackets.Live(base + ".flv", "flv")) {
+        try (SeiPackets.Live live = new SeiPackets.Live(base + ".flv", "flv", java.util.Map.of())) {
             // The change lands mid-GOP, after the viewer's second keyframe.
             await().atMost(Duration.ofSeconds(15)).until(() -> live.frames().size() >= 2 * FPS + 6 || live.failure() != null);
             assertThat(live.failure()).isNull();
@@ -106,6 +109,45 @@ class SeiDeliveryMediaTest {
                 + " pts %.3f s (frame %d)%n", codec, read.frames().size(), read.frames().get(0).time(), applyAt, changeAt, change);
         // The first frame encoded after the apply: its pts is the mix time of that frame.
         assertThat(changeAt).as("pts of the first frame with the new userData").isBetween(applyAt - 0.2, applyAt + 1.0);
+    }
+
+    /**
+     * An output pushed over RTMP, received by an RTMP server in this JVM (FFmpeg's rtmp protocol listening, its flv
+     * demuxer reading the tags as a media server would get them). H.265 goes as enhanced FLV (FourCC hvc1).
+     */
+    @ParameterizedTest
+    @EnumSource(VideoCodec.class)
+    void userDataOverRtmpPush(VideoCodec codec) throws Exception {
+        String url = "rtmp://127.0.0.1:" + MediaTools.freePort() + "/live/mix";
+        SeiPackets.Read read;
+        double applyAt;
+        try (SeiPackets.Live live = new SeiPackets.Live(url, "flv", java.util.Map.of("listen", "1"))) {
+            Thread.sleep(300); // listening before the output connects
+            MixTaskSpec first = spec(codec, FIRST);
+            first.outputs.get(0).url = url;
+            first.outputs.get(0).streamId = null;
+            rt = WorkerRuntime.start(new SpecSubmission(1, first), new MixEngine.Config(dir, null), "127.0.0.1", 0, 0, "t");
+            await().atMost(Duration.ofSeconds(15)).until(() -> live.frames().size() >= 2 * FPS + 6 || live.failure() != null);
+            assertThat(live.failure()).isNull();
+            applyAt = rt.engine().mixSeconds();
+            MixTaskSpec second = spec(codec, SECOND);
+            second.outputs.get(0).url = url;
+            second.outputs.get(0).streamId = null;
+            assertThat(rt.engine().apply(new SpecSubmission(2, second))).isEmpty();
+            int seen = live.frames().size();
+            await().atMost(Duration.ofSeconds(15)).until(() -> live.frames().size() >= seen + 2 * FPS + 10 || live.failure() != null);
+            assertThat(live.failure()).isNull();
+            read = live.stop();
+        }
+        assertThat(read.format()).isEqualTo("flv");
+        assertThat(read.hevc()).isEqualTo(codec == VideoCodec.H265);
+        assertThat(read.lengthSize()).isEqualTo(4);
+        assertThat(read.frames()).noneMatch(SeiPackets.Frame::annexB);
+        int change = checkUserData(read.frames(), read.hevc());
+        double changeAt = read.frames().get(change).time();
+        System.out.printf("SEI RTMP %s: %d frames from %.3f s; apply at mix %.3f s, first frame with the new userData at"
+                + " pts %.3f s (frame %d)%n", codec, read.frames().size(), read.frames().get(0).time(), applyAt, changeAt, change);
+        assertThat(changeAt).isBetween(applyAt - 0.2, applyAt + 1.0);
     }
 
     @ParameterizedTest
@@ -245,7 +287,7 @@ class SeiDeliveryMediaTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> head(base + ".flv") == 200);
         List<SeiPackets.Frame> frames;
         int swapped;
-        try (SeiPackets.Live live = new SeiPackets.Live(base + ".flv", "flv")) {
+        try (SeiPackets.Live live = new SeiPackets.Live(base + ".flv", "flv", java.util.Map.of())) {
             await().atMost(Duration.ofSeconds(15)).until(() -> live.frames().size() >= 2 * FPS + 8 || live.failure() != null);
             assertThat(rt.engine().apply(new SpecSubmission(2, levelSpec(0, 100)))).isEmpty();
             swapped = live.frames().size();
@@ -303,6 +345,15 @@ class SeiDeliveryMediaTest {
     private int head(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** The first bytes of a live HTTP-FLV stream. */
+    private byte[] flvStart(String url, int n) throws Exception {
+        HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream in = r.body()) {
+            return in.readNBytes(n);
+        }
     }
 
     private String playlist(String base) throws Exception {

@@ -147,11 +147,11 @@ final class SeiPackets {
         private volatile Read read;
         private volatile Throwable failure;
 
-        Live(String url, String format) {
+        Live(String url, String format, Map<String, String> options) {
             thread = new Thread(() -> {
                 try {
                     // Not fflags=nobuffer: it drops the packets read while probing the streams (the first GOP).
-                    read = read(url, format, Map.of(), interrupter, frames::add);
+                    read = read(url, format, options, interrupter, frames::add);
                 } catch (Throwable t) {
                     if (!interrupter.stopped()) {
                         failure = t;
