@@ -231,6 +231,12 @@ class SeiDeliveryMediaTest {
         }
         assertThat(keys).as("keyframes every 2 s").isEqualTo(cadence);
         for (int k : keys) {
+            // Random-access pictures: H.264 IDR (5); H.265 IRAP (16..23: BLA, IDR 19/20, CRA 21).
+            List<Integer> t = frames.get(k).nalTypes();
+            assertThat(t).as("keyframe %d NAL types", k).anyMatch(hevc ? x -> x >= 16 && x <= 23 : x -> x == 5);
+        }
+        System.out.printf("keyframe NAL types: %s%n", keys.stream().map(k -> frames.get(k).nalTypes()).toList());
+        for (int k : keys) {
             // And by the clock: a frame every 1/fps, no gap (a lost frame would shift the cadence the same way).
             assertThat(frames.get(k).time() - frames.get(0).time()).as("keyframe %d pts", k)
                     .isCloseTo(k / (double) FPS, org.assertj.core.data.Offset.offset(0.02));
