@@ -34,9 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * userData and sound-level SEI as players receive them from the worker's media port: live HTTP-FLV
+ * userData and sound-level SEI as players receive them: from the worker's media port, live HTTP-FLV
  * ({@code /live/<key>.flv}, read while the mix runs) and HLS ({@code /live/<key>/index.m3u8}: playlist and segments
- * fetched over HTTP; MPEG-TS for H.264, fMP4 for H.265). The SEI is read from the packet bytes each container
+ * fetched over HTTP; MPEG-TS for H.264, fMP4 for H.265); and an RTMP push as the receiving server gets it (docs/sei.md
+ * lists what each one carries). The SEI is read from the packet bytes each container
  * delivers ({@link SeiPackets}), so a lost, duplicated or malformed message, a foreign UUID in front of ours or a
  * message on the wrong frame shows.
  */
@@ -182,6 +183,13 @@ class SeiDeliveryMediaTest {
             SeiPackets.Frame first = r.frames().get(0);
             assertThat(first.key()).as(seg + " starts with a keyframe").isTrue();
             assertThat(first.text(SeiMessages.USER_DATA)).as(seg + " starts with the current userData").isNotNull();
+            // A decoding player (FFmpeg's side data, SeiReader) sees the same userData on the same frames.
+            List<SeiReader.Frame> decoded = SeiReader.read(local);
+            assertThat(decoded).as(seg + " decoded frames").hasSameSizeAs(r.frames());
+            for (int i = 0; i < decoded.size(); i++) {
+                assertThat(decoded.get(i).text(SeiMessages.USER_DATA)).as("%s frame %d decoded", seg, i)
+                        .isEqualTo(r.frames().get(i).text(SeiMessages.USER_DATA));
+            }
             hevc = r.hevc();
             frames.addAll(r.frames());
         }
