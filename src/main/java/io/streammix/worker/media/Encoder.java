@@ -71,7 +71,7 @@ public final class Encoder implements AutoCloseable {
         opts.put("tune", "zerolatency");
         if (s.codec().equals("libx265")) {
             // No udu_sei: x265 would put its own UUID before ours; the caller writes H.265 SEI into the packets.
-            opts.put("x265-params", "log-level=error:scenecut=0");
+            opts.put("x265-params", "log-level=error:scenecut=0:open-gop=0");
         } else {
             // AV_FRAME_DATA_SEI_UNREGISTERED side data on a frame becomes a user_data_unregistered SEI only with udu_sei.
             opts.put("udu_sei", "1");

@@ -241,9 +241,9 @@ class SeiDeliveryMediaTest {
         }
         assertThat(keys).as("keyframes every 2 s").isEqualTo(cadence);
         for (int k : keys) {
-            // Random-access pictures: H.264 IDR (5); H.265 IRAP (16..23: BLA, IDR 19/20, CRA 21).
+            // IDR pictures: H.264 type 5; H.265 IDR_W_RADL 19 / IDR_N_LP 20 (open-gop=0: no CRA after the first).
             List<Integer> t = frames.get(k).nalTypes();
-            assertThat(t).as("keyframe %d NAL types", k).anyMatch(hevc ? x -> x >= 16 && x <= 23 : x -> x == 5);
+            assertThat(t).as("keyframe %d NAL types", k).anyMatch(hevc ? x -> x == 19 || x == 20 : x -> x == 5);
         }
         System.out.printf("keyframe NAL types: %s%n", keys.stream().map(k -> frames.get(k).nalTypes()).toList());
         for (int k : keys) {
