@@ -13,6 +13,10 @@ import io.streammix.api.SpecChange;
 @ValidationRule(value = SpecRules.ONE_SOURCE, message = "spec.outputs[]: exactly one of streamId, url and urlFrom must be set")
 @ValidationRule(value = SpecRules.RECORDING_ON_FILE, message = "spec.outputs[].recording: only for outputs whose url is a file "
         + "path or file:// URL")
+@ValidationRule(value = SpecRules.AUDIO_ONLY_FILE_NO_VIDEO, message = SpecRules.AUDIO_ONLY_FILE_NO_VIDEO_MESSAGE)
+@ValidationRule(value = SpecRules.MP3_HOLDS_MP3, message = SpecRules.MP3_HOLDS_MP3_MESSAGE)
+@ValidationRule(value = SpecRules.OGG_HOLDS_OPUS, message = SpecRules.OGG_HOLDS_OPUS_MESSAGE)
+@ValidationRule(value = SpecRules.M4A_HOLDS_AAC, message = SpecRules.M4A_HOLDS_AAC_MESSAGE)
 public class MixOutput {
     @JsonPropertyDescription("Name of this output in status, Events and metrics: a DNS label, unique among outputs. "
             + "Default: the streamId, else output-<index>. No start-mix counterpart. Changing it restarts this output.")

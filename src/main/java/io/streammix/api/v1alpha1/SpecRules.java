@@ -43,6 +43,48 @@ public final class SpecRules {
     public static final String RECORDING_ON_FILE =
             "!has(self.recording) || (has(self.url) && (!self.url.contains('://') || self.url.startsWith('file://')))";
 
+    /*
+     * Audio-only files (the table is io.streammix.api.validation.AudioOnlyFile; AudioOnlyFileRulesTest holds these
+     * rules to it and to the worker's reading of URLs). A literal url names such a file when it is a path ending with
+     * the extension, or a file:// URL whose path part (before ?query or #fragment) does; any case, trailing slashes
+     * dropped, as the worker reads it. Letters are spelled as [xX] classes rather than (?i), whose Unicode folding
+     * (s matching U+017F) the worker's toLowerCase does not do. urlFrom and streamId outputs are not known here: the
+     * worker refuses those at run time.
+     *
+     * matches() finds the pattern anywhere (RE2 partial match), hence the explicit ^ and $.
+     *
+     * Cost: url has maxLength 2048 and outputs maxItems 8; each rule makes at most one matches() on url with a short
+     * pattern, linear in the url for RE2, far inside the API server's per-rule and per-CRD budgets.
+     */
+    private static final String FILE_URL_A = "(has(self.url) && (self.url.contains('://') ? "
+            + "self.url.matches('^[fF][iI][lL][eE]://[^?#]*[.](";
+    private static final String FILE_URL_B = ")/*([?#]|$)') : self.url.matches('[.](";
+    private static final String FILE_URL_C = ")/*$')))";
+    private static final String ANY_AUDIO_ONLY = "[mM]4[aA]|[mM][pP]3|[oO][gG][gG]|[oO][gG][aA]|[oO][pP][uU][sS]";
+    private static final String MP3 = "[mM][pP]3";
+    private static final String OGG_OPUS = "[oO][gG][gG]|[oO][gG][aA]|[oO][pP][uU][sS]";
+    private static final String M4A = "[mM]4[aA]";
+    private static final String NO_CODEC_OR = "!has(self.audio) || !has(self.audio.codec) || ";
+
+    /** No picture in an audio-only file (start-mix's 1x1 audio-only recipe is not a picture). */
+    public static final String AUDIO_ONLY_FILE_NO_VIDEO = "!has(self.video) || self.video.width <= 1 || self.video.height <= 1 || !"
+            + FILE_URL_A + ANY_AUDIO_ONLY + FILE_URL_B + ANY_AUDIO_ONLY + FILE_URL_C;
+    public static final String AUDIO_ONLY_FILE_NO_VIDEO_MESSAGE = "spec.outputs[].video: a .m4a, .mp3, .ogg or .opus file "
+            + "holds audio only; remove video (or give it width and height 1) or use a video container (.mp4, .mkv, .flv, .ts)";
+
+    public static final String MP3_HOLDS_MP3 = NO_CODEC_OR + "self.audio.codec == 'MP3' || !"
+            + FILE_URL_A + MP3 + FILE_URL_B + MP3 + FILE_URL_C;
+    public static final String MP3_HOLDS_MP3_MESSAGE = "spec.outputs[].audio.codec: a .mp3 file holds MP3 audio only";
+
+    public static final String OGG_HOLDS_OPUS = NO_CODEC_OR + "self.audio.codec == 'OPUS' || !"
+            + FILE_URL_A + OGG_OPUS + FILE_URL_B + OGG_OPUS + FILE_URL_C;
+    public static final String OGG_HOLDS_OPUS_MESSAGE = "spec.outputs[].audio.codec: a .ogg or .opus file holds OPUS audio only";
+
+    public static final String M4A_HOLDS_AAC = NO_CODEC_OR + "self.audio.codec in ['AAC_LC', 'HE_AAC'] || !"
+            + FILE_URL_A + M4A + FILE_URL_B + M4A + FILE_URL_C;
+    public static final String M4A_HOLDS_AAC_MESSAGE = "spec.outputs[].audio.codec: a .m4a file holds AAC_LC audio only "
+            + "(HE_AAC is accepted and encoded as AAC-LC)";
+
     /** A claim must not hide the worker's own mounts (its Secret, its scratch space, its jar) or the whole filesystem. */
     public static final String MOUNT_PATH_FREE = "!has(self.mountPath) || (self.mountPath != '/' && !["
             + "'/etc/mixtask', '/scratch', '/deployments'].exists(p, self.mountPath == p || self.mountPath.startsWith(p + '/')))";

@@ -6,6 +6,7 @@ import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.v1alpha1.Rect;
 import io.streammix.api.v1alpha1.S3Upload;
+import io.streammix.api.v1alpha1.SpecRules;
 import io.streammix.api.v1alpha1.ValueFrom;
 import io.streammix.api.v1alpha1.WorkerVolume;
 import io.streammix.api.v1alpha1.VideoEncoding;
@@ -233,9 +234,28 @@ public final class SpecValidator {
             if (out.recording != null) {
                 checkRecording(at, out);
             }
+            checkAudioOnlyFile(at, out);
         }
         unique("spec.outputs[].name", "names must be unique", outputs, o -> o.name);
         unique("spec.outputs[].streamId", "stream ids must be unique", outputs, o -> o.streamId);
+    }
+
+    /**
+     * Twin of {@link SpecRules#AUDIO_ONLY_FILE_NO_VIDEO}, {@link SpecRules#MP3_HOLDS_MP3}, {@link SpecRules#OGG_HOLDS_OPUS}
+     * and {@link SpecRules#M4A_HOLDS_AAC}, in the worker's words (the worker refuses the same at run time, for URLs
+     * admission cannot read: Secret values, percent-escaped names).
+     */
+    private void checkAudioOnlyFile(String at, MixOutput out) {
+        AudioOnlyFile file = AudioOnlyFile.ofUrl(out.url);
+        if (file == null) {
+            return;
+        }
+        if (out.hasVideo()) {
+            fail(at + ".video", file.noVideoRule());
+        }
+        if (out.audio != null && out.audio.codec != null && !file.holds(out.audio.codec)) {
+            fail(at + ".audio.codec", file.codecRule(out.audio.codec));
+        }
     }
 
     /** Rects are in pixels of the canvas: the first output with a picture. */

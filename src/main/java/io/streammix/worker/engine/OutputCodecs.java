@@ -2,22 +2,19 @@ package io.streammix.worker.engine;
 
 import io.streammix.api.v1alpha1.AudioCodec;
 import io.streammix.api.v1alpha1.MixOutput;
+import io.streammix.api.validation.AudioOnlyFile;
 
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Which encoders an output uses, and whether its containers can hold them. Audio-only containers (M4A, MP3,
- * Ogg/Opus) take one codec each, and no video; the others (MP4, MKV, FLV, TS, HLS) take H.264/H.265 and AAC, MP3
- * or Opus. An output without {@code audio.codec} gets its container's own codec (MP3 for .mp3, Opus for .ogg and
- * .opus), else AAC-LC. A mismatch is an {@link IllegalArgumentException} naming the field.
+ * Ogg/Opus) take one codec each, and no video ({@link AudioOnlyFile}: the table admission reads too); the others
+ * (MP4, MKV, FLV, TS, HLS) take H.264/H.265 and AAC, MP3 or Opus. An output without {@code audio.codec} gets its
+ * container's own codec (MP3 for .mp3, Opus for .ogg and .opus), else AAC-LC. A mismatch is an
+ * {@link IllegalArgumentException} naming the field. Admission refuses the same for literal urls; this check stays for
+ * the URLs it cannot read (Secret values, percent-escaped file names).
  */
 final class OutputCodecs {
-    private static final Map<String, AudioCodec> AUDIO_ONLY = Map.of("mp3", AudioCodec.MP3, "ogg", AudioCodec.OPUS,
-            "opus", AudioCodec.OPUS, "ipod", AudioCodec.AAC_LC);
-    private static final Map<String, String> FILE_KIND = Map.of("mp3", ".mp3", "ogg", ".ogg", "opus", ".opus",
-            "ipod", ".m4a");
-
     private OutputCodecs() {
     }
 
@@ -26,7 +23,8 @@ final class OutputCodecs {
         if (spec.audio != null && spec.audio.codec != null) {
             return spec.audio.codec;
         }
-        return AUDIO_ONLY.getOrDefault(format, AudioCodec.AAC_LC);
+        AudioOnlyFile file = AudioOnlyFile.ofFormat(format);
+        return file == null ? AudioCodec.AAC_LC : file.codec;
     }
 
     /** FFmpeg encoder name for an audio codec; HE-AAC is encoded as AAC-LC (no HE-AAC encoder in the build). */
@@ -42,19 +40,15 @@ final class OutputCodecs {
     static void check(MixOutput spec, int index, AudioCodec audio, Set<String> formats) {
         String at = "spec.outputs[" + index + "]";
         for (String f : formats) {
-            AudioCodec only = AUDIO_ONLY.get(f);
-            if (only == null) {
+            AudioOnlyFile file = AudioOnlyFile.ofFormat(f);
+            if (file == null) {
                 continue;
             }
-            String kind = FILE_KIND.get(f);
             if (spec.hasVideo()) {
-                throw new IllegalArgumentException(at + ".video: a " + kind + " file holds audio only; remove video "
-                        + "(or give it width and height 1) or use a video container (.mp4, .mkv, .flv, .ts)");
+                throw new IllegalArgumentException(at + ".video: " + file.noVideoRule());
             }
-            boolean heAac = only == AudioCodec.AAC_LC && audio == AudioCodec.HE_AAC;
-            if (audio != only && !heAac) {
-                throw new IllegalArgumentException(at + ".audio.codec: a " + kind + " file holds " + only + " audio only, not "
-                        + audio);
+            if (!file.holds(audio)) {
+                throw new IllegalArgumentException(at + ".audio.codec: " + file.codecRule(audio));
             }
         }
     }

@@ -103,7 +103,53 @@ public final class AdmissionCases {
                 "spec.worker.volumes[0]"));
         c.add(valid("volume mounted at a path that only begins like the scratch space", o -> ((ObjectNode) o.at(
                 "/spec/worker/volumes/0")).put("mountPath", "/scratchpad")));
+        audioOnlyFileCases(c);
         return c;
+    }
+
+    /**
+     * What an audio-only file (.m4a, .mp3, .ogg/.oga, .opus) named by a literal url can hold, in the URL forms the worker
+     * reads: paths, file:// URLs with a query or fragment, any case. The recording output (outputs[3]) plays the file.
+     */
+    private static void audioOnlyFileCases(List<AdmissionCase> c) {
+        c.add(valid("audio-only .ogg file, start-mix's 1x1 video, the container's own codec", o -> recordTo(o, "/recordings/mix.ogg", false, null)));
+        c.add(valid("audio-only .mp3 file with MP3", o -> recordTo(o, "/recordings/mix.mp3", false, "MP3")));
+        c.add(valid("audio-only .m4a file with HE_AAC (encoded as AAC-LC)", o -> recordTo(o, "/recordings/mix.m4a", false, "HE_AAC")));
+        // Without recording: RECORDING_ON_FILE reads only a lower-case file:// as a file URL.
+        c.add(valid("audio-only FILE:// URL, upper-case .OPUS, a query, OPUS", o -> {
+            recordTo(o, "FILE:///recordings/Mix.OPUS?v=1", false, "OPUS");
+            ((ObjectNode) o.at("/spec/outputs/3")).remove("recording");
+        }));
+        c.add(valid("a path keeps its query in the file name: mix.ogg?v=1 is an MP4 file, video is fine", o -> recordTo(o,
+                "/recordings/mix.ogg?v=1", true, "AAC_LC")));
+        c.add(valid("a file:// URL whose query only looks like .mp3 is an MP4 file", o -> recordTo(o, "file:///recordings/mix?as=.mp3",
+                true, null)));
+        c.add(valid("a network URL ending in .mp3 is not a file", o -> ((ObjectNode) o.at("/spec/outputs/1"))
+                .put("url", "srt://media.example:9000?streamid=low.mp3")));
+        c.add(valid("an .mp3 directory above an .mkv file", o -> recordTo(o, "/recordings/old.mp3/mix.mkv", true, "OPUS")));
+
+        c.add(invalid("video in an .mp3 file", o -> recordTo(o, "/recordings/mix.mp3", true, null), "spec.outputs[3].video"));
+        c.add(invalid("video in an .M4A file:// URL with a query", o -> recordTo(o, "file:///recordings/Mix.M4A?v=1", true, null),
+                "spec.outputs[3].video"));
+        c.add(invalid("video in an .oga file, path with a trailing slash", o -> recordTo(o, "/recordings/mix.oga/", true, "OPUS"),
+                "spec.outputs[3].video"));
+        c.add(invalid("AAC_LC in an .ogg file", o -> recordTo(o, "/recordings/mix.ogg", false, "AAC_LC"), "spec.outputs[3].audio.codec"));
+        c.add(invalid("MP3 in an .opus file:// URL with a fragment", o -> recordTo(o, "file:///recordings/mix.opus#t=1", false, "MP3"),
+                "spec.outputs[3].audio.codec"));
+        c.add(invalid("OPUS in an .mp3 file", o -> recordTo(o, "recordings/MIX.Mp3", false, "OPUS"), "spec.outputs[3].audio.codec"));
+        c.add(invalid("MP3 in an .m4a file", o -> recordTo(o, "/recordings/mix.m4a", false, "MP3"), "spec.outputs[3].audio.codec"));
+    }
+
+    /** Points the recording output at {@code url}, with a picture or start-mix's 1x1 audio-only recipe, and a codec or none. */
+    private static void recordTo(ObjectNode o, String url, boolean video, String codec) {
+        ObjectNode out = (ObjectNode) o.at("/spec/outputs/3");
+        out.put("url", url);
+        if (!video) {
+            ((ObjectNode) out.get("video")).put("width", 1).put("height", 1);
+        }
+        if (codec != null) {
+            out.set("audio", F.objectNode().put("codec", codec));
+        }
     }
 
     /** One failing case for each constraint of the schema under {@code spec} (ours, not Kubernetes' own types). */

@@ -102,9 +102,15 @@ class OutputKindsMediaTest {
         MixOutput srt = MediaTools.fileOutput("srt", dir.resolve("unused"), 320, 240, 15);
         srt.url = "srt://127.0.0.1:" + srtPort;
         more.add(srt);
-        // Refused by their containers: video into an MP3 file, AAC into Ogg.
-        more.add(MediaTools.fileOutput("bad-video", dir.resolve("bad.mp3"), 320, 240, 15));
-        more.add(audioOnly("bad-audio", "bad.ogg", AudioCodec.AAC_LC, 2));
+        // Refused by their containers: video into an MP3 file, AAC into Ogg. Admission refuses these for a readable url
+        // (AudioOnlyFileRulesTest); the worker still checks, for the names admission cannot read: Secret values, and
+        // percent-escaped names like these (file:///.../bad%2Emp3 is bad.mp3 once decoded).
+        MixOutput badVideo = MediaTools.fileOutput("bad-video", dir.resolve("bad.mp3"), 320, 240, 15);
+        badVideo.url = escapedDot(dir.resolve("bad.mp3"));
+        more.add(badVideo);
+        MixOutput badAudio = audioOnly("bad-audio", "bad.ogg", AudioCodec.AAC_LC, 2);
+        badAudio.url = escapedDot(dir.resolve("bad.ogg"));
+        more.add(badAudio);
 
         var in = List.of(input("pattern", "synthetic:testsrc?size=320x240&fps=15&tone=440", 0, 0, 320, 240, 0));
         var engine = EngineRun.start(MediaTools.spec(in, outs), dir);
@@ -125,6 +131,13 @@ class OutputKindsMediaTest {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /** A file:// URL of {@code file} with its last dot percent-escaped. */
+    private static String escapedDot(Path file) {
+        String uri = file.toUri().toString();
+        int dot = uri.lastIndexOf('.');
+        return uri.substring(0, dot) + "%2E" + uri.substring(dot + 1);
     }
 
     private static AudioEncoding audio(AudioCodec codec, int channels) {
