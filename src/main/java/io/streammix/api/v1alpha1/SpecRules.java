@@ -41,7 +41,7 @@ public final class SpecRules {
 
     /** Rotation and upload are for file outputs: a url that is a path or a file:// URL. */
     public static final String RECORDING_ON_FILE =
-            "!has(self.recording) || (has(self.url) && (!self.url.contains('://') || self.url.startsWith('file://')))";
+            "!has(self.recording) || (has(self.url) && (!self.url.contains('://') || self.url.matches('^[fF][iI][lL][eE]://')))";
 
     /*
      * Audio-only files (the table is io.streammix.api.validation.AudioOnlyFile; AudioOnlyFileRulesTest holds these

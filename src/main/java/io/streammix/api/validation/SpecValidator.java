@@ -118,7 +118,7 @@ public final class SpecValidator {
 
     /** Twin of {@link SpecRules#RECORDING_ON_FILE} and the schema of {@code recording}. */
     private void checkRecording(String at, MixOutput out) {
-        if (out.url == null || (out.url.contains("://") && !out.url.startsWith("file://"))) {
+        if (out.url == null || (out.url.contains("://") && !out.url.toLowerCase(java.util.Locale.ROOT).startsWith("file://"))) {
             fail(at + ".recording", "only for outputs whose url is a file path or file:// URL");
         }
         range(at + ".recording.rotateAfterSeconds", out.recording.rotateAfterSeconds, 2, 86400);

@@ -90,6 +90,8 @@ public final class AdmissionCases {
         c.add(invalid("bypass with three inputs", o -> spec(o).put("bypass", true), "spec.bypass"));
         c.add(valid("recording to a file:// URL, no rotation, no upload", o -> ((ObjectNode) o.at("/spec/outputs/3"))
                 .put("url", "file:///recordings/a.mkv").set("recording", F.objectNode())));
+        c.add(valid("recording to a FILE:// URL: the scheme in any case, as the worker reads it", o -> ((ObjectNode) o.at("/spec/outputs/3"))
+                .put("url", "FILE:///recordings/a.mkv").set("recording", F.objectNode())));
         c.add(invalid("recording on an RTMP output", o -> ((ObjectNode) o.at("/spec/outputs/3")).put("url", "rtmp://a/b"),
                 "spec.outputs[3].recording"));
         c.add(invalid("recording on a streamId output", o -> ((ObjectNode) o.at("/spec/outputs/0")).set("recording",
