@@ -134,10 +134,16 @@ class RecordingMediaTest {
         for (Path f : files) {
             JsonNode probe = MediaTools.probe(f);
             assertThat(MediaTools.stream(probe, "video").get("width").asInt()).isEqualTo(320);
-            double d = probe.get("format").get("duration").asDouble();
-            assertThat(d).as("duration of " + f.getFileName()).isBetween(0.3, 4.5);
-            assertThat(MediaTools.stream(probe, "video").get("start_time").asDouble()).as("each file starts at 0").isLessThan(0.2);
-            total += decodedFrames(f);
+            long frames = decodedFrames(f);
+            assertThat(frames).as("frames in " + f.getFileName()).isPositive();
+            if (!f.equals(files.get(files.size() - 1))) {
+                // Every file but the last spans a period (2 s, cut at a keyframe); the last ends where the stop fell,
+                // which may be a frame after a cut (the encoder holds no frames back: tune=zerolatency).
+                double d = probe.get("format").get("duration").asDouble();
+                assertThat(d).as("duration of " + f.getFileName()).isBetween(1.5, 4.5);
+            }
+            assertThat(MediaTools.stream(probe, "video").path("start_time").asDouble()).as("each file starts at 0").isLessThan(0.2);
+            total += frames;
         }
         // Together they hold every frame encoded (the stop flushes the encoder): the cuts lose nothing.
         System.out.printf("rotation: %d files, %d frames in all; %d frames encoded just before the stop%n", files.size(), total,
