@@ -59,6 +59,11 @@ public final class LocalRun {
             System.err.println(USAGE);
             return 2;
         }
+        if (args[0].startsWith("--")) {
+            System.err.println("the first argument is the MixTask file (with exec:java, -Dexec.args=\"<file> "
+                    + args[0] + " ...\")\n" + USAGE);
+            return 2;
+        }
         Path file = Path.of(args[0]);
         double duration = 0;
         Path outDir = Path.of("out");

@@ -68,6 +68,13 @@ class LocalRunTest {
     }
 
     @Test
+    void optionsComeAfterTheFile() throws Exception {
+        ExampleRuns.Run run = ExampleRuns.run("--duration", "1");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.printed()).contains("the first argument is the MixTask file").contains("--input-url-template");
+    }
+
+    @Test
     void streamIdInputsNeedAnInputUrlTemplate() throws Exception {
         ExampleRuns.Run run = ExampleRuns.run("examples/two-party.yaml", "--duration", "1");
         assertThat(run.code()).isEqualTo(1);

@@ -175,6 +175,7 @@ class StreamInputExamplesMediaTest {
             assertThat(MediaTools.tone(pcm, 660)).as(f.getFileName() + ": the camera's 660 Hz").isGreaterThan(0.02)
                     .isGreaterThan(10 * MediaTools.tone(pcm, 400));
         }
+        assertThat(logged).as("the log was captured").anyMatch(l -> l.contains("live"));
         String everything = run.printed() + String.join("\n", logged);
         assertThat(everything).as("what the run printed and logged").doesNotContain(token).doesNotContain(streamKey);
         assertThat(run.printed()).contains("output youtube -> network stream (see its urlFrom: Secret stream-keys, key youtube)");
