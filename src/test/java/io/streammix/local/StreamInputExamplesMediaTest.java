@@ -40,7 +40,11 @@ class StreamInputExamplesMediaTest {
     /** The examples this class runs (ExamplesRunMediaTest checks every example is run somewhere). */
     static final Set<String> EXAMPLES = Set.of("two-party.yaml", "audio-only.yaml", "url-from-secret.yaml");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final int SECONDS = 4;
+    /**
+     * Seconds of mix per example. A camera over HTTP-FLV or RTMP goes live about 1.5-2 s after it is opened (FFmpeg
+     * reads that much to find its streams' parameters): pictures and tones are checked in the last 1.5 s.
+     */
+    private static final int SECONDS = 5;
     /**
      * FFmpeg's FLV demuxer reads 5 s (its analyzeduration) of an FLV stream without video before it gives the stream
      * (it waits for a video stream that may still come): a microphone pulled over HTTP-FLV or RTMP goes live about 5 s
@@ -85,12 +89,12 @@ class StreamInputExamplesMediaTest {
 
         assertThat(run.code()).as("LocalRun exit code; it printed:\n" + run.printed()).isZero();
         ExampleRuns.assertOutputMatches(outputs(task).get(0), mix, SECONDS);
-        Picture p = MediaTools.frameAt(mix, SECONDS - 1.0, 1280, 720);
+        Picture p = MediaTools.frameAt(mix, SECONDS - 0.8, 1280, 720);
         assertColour(p, 320, 360, host, "the host in the left half");
         assertColour(p, 320, 30, host, "the host's 16:9 picture cropped to fill its 640x720 rect");
         assertColour(p, 960, 360, guest, "the guest in the right half");
         assertColour(p, 960, 60, 0x202020, "the background above the guest's picture (Fit)");
-        short[] pcm = MediaTools.pcm(mix, 1.5, 2.0);
+        short[] pcm = MediaTools.pcm(mix, SECONDS - 1.6, 1.4);
         double hostTone = MediaTools.tone(pcm, 440);
         double guestTone = MediaTools.tone(pcm, 1000);
         double none = MediaTools.tone(pcm, 700);
@@ -168,10 +172,10 @@ class StreamInputExamplesMediaTest {
         assertThat(receiver.waitFor(10, TimeUnit.SECONDS)).as("the RTMP receiver saw the end of the stream").isTrue();
         ExampleRuns.assertOutputMatches(outputs.get(0), youtube, SECONDS);
         ExampleRuns.assertOutputMatches(previewSpec, preview, SECONDS);
-        assertColour(MediaTools.frameAt(youtube, SECONDS - 1.0, 1280, 720), 640, 360, camera, "youtube: the camera");
-        assertColour(MediaTools.frameAt(preview, SECONDS - 1.0, 640, 360), 320, 180, camera, "preview: the camera");
+        assertColour(MediaTools.frameAt(youtube, SECONDS - 0.8, 1280, 720), 640, 360, camera, "youtube: the camera");
+        assertColour(MediaTools.frameAt(preview, SECONDS - 0.8, 640, 360), 320, 180, camera, "preview: the camera");
         for (Path f : List.of(youtube, preview)) {
-            short[] pcm = MediaTools.pcm(f, 1.5, 2.0);
+            short[] pcm = MediaTools.pcm(f, SECONDS - 1.6, 1.4);
             assertThat(MediaTools.tone(pcm, 660)).as(f.getFileName() + ": the camera's 660 Hz").isGreaterThan(0.02)
                     .isGreaterThan(10 * MediaTools.tone(pcm, 400));
         }
