@@ -1,11 +1,12 @@
 package io.streammix.local;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.validation.SpecValidator;
 import io.streammix.api.validation.Violation;
+import io.streammix.operator.spec.InvalidSpecException;
 import io.streammix.worker.NativeSetup;
 import io.streammix.worker.WorkerRuntime;
 import io.streammix.worker.control.ControlApi;
@@ -15,6 +16,8 @@ import io.streammix.worker.engine.MixEngine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,7 +28,13 @@ import java.util.stream.Collectors;
 /**
  * The README's local run: mixes a MixTask YAML file with the worker engine, no cluster.
  *
- * <pre>LocalRun &lt;mixtask.yaml&gt; [--duration SECONDS] [--out-dir DIR] [--control-port N] [--media-port N]</pre>
+ * <pre>LocalRun &lt;mixtask.yaml&gt; [--duration SECONDS] [--out-dir DIR] [--control-port N] [--media-port N]
+ *          [--input-url-template URL] [--secrets FILE]</pre>
+ *
+ * Inputs given by {@code streamId} are pulled through {@code --input-url-template} (the operator's
+ * {@code mixtask.media.input-url-template}, e.g. {@code rtmp://127.0.0.1:1935/live/{streamId}}); {@code urlFrom} reads
+ * the Secrets of the task's file (as {@code kubectl apply -f} would create them) and of {@code --secrets FILE} (Secret
+ * manifests kept out of the task's file). Secret values are never printed.
  *
  * Outputs with a file URL are written there (relative to the current directory); every output is also played by
  * the worker's media port, as in a cluster (key: the streamId, else the name): {@code http://127.0.0.1:8080/live/<streamId>.flv} and
@@ -34,6 +43,9 @@ import java.util.stream.Collectors;
  * cleanly and leaves playable files.
  */
 public final class LocalRun {
+    static final String USAGE = "usage: LocalRun <mixtask.yaml> [--duration SECONDS] [--out-dir DIR] [--control-port N] "
+            + "[--media-port N] [--input-url-template URL-with-{streamId}] [--secrets FILE]";
+
     private LocalRun() {
     }
 
@@ -44,7 +56,12 @@ public final class LocalRun {
     /** @return the process exit code */
     public static int run(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: LocalRun <mixtask.yaml> [--duration SECONDS] [--out-dir DIR] [--control-port N] [--media-port N]");
+            System.err.println(USAGE);
+            return 2;
+        }
+        if (args[0].startsWith("--")) {
+            System.err.println("the first argument is the MixTask file (with exec:java, -Dexec.args=\"<file> "
+                    + args[0] + " ...\")\n" + USAGE);
             return 2;
         }
         Path file = Path.of(args[0]);
@@ -52,14 +69,22 @@ public final class LocalRun {
         Path outDir = Path.of("out");
         int port = 0;
         Integer mediaPort = null;
-        for (int i = 1; i + 1 < args.length; i += 2) {
+        String inputUrlTemplate = null;
+        List<Path> secretFiles = new ArrayList<>();
+        for (int i = 1; i < args.length; i += 2) {
+            if (i + 1 == args.length) {
+                System.err.println("option " + args[i] + " needs a value\n" + USAGE);
+                return 2;
+            }
             switch (args[i]) {
                 case "--duration" -> duration = Double.parseDouble(args[i + 1]);
                 case "--out-dir" -> outDir = Path.of(args[i + 1]);
                 case "--control-port" -> port = Integer.parseInt(args[i + 1]);
                 case "--media-port" -> mediaPort = Integer.parseInt(args[i + 1]);
+                case "--input-url-template" -> inputUrlTemplate = args[i + 1];
+                case "--secrets" -> secretFiles.add(Path.of(args[i + 1]));
                 default -> {
-                    System.err.println("unknown option " + args[i]);
+                    System.err.println("unknown option " + args[i] + "\n" + USAGE);
                     return 2;
                 }
             }
@@ -67,16 +92,40 @@ public final class LocalRun {
         Map<String, String> env = System.getenv();
         NativeSetup.prepare(env);
         MixTask task;
+        Map<String, Secret> secrets;
         try {
-            task = read(file);
+            LocalTaskFile read = LocalTaskFile.read(file);
+            task = read.task();
+            secrets = new HashMap<>(read.secrets());
         } catch (Exception e) {
-            System.err.println(file + ": not a MixTask: " + e.getMessage().lines().findFirst().orElse(""));
+            System.err.println(file + ": not a MixTask: " + firstLine(e));
             return 1;
+        }
+        for (Path f : secretFiles) {
+            try {
+                secrets.putAll(LocalTaskFile.readSecrets(f));
+            } catch (Exception e) {
+                System.err.println(f + ": not a file of Secrets: " + firstLine(e));
+                return 1;
+            }
+        }
+        if (task.getMetadata() == null) {
+            task.setMetadata(new ObjectMeta());
+        }
+        if (task.getMetadata().getName() == null) {
+            task.getMetadata().setName("local"); // {task} of the template
         }
         List<Violation> violations = SpecValidator.validate(task.getSpec());
         if (!violations.isEmpty()) {
             System.err.println(file + " is not a valid MixTask:");
             violations.forEach(v -> System.err.println("  " + v));
+            return 1;
+        }
+        MixTaskSpec resolved;
+        try {
+            resolved = LocalResolver.resolve(task, inputUrlTemplate, secrets);
+        } catch (InvalidSpecException e) {
+            System.err.println(file + ": " + e.getMessage());
             return 1;
         }
         NativeSetup.quietFfmpeg(env);
@@ -86,7 +135,7 @@ public final class LocalRun {
         if (mediaPort == null) {
             mediaPort = free(ControlApi.MEDIA_PORT) ? ControlApi.MEDIA_PORT : 0;
         }
-        WorkerRuntime rt = WorkerRuntime.start(new SpecSubmission(generation, task.getSpec()),
+        WorkerRuntime rt = WorkerRuntime.start(new SpecSubmission(generation, resolved),
                 new MixEngine.Config(outDir, null), "127.0.0.1", port, mediaPort, token);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -104,8 +153,9 @@ public final class LocalRun {
             if (o.files() != null) {
                 o.files().forEach(f -> System.out.println("output " + o.name() + " -> " + f
                         + "   watch: ffplay " + f + "   inspect: ffprobe -hide_banner " + f));
-            } else if (out.url != null) {
-                System.out.println("output " + o.name() + " -> network stream (see its url)");
+            } else if (out.url != null || out.urlFrom != null) {
+                System.out.println("output " + o.name() + " -> network stream (see its " + (out.url != null ? "url)"
+                        : "urlFrom: Secret " + out.urlFrom.secretKeyRef.getName() + ", key " + out.urlFrom.secretKeyRef.getKey() + ")"));
             }
             if (rt.mediaPort() > 0) {
                 String base = "http://127.0.0.1:" + rt.mediaPort() + "/live/" + (out.streamId != null ? out.streamId : o.name());
@@ -136,10 +186,8 @@ public final class LocalRun {
         }
     }
 
-    static MixTask read(Path file) throws java.io.IOException {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-        return yaml.readValue(Files.readAllBytes(file), MixTask.class);
+    private static String firstLine(Exception e) {
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 
     private static String progress(WorkerReport r) {

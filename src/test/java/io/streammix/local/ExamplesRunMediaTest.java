@@ -22,7 +22,6 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,18 +30,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static io.streammix.local.ExampleRuns.TOL;
+import static io.streammix.local.ExampleRuns.assertColour;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs every example whose inputs are all synthetic (or files) through the README's local run for a few seconds
- * of media, and probes what it wrote: each output's codecs, size, fps and channels as the example asks, and
- * pixels where the example says something is drawn. Outputs are redirected to files in a temp dir (on a cluster
- * they go to the worker's media port or a media server); image URLs of {@code static.example.com} are served by
- * a loopback HTTP server, so background and watermark images are really fetched.
+ * of media (those whose inputs are streams: {@link StreamInputExamplesMediaTest}), and probes what it wrote: each
+ * output's codecs, size, fps and channels as the example asks, and pixels where the example says something is
+ * drawn. Outputs are redirected to files in a temp dir (on a cluster they go to the worker's media port or a media
+ * server); image URLs of {@code static.example.com} are served by a loopback HTTP server, so background and watermark
+ * images are really fetched.
  */
 class ExamplesRunMediaTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final int TOL = 40;
     private static final int BACKDROP = 0x00A040;
     private static final int LOGO = 0xFFFFFF;
     private static HttpServer images;
@@ -85,11 +86,21 @@ class ExamplesRunMediaTest {
         return runnable.stream();
     }
 
+    /** Examples no test runs, with the reason (every other one is run, here or on loopback feeds). */
+    static final Map<String, String> NOT_RUN = Map.of();
+
     @Test
-    void theFeatureExamplesAreAmongThoseRun() throws IOException {
-        assertThat(runnableExamples().map(p -> p.getFileName().toString())).contains("synthetic-demo.yaml",
-                "picture-in-picture.yaml", "grid-3x3.yaml", "background-watermark.yaml", "h265-crf.yaml",
-                "multi-output-ladder.yaml");
+    void everyExampleIsRunOrSaysWhyNot() throws IOException {
+        List<String> here = runnableExamples().map(p -> p.getFileName().toString()).toList();
+        assertThat(here).contains("synthetic-demo.yaml", "picture-in-picture.yaml", "grid-3x3.yaml",
+                "background-watermark.yaml", "h265-crf.yaml", "multi-output-ladder.yaml", "recording-pvc.yaml");
+        for (Path p : ExampleFiles.all()) {
+            String name = p.getFileName().toString();
+            int ways = (here.contains(name) ? 1 : 0) + (StreamInputExamplesMediaTest.EXAMPLES.contains(name) ? 1 : 0)
+                    + (NOT_RUN.containsKey(name) ? 1 : 0);
+            assertThat(ways).as(name + ": run here (inputs synthetic or files), on loopback feeds "
+                    + "(StreamInputExamplesMediaTest.EXAMPLES) or listed in NOT_RUN with the reason").isEqualTo(1);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -97,57 +108,21 @@ class ExamplesRunMediaTest {
     void exampleRunsAndItsOutputsAreWhatItAsks(Path example) throws Exception {
         ObjectNode task = (ObjectNode) YAML.readTree(ExampleFiles.mixTaskDocuments(example).get(0));
         ArrayNode outputs = (ArrayNode) task.path("spec").path("outputs");
-        List<Path> files = redirectOutputs(outputs);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            files.add(ExampleRuns.redirect((ObjectNode) outputs.get(i), i, dir));
+        }
         String yaml = YAML.writeValueAsString(task).replace("https://static.example.com/",
                 "http://127.0.0.1:" + images.getAddress().getPort() + "/");
         Path file = Files.writeString(dir.resolve(example.getFileName()), yaml);
 
-        int code = runQuietly(file, 3);
+        ExampleRuns.Run run = ExampleRuns.run(ExampleRuns.args(file, 3).toArray(String[]::new));
 
-        assertThat(code).as("LocalRun exit code").isZero();
+        assertThat(run.code()).as("LocalRun exit code; it printed:\n" + run.printed()).isZero();
         for (int i = 0; i < outputs.size(); i++) {
-            assertOutputMatches(outputs.get(i), files.get(i));
+            ExampleRuns.assertOutputMatches(outputs.get(i), files.get(i), 3);
         }
         assertPictures(example.getFileName().toString(), files);
-    }
-
-    /** Points every output at a file of the temp dir; an output without video gets .m4a. */
-    private List<Path> redirectOutputs(ArrayNode outputs) {
-        List<Path> files = new ArrayList<>();
-        for (int i = 0; i < outputs.size(); i++) {
-            ObjectNode o = (ObjectNode) outputs.get(i);
-            String name = o.has("name") ? o.get("name").asText() : o.has("streamId") ? o.get("streamId").asText() : "output-" + i;
-            Path f = dir.resolve(name + (hasVideo(o) ? ".mp4" : ".m4a"));
-            o.remove(List.of("streamId", "urlFrom", "recording")); // rotation and upload: RecordingMediaTest
-            o.put("name", name);
-            o.put("url", f.toString());
-            files.add(f);
-        }
-        return files;
-    }
-
-    private static void assertOutputMatches(JsonNode spec, Path file) throws Exception {
-        JsonNode probe = MediaTools.probe(file);
-        String what = file.getFileName().toString();
-        assertThat(probe.path("format").path("duration").asDouble()).as(what + " duration").isBetween(2.0, 5.0);
-        JsonNode v = MediaTools.stream(probe, "video");
-        if (hasVideo(spec)) {
-            JsonNode want = spec.get("video");
-            assertThat(v).as(what + " video stream").isNotNull();
-            assertThat(v.get("codec_name").asText()).as(what + " codec")
-                    .isEqualTo("H265".equals(want.path("codec").asText()) ? "hevc" : "h264");
-            assertThat(v.get("width").asInt()).as(what + " width").isEqualTo(want.get("width").asInt());
-            assertThat(v.get("height").asInt()).as(what + " height").isEqualTo(want.get("height").asInt());
-            assertThat(v.get("r_frame_rate").asText()).as(what + " fps").isEqualTo(want.get("fps").asInt() + "/1");
-        } else {
-            assertThat(v).as(what + ": an output without video carries no video track").isNull();
-        }
-        JsonNode a = MediaTools.stream(probe, "audio");
-        JsonNode audio = spec.path("audio");
-        assertThat(a).as(what + " audio stream").isNotNull();
-        assertThat(a.get("codec_name").asText()).as(what + " audio codec")
-                .isEqualTo("MP3".equals(audio.path("codec").asText()) ? "mp3" : "aac");
-        assertThat(a.get("channels").asInt()).as(what + " channels").isEqualTo(audio.path("channels").asInt(1));
     }
 
     /** What each example draws where. */
@@ -199,21 +174,6 @@ class ExamplesRunMediaTest {
         }
     }
 
-    private static boolean hasVideo(JsonNode output) {
-        JsonNode v = output.path("video");
-        return v.path("width").asInt(0) > 1 && v.path("height").asInt(0) > 1;
-    }
-
-    private static int runQuietly(Path file, int seconds) throws Exception {
-        PrintStream old = System.out;
-        try {
-            System.setOut(new PrintStream(new ByteArrayOutputStream(), true));
-            return LocalRun.run(new String[]{file.toString(), "--duration", Integer.toString(seconds)});
-        } finally {
-            System.setOut(old);
-        }
-    }
-
     private static byte[] png(int rgb, int w, int h) throws IOException {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
         var g = img.createGraphics();
@@ -223,9 +183,5 @@ class ExamplesRunMediaTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, "png", out);
         return out.toByteArray();
-    }
-
-    private static void assertColour(Picture p, int x, int y, int rgb, String what) {
-        assertThat(p.is(x, y, rgb, TOL)).as(what + ": expected #%06X, got %s", rgb, p.describe(x, y)).isTrue();
     }
 }

@@ -1,6 +1,7 @@
 package io.streammix.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streammix.api.ExampleFiles;
 import io.streammix.worker.EngineRun;
 import io.streammix.worker.MediaTools;
 import org.junit.jupiter.api.Test;
@@ -64,5 +65,78 @@ class LocalRunTest {
         }
         assertThat(code).isEqualTo(1);
         assertThat(printed.toString()).contains("spec.inputs[1].rect");
+    }
+
+    @Test
+    void optionsComeAfterTheFile() throws Exception {
+        ExampleRuns.Run run = ExampleRuns.run("--duration", "1");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.printed()).contains("the first argument is the MixTask file").contains("--input-url-template");
+    }
+
+    @Test
+    void streamIdInputsNeedAnInputUrlTemplate() throws Exception {
+        ExampleRuns.Run run = ExampleRuns.run("examples/two-party.yaml", "--duration", "1");
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.printed()).contains("spec.inputs[0].streamId: no media server to pull stream ids from")
+                .contains("--input-url-template");
+        ExampleRuns.Run bad = ExampleRuns.run("examples/two-party.yaml", "--duration", "1", "--input-url-template",
+                "rtmp://127.0.0.1/{app}/{streamId}");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.printed()).contains("--input-url-template: unknown placeholder {app}");
+    }
+
+    @Test
+    void urlFromNeedsItsSecretAndNeverPrintsAValue() throws Exception {
+        // The example's MixTask without the Secret beside it.
+        String task = ExampleFiles.mixTaskDocuments(Path.of("examples/url-from-secret.yaml")).get(0);
+        Path file = Files.writeString(dir.resolve("task.yaml"), task);
+        ExampleRuns.Run run = ExampleRuns.run(file.toString(), "--duration", "1");
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.printed()).contains("spec.inputs[0].urlFrom: Secret 'stream-keys' not found").contains("--secrets");
+
+        Path secrets = Files.writeString(dir.resolve("secrets.yaml"), """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: stream-keys}
+                data:
+                  youtube: cnRtcDovL2EuZXhhbXBsZS5jb20vbGl2ZTIvU0VDUkVULVZBTFVF   # rtmp://a.example.com/live2/SECRET-VALUE
+                """);
+        ExampleRuns.Run noKey = ExampleRuns.run(file.toString(), "--duration", "1", "--secrets", secrets.toString());
+        assertThat(noKey.code()).isEqualTo(1);
+        assertThat(noKey.printed()).contains("spec.inputs[0].urlFrom: Secret 'stream-keys' has no key 'camera'")
+                .doesNotContain("SECRET-VALUE");
+    }
+
+    @Test
+    void secretsOfASeparateFileAreRead() throws Exception {
+        EngineRun.prepare();
+        Path out = dir.resolve("from-secret.mp4");
+        Path file = Files.writeString(dir.resolve("task.yaml"), """
+                apiVersion: streammix.io/v1alpha1
+                kind: MixTask
+                metadata: {name: secret-input}
+                spec:
+                  inputs:
+                    - urlFrom: {secretKeyRef: {name: keys, key: camera}}
+                      rect: {left: 0, top: 0, right: 320, bottom: 180}
+                  outputs:
+                    - urlFrom: {secretKeyRef: {name: keys, key: recording}}
+                      video: {width: 320, height: 180, fps: 10, bitrate: 300000}
+                      audio: {bitrate: 64000, channels: 1}
+                """);
+        Path secrets = Files.writeString(dir.resolve("keys.yaml"), """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: keys}
+                stringData:
+                  camera: "synthetic:color?color=%%23FF0000&size=320x180&fps=10&tone=440"
+                  recording: %s
+                """.formatted(out));
+        ExampleRuns.Run run = ExampleRuns.run(file.toString(), "--duration", "2", "--secrets", secrets.toString());
+        assertThat(run.code()).as(run.printed()).isZero();
+        assertThat(run.printed()).doesNotContain("color=%23FF0000");
+        MediaTools.Picture p = MediaTools.frameAt(out, 1.0, 320, 180);
+        assertThat(p.is(160, 90, 0xFF0000, 40)).as("the Secret's input, " + p.describe(160, 90)).isTrue();
     }
 }

@@ -79,7 +79,7 @@ public class SpecResolver {
         if (in.streamId != null) {
             String template = config.media().inputUrlTemplate().orElseThrow(() -> new InvalidSpecException(at + ".streamId",
                     "no media server is configured to pull stream ids from (mixtask.media.input-url-template); use url"));
-            in.url = UrlTemplate.expand(template, withStreamId(vars, in.streamId));
+            in.url = streamUrl(template, vars, in.streamId);
             in.streamId = null;
         } else if (in.urlFrom != null) {
             in.url = readSecret(task, in.urlFrom, at + ".urlFrom");
@@ -98,7 +98,7 @@ public class SpecResolver {
         if (out.streamId != null) {
             // Without a media server the worker publishes the output itself (HLS and HTTP-FLV on its media port).
             if (config.media().outputUrlTemplate().isPresent()) {
-                out.url = UrlTemplate.expand(config.media().outputUrlTemplate().get(), withStreamId(vars, out.streamId));
+                out.url = streamUrl(config.media().outputUrlTemplate().get(), vars, out.streamId);
                 out.streamId = null;
             }
         } else if (out.urlFrom != null) {
@@ -127,6 +127,15 @@ public class SpecResolver {
     private String readSecret(MixTask task, ValueFrom from, String at) throws InvalidSpecException {
         SecretKeySelector ref = from.secretKeyRef;
         Secret secret = client.secrets().inNamespace(task.getMetadata().getNamespace()).withName(ref.getName()).get();
+        return secretValue(secret, ref, at);
+    }
+
+    /**
+     * The value {@code ref} selects in {@code secret} (null: not found), from {@code data} (base64) or {@code stringData},
+     * trimmed. Shared with the local run, which reads its Secrets from files. The error names the Secret and key, never
+     * the value.
+     */
+    public static String secretValue(Secret secret, SecretKeySelector ref, String at) throws InvalidSpecException {
         if (secret == null) {
             throw new InvalidSpecException(at, "Secret '" + ref.getName() + "' not found");
         }
@@ -159,6 +168,11 @@ public class SpecResolver {
         vars.put("service", WorkerNames.workerName(task));
         vars.put("roomId", task.getSpec() == null || task.getSpec().roomId == null ? "" : task.getSpec().roomId);
         return vars;
+    }
+
+    /** A stream id through a media-server URL template; {@code vars} from {@link #templateValues}. The local run uses it too. */
+    public static String streamUrl(String template, Map<String, String> vars, String streamId) {
+        return UrlTemplate.expand(template, withStreamId(vars, streamId));
     }
 
     private static Map<String, String> withStreamId(Map<String, String> vars, String streamId) {
