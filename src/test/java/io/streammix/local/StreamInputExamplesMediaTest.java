@@ -46,11 +46,11 @@ class StreamInputExamplesMediaTest {
      */
     private static final int SECONDS = 5;
     /**
-     * FFmpeg's FLV demuxer reads 5 s (its analyzeduration) of an FLV stream without video before it gives the stream
-     * (it waits for a video stream that may still come): a microphone pulled over HTTP-FLV or RTMP goes live about 5 s
-     * after it was opened. The audio-only mix runs long enough to hear both voices after that.
+     * A microphone pulled over HTTP-FLV or RTMP goes live about 1.2 s after it is opened: FFmpeg's FLV demuxer probes
+     * an FLV stream without video for its whole analyzeduration, which InputSource sets to 1 s for FLV inputs (the
+     * 5 s default held such inputs silent for 5 s). The audio-only mix runs long enough to hear both voices after that.
      */
-    private static final int AUDIO_ONLY_SECONDS = 8;
+    private static final int AUDIO_ONLY_SECONDS = 5;
 
     @TempDir
     Path dir;

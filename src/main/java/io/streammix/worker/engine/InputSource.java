@@ -64,6 +64,11 @@ public record InputSource(String url, String format, Map<String, String> options
             default -> throw new IllegalArgumentException("unsupported URL scheme '" + scheme
                     + "' (" + String.join(", ", new java.util.TreeSet<>(ControlApi.INPUT_SCHEMES)) + ")");
         }
+        if (scheme.startsWith("rtmp") || lower.matches("^https?://[^?#]*\\.flv([?#].*)?$")) {
+            // FLV sends its codec headers before any media, so a short probe is enough; FFmpeg's 5 s default held an
+            // audio-only stream (no video frame count to end the probe early) silent for 5 s after every connect.
+            opts.put("analyzeduration", "1000000");
+        }
         return new InputSource(url, null, opts, true, loop, still, safe(url));
     }
 
