@@ -90,6 +90,11 @@ public final class S3FileUploader implements AutoCloseable {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(60)))
+                // The S3 client asks for "Expect: 100-continue" on every PUT. With the url-connection client a server that
+                // answers at once with a final status (a 403 for wrong keys, as S3Proxy/Jetty and other S3-compatible
+                // stores do) could leave the attempt hanging until the server's idle timeout: 30 s per attempt was seen.
+                // Our requests are at most one 8 MiB part: sending it before an error costs little.
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new NoExpectContinue()))
                 .region(Region.of(upload.regionOrDefault()))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())));
@@ -101,6 +106,16 @@ public final class S3FileUploader implements AutoCloseable {
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         }
         return b.build();
+    }
+
+    /** Removes the Expect header the S3 client adds to uploads (see {@link #client}); runs after the service's interceptors. */
+    static final class NoExpectContinue implements software.amazon.awssdk.core.interceptor.ExecutionInterceptor {
+        @Override
+        public software.amazon.awssdk.http.SdkHttpRequest modifyHttpRequest(
+                software.amazon.awssdk.core.interceptor.Context.ModifyHttpRequest context,
+                software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            return context.httpRequest().toBuilder().removeHeader("Expect").build();
+        }
     }
 
     /** Queues {@code file}; returns at once. */
