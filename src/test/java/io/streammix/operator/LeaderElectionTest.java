@@ -94,6 +94,11 @@ class LeaderElectionTest {
         Thread.sleep(1500);
         assertThat(holder()).contains("replica-a");
         assertThat(events("WorkerCreated")).hasSize(1);
+        // The standby passes the readiness check quarkus-operator-sdk serves (started, no unhealthy event source):
+        // otherwise a rolling update of the chart's Deployment would wait forever for a pod that cannot lead.
+        assertThat(b.getRuntimeInfo().isStarted()).isTrue();
+        assertThat(b.getRuntimeInfo().getRegisteredControllers())
+                .allSatisfy(c -> assertThat(c.getControllerHealthInfo().unhealthyEventSources()).isEmpty());
         assertThat(worker.authorizedCalls()).as("the leader follows the worker").isPositive();
         assertThat(workerSeenByB.authorizedCalls()).as("the standby replica does nothing").isZero();
 
