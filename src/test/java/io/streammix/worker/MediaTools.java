@@ -170,6 +170,11 @@ public final class MediaTools {
         return o;
     }
 
+    /** A deep copy: the engine keeps the spec it runs, so each submission gets its own, as one parsed from JSON would be. */
+    public static MixTaskSpec copy(MixTaskSpec spec) throws IOException {
+        return JSON.readValue(JSON.writeValueAsBytes(spec), MixTaskSpec.class);
+    }
+
     public static MixTaskSpec spec(List<MixInput> inputs, List<MixOutput> outputs) {
         MixTaskSpec s = new MixTaskSpec();
         s.inputs = new ArrayList<>(inputs);

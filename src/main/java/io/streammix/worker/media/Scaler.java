@@ -34,6 +34,9 @@ public final class Scaler implements AutoCloseable {
 
     private SwsContext ctx;
     private AVFrame padded;
+    /** The last source format and whether it is packed: looked up once per format change, not per frame. */
+    private int lastFormat = -1;
+    private boolean lastPacked;
 
     /**
      * Scales the window {@code (cropX, cropY, cropW, cropH)} of {@code src} into the whole of {@code dst}
@@ -48,7 +51,11 @@ public final class Scaler implements AutoCloseable {
         }
         int w = src.width();
         int h = src.height();
-        AVFrame from = packed(src.format()) ? paddedCopy(src) : src;
+        if (src.format() != lastFormat) {
+            lastFormat = src.format();
+            lastPacked = packed(lastFormat);
+        }
+        AVFrame from = lastPacked ? paddedCopy(src) : src;
         ctx = sws_getCachedContext(ctx, w, h, src.format(),
                 dst.width(), dst.height(), dst.format(), SWS_BILINEAR, null, null, (DoublePointer) null);
         Av.notNull(ctx, "cannot scale " + w + "x" + h + " to " + dst.width() + "x" + dst.height());

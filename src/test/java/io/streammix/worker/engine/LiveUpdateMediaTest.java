@@ -1,6 +1,5 @@
 package io.streammix.worker.engine;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streammix.api.v1alpha1.Background;
 import io.streammix.api.v1alpha1.Content;
 import io.streammix.api.v1alpha1.MixOutput;
@@ -34,7 +33,6 @@ import static org.awaitility.Awaitility.await;
  * running encoder; an output-restart field reopens only its own output.
  */
 class LiveUpdateMediaTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int TOL = 40;
     private static final int FPS = 15;
 
@@ -55,7 +53,7 @@ class LiveUpdateMediaTest {
         MixTaskSpec spec = MediaTools.spec(List.of(input("red", "synthetic:color?color=#FF0000&size=320x240&fps=15&tone=440",
                 0, 0, 160, 120, 0)), List.of(out));
         spec.background = new Background("#0000FF", null);
-        MixEngine engine = EngineRun.start(copy(spec), dir);
+        MixEngine engine = EngineRun.start(MediaTools.copy(spec), dir);
         List<double[]> at = new ArrayList<>();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> engine.report().inputs().get(0).state().equals(WorkerReport.Input.LIVE)
@@ -124,7 +122,7 @@ class LiveUpdateMediaTest {
         var in = input("noise", noise.toString(), 0, 0, 320, 240, 0);
         in.loop = true;
         MixTaskSpec spec = MediaTools.spec(List.of(in), List.of(out));
-        MixEngine engine = EngineRun.start(copy(spec), dir);
+        MixEngine engine = EngineRun.start(MediaTools.copy(spec), dir);
         double changedAt;
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> WorkerReport.Output.LIVE.equals(engine.report().outputs().get(0).state()));
@@ -164,7 +162,7 @@ class LiveUpdateMediaTest {
         MixOutput other = MediaTools.fileOutput("other", file, 160, 120, FPS);
         MixTaskSpec spec = MediaTools.spec(List.of(input("cam", "synthetic:testsrc?size=320x240&fps=15", 0, 0, 320, 240, 0)),
                 List.of(kept, other));
-        MixEngine engine = EngineRun.start(copy(spec), dir);
+        MixEngine engine = EngineRun.start(MediaTools.copy(spec), dir);
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> engine.report().outputs().stream()
                     .allMatch(o -> WorkerReport.Output.LIVE.equals(o.state())));
@@ -205,7 +203,7 @@ class LiveUpdateMediaTest {
         MixTaskSpec spec = MediaTools.spec(List.of(input("red", "synthetic:color?color=#FF0000&size=160x120&fps=15", 0, 0, 160, 120, 0)),
                 List.of(canvas, kept));
         spec.background = new Background("#0000FF", null);
-        MixEngine engine = EngineRun.start(copy(spec), dir);
+        MixEngine engine = EngineRun.start(MediaTools.copy(spec), dir);
         double changedAt;
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> engine.report().outputs().stream()
@@ -239,16 +237,12 @@ class LiveUpdateMediaTest {
     /** Applies a copy of {@code spec} edited by {@code edit}; returns the mix time it was applied at. */
     private double[] step(MixEngine engine, MixTaskSpec spec, Consumer<MixTaskSpec> edit) throws Exception {
         edit.accept(spec);
-        assertThat(engine.apply(new SpecSubmission(++generation, copy(spec)))).isEmpty();
+        assertThat(engine.apply(new SpecSubmission(++generation, MediaTools.copy(spec)))).isEmpty();
         double t = engine.mixSeconds();
         Thread.sleep(1000);
         return new double[]{t};
     }
 
-    /** The engine keeps the spec it runs: each submission gets its own copy, as one parsed from JSON would be. */
-    private static MixTaskSpec copy(MixTaskSpec spec) throws java.io.IOException {
-        return JSON.readValue(JSON.writeValueAsBytes(spec), MixTaskSpec.class);
-    }
 
     private Process receiver(int port, Path recorded) throws Exception {
         Process p = MediaTools.start(dir.resolve("receiver-" + port + ".log"), "-loglevel", "error", "-listen", "1",

@@ -1,7 +1,6 @@
 package io.streammix.worker.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streammix.api.v1alpha1.AudioCodec;
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTaskSpec;
@@ -29,7 +28,6 @@ import static org.awaitility.Awaitility.await;
  * output's frame counter never starts again (it is never reopened).
  */
 class OutputRestartFieldsMediaTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -45,7 +43,7 @@ class OutputRestartFieldsMediaTest {
         MixTaskSpec spec = MediaTools.spec(List.of(MediaTools.input("cam", "synthetic:testsrc?size=320x240&fps=15&tone=440",
                 0, 0, 320, 240, 0)), List.of(kept, other));
         EngineRun.prepare();
-        MixEngine engine = MixEngine.start(new SpecSubmission(generation, copy(spec)), new MixEngine.Config(dir, null));
+        MixEngine engine = MixEngine.start(new SpecSubmission(generation, MediaTools.copy(spec)), new MixEngine.Config(dir, null));
         long[] keptFrames = {0};
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> engine.report().outputs().stream()
@@ -85,7 +83,7 @@ class OutputRestartFieldsMediaTest {
     private void step(MixEngine engine, MixTaskSpec spec, long[] keptFrames, String field, Consumer<MixTaskSpec> edit,
                       Path otherFile, Predicate<JsonNode> shows) throws Exception {
         edit.accept(spec);
-        assertThat(engine.apply(new SpecSubmission(++generation, copy(spec)))).as(field).isEmpty();
+        assertThat(engine.apply(new SpecSubmission(++generation, MediaTools.copy(spec)))).as(field).isEmpty();
         assertThat(engine.report().lastUpdate().message()).as(field).isEqualTo("live; outputs restarted: other");
         await(field).atMost(Duration.ofSeconds(10)).until(() -> {
             WorkerReport.Output o = engine.report().outputs().get(1);
@@ -107,7 +105,4 @@ class OutputRestartFieldsMediaTest {
         return MediaTools.stream(probe, "audio");
     }
 
-    private static MixTaskSpec copy(MixTaskSpec spec) throws java.io.IOException {
-        return JSON.readValue(JSON.writeValueAsBytes(spec), MixTaskSpec.class);
-    }
 }

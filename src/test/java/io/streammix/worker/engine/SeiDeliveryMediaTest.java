@@ -341,19 +341,12 @@ class SeiDeliveryMediaTest {
         assertThat(after).as("level messages checked in the last second").isGreaterThanOrEqualTo(9);
     }
 
+    /** SeiMediaTest's two tones, into an output served on the media port as {@code show}. */
     private static MixTaskSpec levelSpec(int volumeA, int volumeB) {
-        MixInput a = input("a", "synthetic:sine?frequency=440", 0, 0, 1, 1, 0);
-        a.soundLevelId = 7L;
-        a.volume = volumeA;
-        MixInput b = input("b", "synthetic:sine?frequency=880", 0, 0, 1, 1, 0);
-        b.soundLevelId = 9L;
-        b.volume = volumeB;
         MixOutput o = MediaTools.fileOutput("show", Path.of("unused"), 160, 90, FPS);
         o.url = null;
         o.streamId = "show";
-        MixTaskSpec s = MediaTools.spec(List.of(a, b), List.of(o));
-        s.soundLevel = true;
-        return s;
+        return SeiMediaTest.levelSpec(o, volumeA, volumeB);
     }
 
     private int head(String url) throws Exception {

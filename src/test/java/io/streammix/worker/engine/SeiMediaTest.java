@@ -142,13 +142,18 @@ class SeiMediaTest {
     }
 
     private MixTaskSpec levelSpec(Path out, int volumeA, int volumeB) {
+        return levelSpec(MediaTools.fileOutput("main", out, 160, 90, FPS), volumeA, volumeB);
+    }
+
+    /** Two tones with sound-level ids 7 (440 Hz) and 9 (880 Hz) at the given volumes, soundLevel on, into {@code output}. */
+    static MixTaskSpec levelSpec(MixOutput output, int volumeA, int volumeB) {
         MixInput a = input("a", "synthetic:sine?frequency=440", 0, 0, 1, 1, 0);
         a.soundLevelId = 7L;
         a.volume = volumeA;
         MixInput b = input("b", "synthetic:sine?frequency=880", 0, 0, 1, 1, 0);
         b.soundLevelId = 9L;
         b.volume = volumeB;
-        MixTaskSpec s = MediaTools.spec(List.of(a, b), List.of(MediaTools.fileOutput("main", out, 160, 90, FPS)));
+        MixTaskSpec s = MediaTools.spec(List.of(a, b), List.of(output));
         s.soundLevel = true;
         return s;
     }

@@ -1,6 +1,5 @@
 package io.streammix.worker.engine;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.worker.EngineRun;
 import io.streammix.worker.MediaTools;
@@ -23,7 +22,6 @@ import static org.awaitility.Awaitility.await;
  * untouched; the report echoes the digest the operator compares.
  */
 class UploadKeyRotationTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -36,17 +34,17 @@ class UploadKeyRotationTest {
         var keyOne = new SpecSubmission.S3Credentials("AKIA-ONE", "secret-one");
         var keyTwo = new SpecSubmission.S3Credentials("AKIA-TWO", "secret-two");
         EngineRun.prepare();
-        MixEngine engine = MixEngine.start(new SpecSubmission(1, copy(spec), Map.of("a", keyOne), "digest-1"),
+        MixEngine engine = MixEngine.start(new SpecSubmission(1, MediaTools.copy(spec), Map.of("a", keyOne), "digest-1"),
                 new MixEngine.Config(dir, null));
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> engine.report().outputs().stream()
                     .allMatch(o -> WorkerReport.Output.LIVE.equals(o.state())));
             assertThat(engine.report().specDigest()).isEqualTo("digest-1");
 
-            assertThat(engine.apply(new SpecSubmission(1, copy(spec), Map.of("a", keyOne), "digest-1"))).isEmpty();
+            assertThat(engine.apply(new SpecSubmission(1, MediaTools.copy(spec), Map.of("a", keyOne), "digest-1"))).isEmpty();
             assertThat(engine.report().lastUpdate().message()).as("same keys: nothing reopened").isEqualTo("live");
 
-            assertThat(engine.apply(new SpecSubmission(1, copy(spec), Map.of("a", keyTwo), "digest-2"))).isEmpty();
+            assertThat(engine.apply(new SpecSubmission(1, MediaTools.copy(spec), Map.of("a", keyTwo), "digest-2"))).isEmpty();
             assertThat(engine.report().lastUpdate().message()).isEqualTo("live; outputs restarted: a");
             assertThat(engine.report().specDigest()).isEqualTo("digest-2");
             assertThat(engine.report().generation()).isEqualTo(1);
@@ -55,7 +53,4 @@ class UploadKeyRotationTest {
         }
     }
 
-    private static MixTaskSpec copy(MixTaskSpec s) throws Exception {
-        return JSON.readValue(JSON.writeValueAsBytes(s), MixTaskSpec.class);
-    }
 }

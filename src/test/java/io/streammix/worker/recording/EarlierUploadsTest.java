@@ -6,8 +6,7 @@ import io.streammix.api.v1alpha1.Recording;
 import io.streammix.api.v1alpha1.S3Upload;
 import io.streammix.worker.EngineRun;
 import io.streammix.worker.MediaTools;
-import io.streammix.worker.control.ControlApi;
-import io.streammix.worker.control.ControlServer;
+import io.streammix.worker.WorkerProcess;
 import io.streammix.worker.control.SpecSubmission;
 import io.streammix.worker.control.WorkerReport;
 import io.streammix.worker.engine.MixEngine;
@@ -16,10 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -230,25 +225,13 @@ class EarlierUploadsTest {
 
     /** Runs a worker process until it has finished two files and is writing a third, then SIGKILLs it; its last status. */
     private JsonNode runAndKill(MixOutput out, Path log) throws Exception {
-        Path specFile = dir.resolve("spec.json");
-        Files.write(specFile, ControlServer.JSON.writeValueAsBytes(
-                new SpecSubmission(1, RecordingMediaTest.spec(out), Map.of("rec", InJvmS3.credentials()))));
-        Path tokenFile = Files.writeString(dir.resolve("token"), "t\n");
-        int port = MediaTools.freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.streammix.worker.WorkerMain",
-                "--control-port", String.valueOf(port))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(Map.of(ControlApi.ENV_SPEC_FILE, specFile.toString(), ControlApi.ENV_TOKEN_FILE, tokenFile.toString(),
-                ControlApi.ENV_SCRATCH_DIR, Files.createDirectories(dir.resolve("scratch")).toString()));
-        Process worker = pb.start();
+        WorkerProcess run = WorkerProcess.start(dir,
+                new SpecSubmission(1, RecordingMediaTest.spec(out), Map.of("rec", InJvmS3.credentials())), "t", log);
+        Process worker = run.process();
         try {
-            HttpClient http = HttpClient.newHttpClient();
-            HttpRequest status = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + ControlApi.STATUS))
-                    .header("Authorization", "Bearer t").timeout(Duration.ofSeconds(5)).build();
             JsonNode[] last = new JsonNode[1];
             await().atMost(Duration.ofSeconds(40)).ignoreExceptions().until(() -> {
-                JsonNode o = ControlServer.JSON.readTree(http.send(status, HttpResponse.BodyHandlers.ofString()).body()).get("outputs").get(0);
+                JsonNode o = run.status().get("outputs").get(0);
                 last[0] = o;
                 // Two finished, the third one a second in; the first upload has failed at least once.
                 return o.get("files").size() >= 3 && o.get("uploads").get(0).get("attempts").asInt() >= 1;

@@ -6,24 +6,18 @@ import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.v1alpha1.Recording;
 import io.streammix.worker.EngineRun;
 import io.streammix.worker.MediaTools;
-import io.streammix.worker.control.ControlApi;
-import io.streammix.worker.control.ControlServer;
+import io.streammix.worker.WorkerProcess;
 import io.streammix.worker.control.SpecSubmission;
 import io.streammix.worker.control.WorkerReport;
 import io.streammix.worker.engine.MixEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.streammix.worker.MediaTools.input;
@@ -53,28 +47,16 @@ class RecordingMediaTest {
     @Test
     void aRecordingKilledWithSigkillIsPlayableAndLosesAboutASecond() throws Exception {
         Path out = dir.resolve("rec").resolve("killed.mp4");
-        Path specFile = dir.resolve("spec.json");
         // 25 fps: x264's lookahead (frames the encoder holds, which no muxer setting can save) is then ~0.5 s.
         MixTaskSpec spec = MediaTools.spec(List.of(input("cam", "synthetic:testsrc?size=320x240&fps=25&tone=440", 0, 0, 320, 240, 0)),
                 List.of(MediaTools.fileOutput("rec", out, 320, 240, KILL_FPS)));
-        Files.write(specFile, ControlServer.JSON.writeValueAsBytes(new SpecSubmission(1, spec)));
-        Path tokenFile = Files.writeString(dir.resolve("token"), "t\n");
-        int port = MediaTools.freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.streammix.worker.WorkerMain",
-                "--control-port", String.valueOf(port))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("worker.log").toFile());
-        pb.environment().putAll(Map.of(ControlApi.ENV_SPEC_FILE, specFile.toString(), ControlApi.ENV_TOKEN_FILE, tokenFile.toString(),
-                ControlApi.ENV_SCRATCH_DIR, Files.createDirectories(dir.resolve("scratch")).toString()));
-        Process worker = pb.start();
+        WorkerProcess run = WorkerProcess.start(dir, new SpecSubmission(1, spec), "t", dir.resolve("worker.log"));
+        Process worker = run.process();
         long framesAtKill;
         try {
-            HttpClient http = HttpClient.newHttpClient();
-            HttpRequest status = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + ControlApi.STATUS))
-                    .header("Authorization", "Bearer t").timeout(Duration.ofSeconds(5)).build();
-            await().atMost(Duration.ofSeconds(40)).ignoreExceptions().until(() -> ControlServer.JSON.readTree(
-                    http.send(status, HttpResponse.BodyHandlers.ofString()).body()).get("outputs").get(0).get("frames").asLong() >= 5 * KILL_FPS);
-            JsonNode s = ControlServer.JSON.readTree(http.send(status, HttpResponse.BodyHandlers.ofString()).body());
+            await().atMost(Duration.ofSeconds(40)).ignoreExceptions()
+                    .until(() -> run.status().get("outputs").get(0).get("frames").asLong() >= 5 * KILL_FPS);
+            JsonNode s = run.status();
             framesAtKill = s.get("outputs").get(0).get("frames").asLong();
             assertThat(s.get("outputs").get(0).get("files").get(0).asText()).isEqualTo(out.toString());
         } finally {

@@ -1,0 +1,46 @@
+package io.streammix.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.control.ControlServer;
+import io.streammix.worker.control.SpecSubmission;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A worker JVM started as its pod starts it: {@link WorkerMain} with the spec and token files the task's Secret
+ * provides and a scratch directory (all under {@code dir}), its output in {@code log}, on a free control port.
+ */
+public record WorkerProcess(Process process, int controlPort, String token, Path scratch) {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    public static WorkerProcess start(Path dir, SpecSubmission submission, String token, Path log) throws IOException {
+        Path specFile = dir.resolve("spec.json");
+        Files.write(specFile, ControlServer.JSON.writeValueAsBytes(submission));
+        Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
+        Path scratch = Files.createDirectories(dir.resolve("scratch"));
+        int port = MediaTools.freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
+                "--control-port", String.valueOf(port))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(Map.of(ControlApi.ENV_SPEC_FILE, specFile.toString(), ControlApi.ENV_TOKEN_FILE, tokenFile.toString(),
+                ControlApi.ENV_SCRATCH_DIR, scratch.toString()));
+        return new WorkerProcess(pb.start(), port, token, scratch);
+    }
+
+    /** GET /status of its control API, with its token. */
+    public JsonNode status() throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controlPort + ControlApi.STATUS))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(5)).build();
+        return ControlServer.JSON.readTree(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+    }
+}
