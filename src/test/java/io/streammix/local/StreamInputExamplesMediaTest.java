@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -79,6 +80,7 @@ class StreamInputExamplesMediaTest {
                 "-f", "lavfi", "-i", "color=c=0x3060C0:size=320x180:rate=20", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "20", "-pix_fmt", "yuv420p",
                 "-c:a", "aac", "-ac", "1", "-f", "flv", "-listen", "1", "rtmp://127.0.0.1:" + rtmpPort + "/live/guest-cam"));
+        MediaTools.awaitListening(rtmpPort, Duration.ofSeconds(20));
         feeds.awaitLive();
         ObjectNode task = task("two-party.yaml");
         Path mix = redirectAll(task).get(0);
@@ -139,6 +141,8 @@ class StreamInputExamplesMediaTest {
         Process receiver = MediaTools.start(dir.resolve("youtube.log"), "-loglevel", "error", "-listen", "1",
                 "-i", "rtmp://127.0.0.1:" + rtmpPort + "/live2/" + streamKey, "-c", "copy", "-y", youtube.toString());
         processes.add(receiver);
+        // Listening before the run starts: a 5 s run has no time for the output's reconnect backoff (1 s, then 2 s).
+        MediaTools.awaitListening(rtmpPort, Duration.ofSeconds(20));
         // The example's Secret, its URLs made loopback (their token and stream key unique, to look for them), and its
         // MixTask, the preview (served by the worker on a cluster) redirected to a file.
         List<ObjectNode> docs = new ArrayList<>();

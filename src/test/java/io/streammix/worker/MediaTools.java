@@ -12,6 +12,7 @@ import org.bytedeco.javacpp.Loader;
 
 import java.io.File;
 import java.io.IOException;
+import java.time.Duration;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -142,6 +143,31 @@ public final class MediaTools {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * Waits until something listens on TCP {@code port} of this machine, without connecting to it: an FFmpeg
+     * {@code -listen 1} RTMP server accepts one connection only, so a probe connection would use it up. Reads the
+     * kernel's socket tables (Linux); elsewhere it waits a second.
+     */
+    public static void awaitListening(int port, Duration timeout) throws IOException, InterruptedException {
+        Path v4 = Path.of("/proc/net/tcp");
+        if (!Files.exists(v4)) {
+            Thread.sleep(1000);
+            return;
+        }
+        String local = String.format(":%04X ", port);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Path table : List.of(v4, Path.of("/proc/net/tcp6"))) {
+                if (Files.exists(table) && Files.readAllLines(table).stream()
+                        .map(l -> l.trim().split("\\s+")).anyMatch(f -> f.length > 3 && (f[1] + " ").endsWith(local) && f[3].equals("0A"))) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException("nothing listens on port " + port + " after " + timeout);
     }
 
     // ---- spec builders ----
