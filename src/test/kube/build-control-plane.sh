@@ -9,7 +9,8 @@
 # Needs Go >= 1.24 (tool directives) and the Go module proxy; nothing else.
 set -euo pipefail
 
-K8S_VERSION="${K8S_VERSION:-1.37.2}"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+K8S_VERSION="${K8S_VERSION:-$(cat "$HERE/kubernetes-version")}"
 OUT="${MIXTASK_KUBE_DIR:-$HOME/.cache/mixtask-operator/kube}"
 GOARCH_="$(go env GOARCH 2>/dev/null || echo amd64)"
 BIN="$OUT/k8s/${K8S_VERSION}-linux-${GOARCH_}"

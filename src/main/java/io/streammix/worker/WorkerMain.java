@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code $MIXTASK_SPEC_FILE} and the bearer token from {@code $MIXTASK_TOKEN_FILE}, mixes, serves the
  * control API (port 8081, or {@code --control-port N} / {@code MIXTASK_CONTROL_PORT}) and the media port (HLS and
  * HTTP-FLV of the outputs it publishes: port 8080, or {@code --media-port N} / {@code MIXTASK_MEDIA_PORT}; HLS files
- * under {@code $MIXTASK_SCRATCH_DIR/hls}), and on SIGTERM stops
+ * under {@code $MIXTASK_SCRATCH_DIR/hls}), both on all interfaces (or {@code MIXTASK_BIND_ADDRESS}), and on SIGTERM stops
  * cleanly: outputs flushed, trailers written.
  */
 public final class WorkerMain {
@@ -33,6 +33,9 @@ public final class WorkerMain {
         if (env.containsKey("MIXTASK_CONTROL_PORT")) {
             port = Integer.parseInt(env.get("MIXTASK_CONTROL_PORT"));
         }
+        // All interfaces, as in a pod (probes come on the pod IP, port-forward on its loopback); a test's loopback
+        // kubelet gives each pod its own 127.0.0.N instead, as a network namespace would.
+        String bindAddress = env.getOrDefault("MIXTASK_BIND_ADDRESS", "0.0.0.0");
         int mediaPort = ControlApi.MEDIA_PORT;
         if (env.containsKey("MIXTASK_MEDIA_PORT")) {
             mediaPort = Integer.parseInt(env.get("MIXTASK_MEDIA_PORT"));
@@ -57,7 +60,7 @@ public final class WorkerMain {
         WorkerRuntime rt;
         try {
             MixEngine.Config config = new MixEngine.Config(Path.of(scratch, "out"), null, Path.of(scratch, "hls"), new LiveStreams());
-            rt = WorkerRuntime.start(sub, config, "0.0.0.0", port, mediaPort, token);
+            rt = WorkerRuntime.start(sub, config, bindAddress, port, mediaPort, token);
         } catch (IllegalArgumentException e) {
             System.err.println("worker: " + e.getMessage());
             System.exit(1);

@@ -14,6 +14,7 @@ public class Background {
             + "integer of 0xRRGGBBxx (the low byte is ignored). Changes live.")
     @Pattern("^#[0-9A-Fa-f]{6}$")
     @SpecChange(ChangeClass.LIVE)
+    @Size(max = 7)
     public String color;
 
     @JsonPropertyDescription("Background image URL (http(s):// or file://, PNG or JPEG, at most 5 MB), scaled to the canvas over the "

@@ -19,6 +19,7 @@ public class MixInput {
             + "Default: the streamId, else input-<index>. No start-mix counterpart. Changes live.")
     @Pattern("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
     @SpecChange(ChangeClass.LIVE)
+    @Size(max = 63)
     public String name;
 
     @JsonPropertyDescription("Stream name to pull, turned into a URL by the operator's input URL template. Exactly one of streamId, "

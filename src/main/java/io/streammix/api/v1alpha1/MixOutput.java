@@ -22,6 +22,7 @@ public class MixOutput {
             + "Default: the streamId, else output-<index>. No start-mix counterpart. Changing it restarts this output.")
     @Pattern("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
     @SpecChange(ChangeClass.OUTPUT_RESTART)
+    @Size(max = 63)
     public String name;
 
     @JsonPropertyDescription("Stream name to publish; the operator's output URL template turns it into a push URL, and its play-URL "

@@ -26,6 +26,7 @@ public class S3Upload {
     @Required
     @Pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
     @SpecChange(ChangeClass.OUTPUT_RESTART)
+    @Size(max = 63)
     public String bucket;
 
     @JsonPropertyDescription("Key prefix: an object's key is <prefix><file name> (put a trailing / to get a folder). "
@@ -38,6 +39,7 @@ public class S3Upload {
             + "Changing it restarts this output.")
     @Pattern("^[a-z0-9-]{1,32}$")
     @SpecChange(ChangeClass.OUTPUT_RESTART)
+    @Size(max = 32)
     public String region;
 
     @JsonPropertyDescription("The access key id, read from a Secret key in the task's namespace; never shown in status, "

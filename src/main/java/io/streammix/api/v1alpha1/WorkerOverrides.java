@@ -18,6 +18,7 @@ import java.util.Map;
 public class WorkerOverrides {
     @JsonPropertyDescription("Worker container image; default: the operator's configured worker image. Changing it restarts the worker.")
     @SpecChange(ChangeClass.WORKER_RESTART)
+    @Size(max = 1024)
     public String image;
 
     @JsonPropertyDescription("CPU and memory requests and limits of the worker container. Changing them restarts the worker.")
@@ -45,5 +46,6 @@ public class WorkerOverrides {
 
     @JsonPropertyDescription("Priority class of the worker pod. Changing it restarts the worker.")
     @SpecChange(ChangeClass.WORKER_RESTART)
+    @Size(max = 253)
     public String priorityClassName;
 }

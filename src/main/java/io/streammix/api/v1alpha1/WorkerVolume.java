@@ -23,6 +23,7 @@ public class WorkerVolume {
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9]{0,57}[a-z0-9])?$")
     @SpecChange(ChangeClass.WORKER_RESTART)
+    @Size(max = 59)
     public String name;
 
     @JsonPropertyDescription("The PersistentVolumeClaim, in the task's namespace; it must allow the worker's node to write "
@@ -30,6 +31,7 @@ public class WorkerVolume {
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
     @SpecChange(ChangeClass.WORKER_RESTART)
+    @Size(max = 253)
     public String claimName;
 
     @JsonPropertyDescription("Absolute path where the claim is mounted in the worker container, e.g. /recordings; recording "

@@ -111,8 +111,12 @@ public final class SpecValidator {
             }
         }
         checkCanvas(spec);
-        if (spec.worker != null && spec.worker.volumes != null) {
-            checkVolumes(spec.worker.volumes);
+        if (spec.worker != null) {
+            length("spec.worker.image", spec.worker.image, 0, 1024);
+            length("spec.worker.priorityClassName", spec.worker.priorityClassName, 0, 253);
+            if (spec.worker.volumes != null) {
+                checkVolumes(spec.worker.volumes);
+            }
         }
     }
 
