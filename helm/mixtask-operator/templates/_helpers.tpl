@@ -28,9 +28,6 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- default (include "mixtask-operator.fullname" .) .Values.serviceAccount.name -}}
 {{- end -}}
 
-{{- define "mixtask-operator.workerServiceAccountName" -}}
-{{- default "mixtask-worker" .Values.worker.serviceAccount.name -}}
-{{- end -}}
 
 {{- define "mixtask-operator.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
@@ -42,11 +39,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- printf "%s:%s" $repo $tag -}}
 {{- end -}}
 
-{{/* The namespaces that get worker service accounts, Roles and NetworkPolicies. */}}
-{{- define "mixtask-operator.workerNamespaces" -}}
-{{- if .Values.watchNamespaces -}}
-{{- join "," .Values.watchNamespaces -}}
-{{- else -}}
-{{- .Release.Namespace -}}
+{{/* The worker pods' ServiceAccount: the chart's (watchNamespaces listed), one named by the admin, or none ("default"). */}}
+{{- define "mixtask-operator.workerServiceAccount" -}}
+{{- if .Values.worker.serviceAccount.name -}}
+{{- .Values.worker.serviceAccount.name -}}
+{{- else if and .Values.worker.serviceAccount.create .Values.watchNamespaces -}}
+mixtask-worker
 {{- end -}}
 {{- end -}}
+

@@ -21,6 +21,7 @@ import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskStatus;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.dependent.WorkerDeploymentDependent;
+import io.streammix.operator.dependent.WorkerNetworkPolicyDependent;
 import io.streammix.operator.dependent.WorkerPlan;
 import io.streammix.operator.dependent.WorkerPodTemplate;
 import io.streammix.operator.dependent.WorkerSecretDependent;
@@ -51,7 +52,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Turns each MixTask into one worker (Deployment, Service, Secret) and its status into what the
+ * Turns each MixTask into one worker (Deployment, Service, Secret, NetworkPolicy) and its status into what the
  * worker reports. Stateless between reconciles: everything it needs to remember (token, startTime,
  * what Events were already sent) is in the cluster, so an operator restart changes nothing.
  *
@@ -77,6 +78,8 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     private final WorkerSecretDependent secret = new WorkerSecretDependent();
     private final WorkerServiceDependent service = new WorkerServiceDependent();
     private final WorkerDeploymentDependent deployment;
+    /** Null when network policies are off (then the operator neither watches nor needs them). */
+    private final WorkerNetworkPolicyDependent networkPolicy;
 
     public MixTaskReconciler(OperatorConfig config, SpecResolver resolver, WorkerClient workerClient,
                              WorkerPodTemplate podTemplate, TaskEvents events) {
@@ -85,12 +88,14 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         this.workerClient = workerClient;
         this.events = events;
         this.deployment = new WorkerDeploymentDependent(podTemplate);
+        this.networkPolicy = config.networkPolicy().enabled() ? new WorkerNetworkPolicyDependent(config.networkPolicy()) : null;
     }
 
     @Override
     public List<EventSource<?, MixTask>> prepareEventSources(EventSourceContext<MixTask> context) {
-        List<EventSource<?, MixTask>> sources = new ArrayList<>(
-                EventSourceUtils.dependentEventSources(context, secret, service, deployment));
+        List<EventSource<?, MixTask>> sources = new ArrayList<>(networkPolicy == null
+                ? EventSourceUtils.dependentEventSources(context, secret, service, deployment)
+                : EventSourceUtils.dependentEventSources(context, secret, service, networkPolicy, deployment));
         // Pods belong to the Deployment's ReplicaSet, not to the task: they name their task in annotations.
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MixTask.class)
                 .withName("worker-pods")
@@ -192,6 +197,10 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         plan.putInto(context);
         secret.reconcile(task, context);
         service.reconcile(task, context);
+        if (networkPolicy != null) {
+            // Before the Deployment: the pod starts fenced, never open for a moment.
+            networkPolicy.reconcile(task, context);
+        }
         ReconcileResult<Deployment> result = deployment.reconcile(task, context);
         String name = WorkerNames.workerName(task);
         switch (result.getSingleOperation()) {
@@ -222,9 +231,10 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
                                boolean replacing) {
         Exchange x = new Exchange();
         String key = task.getMetadata().getUid();
+        String podIp = currentPod(context).map(p -> p.getStatus() == null ? null : p.getStatus().getPodIP()).orElse(null);
         WorkerReport report;
         try {
-            report = workerClient.status(task, token);
+            report = workerClient.status(task, podIp, token);
         } catch (WorkerUnreachableException e) {
             x.unreachable = e.getMessage();
             return x;
@@ -262,7 +272,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
             return x;
         }
         try {
-            x.report = Optional.of(workerClient.submit(task, token, resolved.get().submission()));
+            x.report = Optional.of(workerClient.submit(task, podIp, token, resolved.get().submission()));
             retries.clear(key);
             if (secretValuesOnly) {
                 events.secretValuesApplied(task, x.report.get().lastUpdate());
@@ -271,7 +281,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
             // The worker recorded why in its report (lastUpdate): SpecApplied says Invalid from there.
             retries.clear(key);
             try {
-                x.report = Optional.of(workerClient.status(task, token));
+                x.report = Optional.of(workerClient.status(task, podIp, token));
             } catch (WorkerUnreachableException again) {
                 x.update = Optional.of(new SpecUpdate(SpecUpdate.PUSH_FAILED, e.getMessage()));
             }

@@ -51,7 +51,8 @@ class HelmChartTest {
         assertThat(verbs(role, "events")).containsExactlyInAnyOrder("create", "patch");
         // Nothing beyond what is listed: no wildcards, no escalation verbs, no CRD writes.
         assertThat(role.toString()).doesNotContain("\"*\"", "escalate", "bind", "impersonate", "customresourcedefinitions");
-        assertThat(of(docs, "Role")).extracting(r -> r.at("/metadata/name").asText()).containsExactly("mixtask-operator-leader-election");
+        assertThat(of(docs, "Role")).extracting(r -> r.at("/metadata/name").asText())
+                .containsExactlyInAnyOrder("mixtask-operator-leader-election", "mixtask-operator-api-server-endpoints");
     }
 
     @Test
@@ -65,10 +66,11 @@ class HelmChartTest {
                 assertThat(b.at("/subjects/0/namespace").asText()).isEqualTo("mixtask"));
         assertThat(of(docs, "ServiceAccount")).filteredOn(s -> s.at("/metadata/name").asText().equals("mixtask-worker"))
                 .extracting(s -> s.at("/metadata/namespace").asText()).containsExactlyInAnyOrder("media-a", "media-b");
-        assertThat(of(docs, "NetworkPolicy")).extracting(n -> n.at("/metadata/namespace").asText())
-                .containsExactlyInAnyOrder("media-a", "media-b");
+        // Worker NetworkPolicies are the operator's (one per task, beside its worker), never the chart's.
+        assertThat(of(docs, "NetworkPolicy")).isEmpty();
         String config = only(docs, "ConfigMap", "mixtask-operator").at("/data/application.properties").asText();
-        assertThat(config).contains("quarkus.operator-sdk.controllers.mixtask.namespaces=media-a,media-b");
+        assertThat(config).contains("quarkus.operator-sdk.controllers.mixtask.namespaces=media-a,media-b",
+                "mixtask.worker.service-account=mixtask-worker");
     }
 
     @Test
@@ -86,18 +88,34 @@ class HelmChartTest {
     }
 
     @Test
-    void workersGetAServiceAccountWithNoPermissionsAndAPolicyGuardingTheirControlPort() {
+    void watchingAllNamespacesWorkersRunAsTheirNamespacesDefaultAccountAndTheOperatorFencesEachOne() {
         List<JsonNode> docs = render(t -> t);
-        JsonNode sa = only(docs, "ServiceAccount", "mixtask-worker");
-        assertThat(sa.at("/automountServiceAccountToken").asBoolean(true)).isFalse();
-        assertThat(of(docs, "RoleBinding")).noneMatch(b -> b.toString().contains("mixtask-worker"));
-        assertThat(of(docs, "ClusterRoleBinding")).noneMatch(b -> b.toString().contains("mixtask-worker"));
-        JsonNode policy = only(docs, "NetworkPolicy", "mixtask-operator-workers");
-        JsonNode control = policy.at("/spec/ingress/0");
-        assertThat(control.at("/ports/0/port").asInt()).isEqualTo(8081);
-        assertThat(control.at("/from/0/podSelector/matchLabels/app.kubernetes.io~1component").asText()).isEqualTo("operator");
-        assertThat(policy.at("/spec/ingress/1/ports/0/port").asInt()).isEqualTo(8080);
-        assertThat(policy.at("/spec/ingress/1/from").isMissingNode()).as("media port open to players").isTrue();
+        // A ServiceAccount rendered in the release namespace would be of no use to workers elsewhere.
+        assertThat(of(docs, "ServiceAccount")).extracting(s -> s.at("/metadata/name").asText()).containsExactly("mixtask-operator");
+        assertThat(of(docs, "NetworkPolicy")).isEmpty();
+        String config = only(docs, "ConfigMap", "mixtask-operator").at("/data/application.properties").asText();
+        assertThat(config).doesNotContain("mixtask.worker.service-account")
+                .contains("mixtask.network-policy.enabled=true", "mixtask.network-policy.operator-namespace=mixtask",
+                        "mixtask.network-policy.operator-pod-labels.\"app.kubernetes.io/component\"=operator");
+        // The API server's own addresses: read by the operator (they move with the control plane), allowed by this Role.
+        JsonNode endpoints = only(docs, "Role", "mixtask-operator-api-server-endpoints");
+        assertThat(endpoints.at("/metadata/namespace").asText()).isEqualTo("default");
+        assertThat(endpoints.at("/rules/0/resources/0").asText()).isEqualTo("endpoints");
+        assertThat(endpoints.at("/rules/0/resourceNames/0").asText()).isEqualTo("kubernetes");
+        assertThat(endpoints.at("/rules/0/verbs").toString()).isEqualTo("[\"get\"]");
+        assertThat(verbs(only(docs, "ClusterRole", "mixtask-operator"), "networkpolicies"))
+                .containsExactlyInAnyOrder("get", "list", "watch", "create", "update", "patch", "delete");
+    }
+
+    @Test
+    void extraDeniedAddressBlocksReachTheOperatorAndPoliciesOffMeansNoPolicyVerbs() {
+        String config = only(render(t -> t.set("networkPolicy.egressDeniedCidrs[0]", "10.0.0.10/32")), "ConfigMap", "mixtask-operator")
+                .at("/data/application.properties").asText();
+        assertThat(config).contains("mixtask.network-policy.egress-denied-cidrs=169.254.0.0/16,fe80::/10,10.0.0.10/32");
+        List<JsonNode> off = render(t -> t.set("networkPolicy.enabled", "false"));
+        assertThat(only(off, "ConfigMap", "mixtask-operator").at("/data/application.properties").asText())
+                .doesNotContain("mixtask.network-policy");
+        assertThat(only(off, "ClusterRole", "mixtask-operator").toString()).doesNotContain("networkpolicies");
     }
 
     @Test
@@ -129,8 +147,10 @@ class HelmChartTest {
         io.streammix.operator.config.OperatorConfig read = io.streammix.operator.testing.OperatorHarness.config(values);
         assertThat(read.worker().unreachableGrace()).isEqualTo(java.time.Duration.ofSeconds(45));
         assertThat(read.statusRefreshInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
-        assertThat(of(render(t -> t), "ServiceAccount")).extracting(sa -> sa.at("/metadata/name").asText())
-                .as("the workers' service account the chart creates").contains(read.worker().serviceAccount());
+        assertThat(read.worker().serviceAccount()).as("watching all namespaces: each namespace's default account").isEmpty();
+        assertThat(read.networkPolicy().enabled()).isTrue();
+        assertThat(read.networkPolicy().operatorPodLabels()).containsEntry("app.kubernetes.io/component", "operator");
+        assertThat(read.networkPolicy().egressDeniedCidrs()).contains("169.254.0.0/16", "fe80::/10");
     }
 
     @Test

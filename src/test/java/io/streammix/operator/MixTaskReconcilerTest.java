@@ -76,7 +76,7 @@ class MixTaskReconcilerTest {
         assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey("streammix.io/restart-hash");
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
-        assertThat(pod.getServiceAccountName()).isEqualTo("mixtask-worker");
+        assertThat(pod.getServiceAccountName()).as("none configured: the namespace's default, with no token").isNull();
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(60L);
         assertThat(pod.getTolerations()).as("default tolerations from the configuration")
                 .extracting(t -> t.getKey() + "=" + t.getValue() + ":" + t.getEffect()).containsExactly("dedicated=media:NoSchedule");

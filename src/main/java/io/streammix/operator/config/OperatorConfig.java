@@ -29,6 +29,8 @@ public interface OperatorConfig {
 
     LeaderElection leaderElection();
 
+    NetworkPolicy networkPolicy();
+
     /** Defaults of the worker pod; {@code spec.worker} overrides image, resources and scheduling per task. */
     interface Worker {
         /** One image for both roles: the worker runs it with the {@code worker} argument. */
@@ -37,9 +39,11 @@ public interface OperatorConfig {
 
         Optional<String> imagePullPolicy();
 
-        /** A service account with no permissions (the worker has no Kubernetes API access); the Helm chart creates it. */
-        @WithDefault("mixtask-worker")
-        String serviceAccount();
+        /**
+         * The worker pods' service account, which must exist in every namespace workers run in; unset: the
+         * namespace's "default" one. Either way no token is mounted: the worker has no Kubernetes API access.
+         */
+        Optional<String> serviceAccount();
 
         @WithDefault("1")
         String cpuRequest();
@@ -74,7 +78,8 @@ public interface OperatorConfig {
         long terminationGracePeriodSeconds();
 
         /**
-         * Base URL of a worker's control API. Placeholders: {service}, {namespace}, {task}.
+         * Base URL of a worker's control API. Placeholders: {service}, {namespace}, {task}, and {podIP}, the worker
+         * pod's own IP (no Service or cluster DNS in between).
          * Tests point it at a fake on 127.0.0.1.
          */
         @WithDefault("http://{service}.{namespace}.svc:8081")
@@ -127,6 +132,27 @@ public interface OperatorConfig {
         /** HLS play URL; the default is the worker's own endpoint through its Service. */
         @WithDefault("http://{service}.{namespace}.svc:8080/live/{streamId}/index.m3u8")
         String hlsPlayUrlTemplate();
+    }
+
+    /**
+     * The NetworkPolicy each worker gets (owned by its task, in the task's namespace, so it exists wherever workers
+     * run and goes with them): the control port only from the operator's pods, the media port from anywhere, and no
+     * egress to the denied address blocks (link-local, so no cloud metadata; the chart adds the API server's).
+     */
+    interface NetworkPolicy {
+        /** Off by default: only the chart knows the operator's namespace and pod labels, and turns it on. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Namespace of the operator's pods, the only ones that may reach a worker's control port. */
+        Optional<String> operatorNamespace();
+
+        /** Labels of the operator's pods (e.g. {@code operator-pod-labels."app.kubernetes.io/name"=mixtask-operator}). */
+        Map<String, String> operatorPodLabels();
+
+        /** Address blocks (CIDR) workers may not reach; all others stay reachable (inputs and outputs anywhere). */
+        @WithDefault("169.254.0.0/16,fe80::/10")
+        java.util.List<String> egressDeniedCidrs();
     }
 
     interface LeaderElection {

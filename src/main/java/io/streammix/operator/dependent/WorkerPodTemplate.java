@@ -78,7 +78,7 @@ public class WorkerPodTemplate {
                         WorkerNames.TASK_NAMESPACE_ANNOTATION, task.getMetadata().getNamespace())))
                 .endMetadata()
                 .withNewSpec()
-                .withServiceAccountName(defaults.serviceAccount())
+                .withServiceAccountName(defaults.serviceAccount().orElse(null))
                 // The worker never calls the Kubernetes API: it gets everything through its Secret and control API.
                 .withAutomountServiceAccountToken(false)
                 .withEnableServiceLinks(false)

@@ -17,6 +17,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Client of a worker's control API (see {@link ControlApi}). Every call carries the task's token;
@@ -27,6 +29,9 @@ import java.time.Duration;
 public class WorkerClient {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** The placeholder of the worker pod's IP in the control URL template. */
+    public static final String POD_IP = "podIP";
 
     private final OperatorConfig config;
     private final HttpClient http;
@@ -41,7 +46,16 @@ public class WorkerClient {
 
     /** GET /status of the task's worker. */
     public WorkerReport status(MixTask task, String token) throws WorkerUnreachableException {
-        HttpRequest request = request(task, ControlApi.STATUS, token).GET().build();
+        return status(task, null, token);
+    }
+
+    /**
+     * GET /status of the task's worker.
+     *
+     * @param podIp the worker pod's IP, for a control URL template with {@code {podIP}}; null when there is none yet
+     */
+    public WorkerReport status(MixTask task, String podIp, String token) throws WorkerUnreachableException {
+        HttpRequest request = request(task, podIp, ControlApi.STATUS, token).GET().build();
         return send(request);
     }
 
@@ -52,28 +66,38 @@ public class WorkerClient {
      * @throws SpecRefusedException     the worker refused the spec (not to be retried)
      * @throws WorkerUnreachableException the call failed (to be retried)
      */
-    public WorkerReport submit(MixTask task, String token, SpecSubmission submission) throws WorkerUnreachableException {
+    public WorkerReport submit(MixTask task, String podIp, String token, SpecSubmission submission) throws WorkerUnreachableException {
         byte[] body;
         try {
             body = JSON.writeValueAsBytes(submission);
         } catch (IOException e) {
             throw new IllegalStateException("a spec always serializes", e);
         }
-        HttpRequest request = request(task, ControlApi.SPEC, token)
+        HttpRequest request = request(task, podIp, ControlApi.SPEC, token)
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         return send(request);
     }
 
-    private HttpRequest.Builder request(MixTask task, String path, String token) {
-        URI uri = URI.create(baseUrl(task) + path);
+    private HttpRequest.Builder request(MixTask task, String podIp, String path, String token) throws WorkerUnreachableException {
+        URI uri = URI.create(baseUrl(task, podIp) + path);
         Duration timeout = config.worker().controlTimeout();
         return HttpRequest.newBuilder(uri).timeout(timeout).header("Authorization", "Bearer " + token);
     }
 
-    String baseUrl(MixTask task) {
-        String base = UrlTemplate.expand(config.worker().controlUrlTemplate(), SpecResolver.templateValues(task));
+    /**
+     * The control URL: {@code mixtask.worker.control-url-template} with the task's values and {@code {podIP}}, the
+     * worker pod's own address (reaching the pod itself, with no Service or cluster DNS in between).
+     */
+    String baseUrl(MixTask task, String podIp) throws WorkerUnreachableException {
+        String template = config.worker().controlUrlTemplate();
+        if (template.contains("{" + POD_IP + "}") && (podIp == null || podIp.isEmpty())) {
+            throw new WorkerUnreachableException("the worker pod has no IP yet");
+        }
+        Map<String, String> values = new HashMap<>(SpecResolver.templateValues(task));
+        values.put(POD_IP, podIp);
+        String base = UrlTemplate.expand(template, values);
         return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 

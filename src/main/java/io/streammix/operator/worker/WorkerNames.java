@@ -32,6 +32,8 @@ public final class WorkerNames {
     public static final String RESTART_TOKEN_ANNOTATION = "streammix.io/restart-token";
     /** Hash of the desired Service, to update it only when it changed. */
     public static final String SERVICE_HASH_ANNOTATION = "streammix.io/service-hash";
+    /** Hash of the desired NetworkPolicy, likewise. */
+    public static final String POLICY_HASH_ANNOTATION = "streammix.io/policy-hash";
 
     private static final int MAX_LABEL = 63;
 

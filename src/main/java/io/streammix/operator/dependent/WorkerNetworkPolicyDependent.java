@@ -1,0 +1,94 @@
+package io.streammix.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IPBlockBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.operator.config.OperatorConfig;
+import io.streammix.operator.worker.WorkerNames;
+import io.streammix.worker.control.ControlApi;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The worker's NetworkPolicy, one per task beside its Deployment (same namespace, same owner): it exists wherever
+ * a worker runs, whatever namespaces the operator watches, and the garbage collector removes it with the task.
+ * <ul>
+ *   <li>Ingress: the control port (status, spec updates; bearer-token protected as well) only from the operator's
+ *       pods; the media port (HLS, HTTP-FLV) from anywhere, for players.</li>
+ *   <li>Egress: anywhere but the denied blocks: link-local (cloud metadata), the API server's own addresses
+ *       ({@link ApiServerAddresses}) and what the configuration adds. Inputs and outputs may live anywhere else, in the
+ *       cluster or outside it.</li>
+ * </ul>
+ */
+public class WorkerNetworkPolicyDependent extends WorkerDependent<NetworkPolicy> {
+    private final OperatorConfig.NetworkPolicy config;
+    private final ApiServerAddresses apiServer = new ApiServerAddresses();
+
+    public WorkerNetworkPolicyDependent(OperatorConfig.NetworkPolicy config) {
+        super(NetworkPolicy.class);
+        this.config = config;
+    }
+
+    @Override
+    protected NetworkPolicy desired(MixTask task, Context<MixTask> context) {
+        NetworkPolicyPeer operatorPods = new NetworkPolicyPeerBuilder()
+                .withNamespaceSelector(new LabelSelectorBuilder().withMatchLabels(Map.of("kubernetes.io/metadata.name",
+                        config.operatorNamespace().orElseThrow(() -> new IllegalStateException(
+                                "mixtask.network-policy.operator-namespace must be set when network policies are enabled")))).build())
+                .withPodSelector(new LabelSelectorBuilder().withMatchLabels(new HashMap<>(config.operatorPodLabels())).build())
+                .build();
+        NetworkPolicy policy = new NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName(WorkerNames.workerName(task))
+                .withNamespace(task.getMetadata().getNamespace())
+                .withLabels(WorkerNames.labels(task))
+                .endMetadata()
+                .withNewSpec()
+                .withPodSelector(new LabelSelectorBuilder().withMatchLabels(WorkerNames.labels(task)).build())
+                .withPolicyTypes("Ingress", "Egress")
+                .withIngress(
+                        new NetworkPolicyIngressRuleBuilder().withFrom(operatorPods).withPorts(new NetworkPolicyPortBuilder()
+                                .withProtocol("TCP").withPort(new IntOrString(ControlApi.CONTROL_PORT)).build()).build(),
+                        new NetworkPolicyIngressRuleBuilder().withPorts(new NetworkPolicyPortBuilder()
+                                .withProtocol("TCP").withPort(new IntOrString(ControlApi.MEDIA_PORT)).build()).build())
+                .withEgress(new NetworkPolicyEgressRuleBuilder().withTo(egressPeers(context.getClient())).build())
+                .endSpec()
+                .build();
+        policy.getMetadata().setAnnotations(new HashMap<>(Map.of(WorkerNames.POLICY_HASH_ANNOTATION, ContentHash.of(policy.getSpec()))));
+        return policy;
+    }
+
+    /** One peer per address family: everything but the denied blocks of that family. */
+    private List<NetworkPolicyPeer> egressPeers(KubernetesClient client) {
+        List<String> v4 = new ArrayList<>();
+        List<String> v6 = new ArrayList<>();
+        List<String> denied = new ArrayList<>(config.egressDeniedCidrs());
+        denied.addAll(apiServer.cidrs(client));
+        for (String cidr : new java.util.TreeSet<>(denied)) {
+            (cidr.contains(":") ? v6 : v4).add(cidr.trim());
+        }
+        return List.of(
+                new NetworkPolicyPeerBuilder().withIpBlock(new IPBlockBuilder().withCidr("0.0.0.0/0").withExcept(v4).build()).build(),
+                new NetworkPolicyPeerBuilder().withIpBlock(new IPBlockBuilder().withCidr("::/0").withExcept(v6).build()).build());
+    }
+
+    @Override
+    protected boolean sameAs(NetworkPolicy actual, NetworkPolicy desired) {
+        return Objects.equals(annotation(actual, WorkerNames.POLICY_HASH_ANNOTATION),
+                annotation(desired, WorkerNames.POLICY_HASH_ANNOTATION));
+    }
+}
