@@ -100,8 +100,10 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MixTask.class)
                 .withName("worker-pods")
                 .withLabelSelector(WorkerNames.SELECTOR)
+                // (name key, namespace key, type key, type): the three-argument form takes its second as the *type* key,
+                // which made every pod event fail to map ("Cannot parse gvk: default"), seen first on a real API server.
                 .withSecondaryToPrimaryMapper(Mappers.fromAnnotation(
-                        WorkerNames.TASK_NAME_ANNOTATION, WorkerNames.TASK_NAMESPACE_ANNOTATION, MixTask.class))
+                        WorkerNames.TASK_NAME_ANNOTATION, WorkerNames.TASK_NAMESPACE_ANNOTATION, null, MixTask.class))
                 .build(), context));
         return sources;
     }

@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The operator without Quarkus, for tests that must stop and start it (an operator restart) or run
@@ -47,6 +48,15 @@ public final class OperatorHarness {
 
     /** @param leaderElection as the chart's replicas run it (prod profile), or null for none */
     public static Operator start(KubernetesClient client, OperatorConfig config, LeaderElectionConfiguration leaderElection) {
+        return start(client, config, leaderElection, Set.of());
+    }
+
+    /**
+     * @param leaderElection as the chart's replicas run it (prod profile), or null for none
+     * @param namespaces     the watched namespaces ({@code quarkus.operator-sdk.controllers.mixtask.namespaces}); empty: all
+     */
+    public static Operator start(KubernetesClient client, OperatorConfig config, LeaderElectionConfiguration leaderElection,
+                                 Set<String> namespaces) {
         Operator operator = new Operator(o -> o.withKubernetesClient(client)
                 .withLeaderElectionConfiguration(leaderElection)
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
@@ -55,7 +65,12 @@ public final class OperatorHarness {
                 .withConcurrentReconciliationThreads(20)
                 .withCloseClientOnStop(false));
         operator.register(new MixTaskReconciler(config, new SpecResolver(config, client), new WorkerClient(config),
-                new WorkerPodTemplate(config), new TaskEvents(client)));
+                new WorkerPodTemplate(config), new TaskEvents(client)),
+                o -> {
+                    if (!namespaces.isEmpty()) {
+                        o.settingNamespaces(namespaces);
+                    }
+                });
         operator.start();
         return operator;
     }

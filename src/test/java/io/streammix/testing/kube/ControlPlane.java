@@ -81,6 +81,17 @@ public final class ControlPlane implements AutoCloseable {
         Path pki = Files.createDirectories(this.dir.resolve("pki"));
         writeServiceAccountKeys(pki);
         Files.writeString(pki.resolve("tokens.csv"), adminToken + ",admin,admin-uid,\"system:masters\"\n");
+        // An audit log of every write to MixTasks, request and response, for reading after a failed test.
+        Files.writeString(pki.resolve("audit-policy.yaml"), """
+                apiVersion: audit.k8s.io/v1
+                kind: Policy
+                omitStages: [RequestReceived]
+                rules:
+                - level: RequestResponse
+                  verbs: [create, update, patch, delete]
+                  resources: [{group: streammix.io}]
+                - level: None
+                """);
 
         int etcdPort = freePort();
         int peerPort = freePort();
@@ -104,6 +115,8 @@ public final class ControlPlane implements AutoCloseable {
                 "--cert-dir", pki.toString(),
                 "--token-auth-file", pki.resolve("tokens.csv").toString(),
                 "--authorization-mode", "RBAC",
+                "--audit-policy-file", pki.resolve("audit-policy.yaml").toString(),
+                "--audit-log-path", this.dir.resolve("audit.log").toString(),
                 "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
                 "--service-account-key-file", pki.resolve("sa.key").toString(),
                 "--service-account-signing-key-file", pki.resolve("sa.key").toString(),
@@ -165,16 +178,29 @@ public final class ControlPlane implements AutoCloseable {
      * applies exactly the RBAC bound to it: the caller closes it.
      */
     public KubernetesClient clientAs(String namespace, String serviceAccount) {
+        return clientAs(namespace, serviceAccount, null);
+    }
+
+    /** As {@link #clientAs(String, String)}, its requests signed with this user agent (the field manager they record). */
+    public KubernetesClient clientAs(String namespace, String serviceAccount, String userAgent) {
         try (KubernetesClient admin = adminClient()) {
             TokenRequest request = new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L)
                     .withAudiences("https://kubernetes.default.svc.cluster.local").endSpec().build();
             TokenRequest issued = admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(request);
-            return client(issued.getStatus().getToken());
+            return client(issued.getStatus().getToken(), userAgent);
         }
     }
 
     private KubernetesClient client(String token) {
-        Config config = new ConfigBuilder(Config.empty())
+        return client(token, null);
+    }
+
+    private KubernetesClient client(String token, String userAgent) {
+        ConfigBuilder builder = new ConfigBuilder(Config.empty());
+        if (userAgent != null) {
+            builder.withUserAgent(userAgent);
+        }
+        Config config = builder
                 .withMasterUrl(url())
                 .withOauthToken(token)
                 // The API server's serving certificate is self-signed (written by it into --cert-dir).
