@@ -168,6 +168,39 @@ class RealApiServerEndToEndTest {
         });
     }
 
+    /**
+     * Every example whose inputs need no media server (synthetic sources, files) becomes Ready on the real cluster,
+     * as {@code kubectl apply -f examples/X.yaml} leaves it; each is deleted before the next (two cores).
+     */
+    @Test
+    void everyExampleWithSyntheticOrFileInputsBecomesReady() throws Exception {
+        String ns = "examples";
+        cp.kubectl().run("create", "namespace", ns);
+        List<String> run = new ArrayList<>();
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("examples"))) {
+            for (java.nio.file.Path file : files.sorted().toList()) {
+                String yaml = java.nio.file.Files.readString(file);
+                String doc = java.util.Arrays.stream(yaml.split("\n---")).filter(d -> d.contains("kind: MixTask")).findFirst().orElseThrow();
+                MixTask task = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(doc, MixTask.class);
+                if (task.getSpec().inputs.stream().anyMatch(i -> i.url == null)) {
+                    continue; // inputs from a media server or a Secret: StreamInputExamplesMediaTest runs those
+                }
+                String name = task.getMetadata().getName();
+                long t0 = System.nanoTime();
+                cp.kubectl().run("apply", "-n", ns, "-f", file.toString()).assertSuccess();
+                Kubectl.Result ready = cp.kubectl().run("wait", "-n", ns, "--for=condition=Ready", "mt/" + name, "--timeout=90s");
+                assertThat(ready.exitCode()).as(file + " Ready: " + ready.err() + " status: "
+                        + cp.kubectl().run("get", "mt", name, "-n", ns, "-o", "jsonpath={.status}").out()).isZero();
+                System.out.printf("RealApiServerEndToEndTest: %s Ready in %.1f s%n", file, (System.nanoTime() - t0) / 1e9);
+                run.add(file.getFileName().toString());
+                cp.kubectl().run("delete", "-n", ns, "-f", file.toString(), "--wait=true").assertSuccess();
+                await().atMost(Duration.ofSeconds(60)).until(() -> user.pods().inNamespace(ns)
+                        .withLabelSelector(WorkerNames.TASK_LABEL + "=" + name).list().getItems().isEmpty());
+            }
+        }
+        assertThat(run).as("examples run").contains("synthetic-demo.yaml", "recording-pvc.yaml", "grid-3x3.yaml");
+    }
+
     /** Every write of the operator's identity to the MixTask went to the status subresource. */
     private void operatorNeverWroteSpecOrMetadata() {
         List<ManagedFieldsEntry> entries = task().getMetadata().getManagedFields();

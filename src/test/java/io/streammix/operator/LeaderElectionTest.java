@@ -74,12 +74,12 @@ class LeaderElectionTest {
         OperatorConfig configB = config(workerSeenByB);
         OperatorHarness.createCrd(client);
         // JOSDK checks its Lease permissions with a SelfSubjectRulesReview, which the CRUD mock cannot answer:
-        // answer what the chart's Role grants (get, create, update on leases).
+        // answer what the chart's Role grants (get, create, update, patch on leases; ChartOnApiServerTest checks the real thing).
         server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
                 .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewMetadata().endMetadata()
                         .withNewStatus().withIncomplete(false)
                         .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
-                        .withVerbs("get", "create", "update").endResourceRule()
+                        .withVerbs("get", "create", "update", "patch").endResourceRule()
                         .endStatus().build())
                 .always();
 

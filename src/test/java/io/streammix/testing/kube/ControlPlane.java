@@ -131,7 +131,9 @@ public final class ControlPlane implements AutoCloseable {
                 "--kubeconfig", kubeconfig.toString(),
                 "--authentication-kubeconfig", kubeconfig.toString(), "--authorization-kubeconfig", kubeconfig.toString(),
                 "--controllers", String.join(",", "deployment-controller", "replicaset-controller", "garbage-collector-controller",
-                        "namespace-controller", "serviceaccount-controller", "serviceaccount-token-controller"),
+                        "namespace-controller", "serviceaccount-controller", "serviceaccount-token-controller",
+                        // Lifts the pvc-protection finalizer once no pod uses a claim (a recording example has one).
+                        "persistentvolumeclaim-protection-controller"),
                 "--service-account-private-key-file", pki.resolve("sa.key").toString(),
                 "--root-ca-file", pki.resolve("apiserver.crt").toString(),
                 "--leader-elect=false", "--bind-address", "127.0.0.1", "--secure-port", String.valueOf(freePort()),
