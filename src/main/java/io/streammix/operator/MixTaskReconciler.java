@@ -1,6 +1,5 @@
 package io.streammix.operator;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -33,6 +32,7 @@ import io.streammix.operator.spec.SpecResolver;
 import io.streammix.operator.status.LastStatus;
 import io.streammix.operator.status.Observation;
 import io.streammix.operator.status.StatusBuilder;
+import io.streammix.operator.status.StatusWrites;
 import io.streammix.operator.status.SpecUpdate;
 import io.streammix.operator.worker.PushRetries;
 import io.streammix.operator.worker.SpecRefusedException;
@@ -64,7 +64,6 @@ import java.util.Optional;
 @ControllerConfiguration(name = MixTaskReconciler.NAME)
 public class MixTaskReconciler implements Reconciler<MixTask> {
     public static final String NAME = "mixtask";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OperatorConfig config;
     private final SpecResolver resolver;
@@ -154,7 +153,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
 
         Duration next = exchange.retryIn.filter(d -> d.compareTo(config.statusRefreshInterval()) < 0)
                 .orElse(config.statusRefreshInterval());
-        if (sameStatus(task.getStatus(), after)) {
+        if (!StatusWrites.due(task.getStatus(), after, config.statusFiguresInterval())) {
             return UpdateControl.<MixTask>noUpdate().rescheduleAfter(next);
         }
         task.setStatus(after);
@@ -327,9 +326,5 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         return context.getSecondaryResources(Pod.class).stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                 .max(Comparator.comparing(p -> Objects.toString(p.getMetadata().getCreationTimestamp(), "")));
-    }
-
-    private static boolean sameStatus(MixTaskStatus a, MixTaskStatus b) {
-        return a != null && JSON.valueToTree(a).equals(JSON.valueToTree(b));
     }
 }

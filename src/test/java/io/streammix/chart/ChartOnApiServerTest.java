@@ -57,7 +57,7 @@ class ChartOnApiServerTest {
         cp.kubectl("create", "namespace", "team-b");
         cp.kubectl("create", "namespace", "team-c");
         ChartRelease release = ChartRelease.install(cp, "scoped-mixtask-operator", "mixtask-scoped",
-                Map.of("watchNamespaces[0]", "team-b", "statusRefreshInterval", "2s", "leaderElection.enabled", "false"));
+                Map.of("watchNamespaces[0]", "team-b", "statusRefreshInterval", "2s", "statusFiguresInterval", "4s", "leaderElection.enabled", "false"));
         assertThat(admin.rbac().clusterRoles().withName("scoped-mixtask-operator").get()).as("nothing cluster-wide").isNull();
         assertThat(admin.rbac().roles().inNamespace("team-b").withName("scoped-mixtask-operator").get()).isNotNull();
         assertThat(admin.serviceAccounts().inNamespace("team-b").withName("mixtask-worker").get().getAutomountServiceAccountToken())
@@ -86,7 +86,7 @@ class ChartOnApiServerTest {
 
     @Test
     void twoReplicasShareOneLeaseAndTheStandbyTakesOverTheSameWorker() {
-        ChartRelease release = ChartRelease.install(cp, "mixtask-operator", "mixtask-system", Map.of("statusRefreshInterval", "2s"));
+        ChartRelease release = ChartRelease.install(cp, "mixtask-operator", "mixtask-system", Map.of("statusRefreshInterval", "2s", "statusFiguresInterval", "4s"));
         cp.kubectl("create", "namespace", "lease-test");
         ChartRelease.Running a = release.startOperator(overrides(), replica("replica-a"));
         ChartRelease.Running b = null;

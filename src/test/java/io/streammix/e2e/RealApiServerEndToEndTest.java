@@ -63,7 +63,7 @@ class RealApiServerEndToEndTest {
         cp = ControlPlane.shared();
         cp.installCrd();
         cp.kubelet();
-        release = ChartRelease.install(cp, "mixtask-operator", "mixtask-system", Map.of("statusRefreshInterval", "2s"));
+        release = ChartRelease.install(cp, "mixtask-operator", "mixtask-system", Map.of("statusRefreshInterval", "2s", "statusFiguresInterval", "4s"));
         operator = release.startOperator(operatorOverrides(), null);
         user = cp.adminClient();
     }
@@ -96,7 +96,7 @@ class RealApiServerEndToEndTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             String table = kubectl.run("get", "mt", "-n", NS).assertSuccess().out();
             assertThat(table.lines().findFirst().orElseThrow()).matches("NAME\\s+PHASE\\s+READY\\s+DURATION\\s+PLAY\\s+AGE");
-            assertThat(table).containsPattern(TASK + "\\s+Running\\s+True\\s+\\d+\\s+http://mt-synthetic-demo\\.default\\.svc:8080/live/demo\\.flv\\s+\\d+s");
+            assertThat(table).containsPattern(TASK + "\\s+Running\\s+True\\s+\\d+[smhd]\\S*\\s+http://mt-synthetic-demo\\.default\\.svc:8080/live/demo\\.flv\\s+\\d+s");
         });
 
         Pod pod = workerPod();

@@ -52,6 +52,7 @@ class OperatorRestartTest {
         OperatorConfig config = OperatorHarness.config(Map.of(
                 "mixtask.worker.control-url-template", worker.controlUrlTemplate(),
                 "mixtask.status-refresh-interval", "1s",
+                "mixtask.status-figures-interval", "1s",
                 "mixtask.media.input-url-template", "rtmp://media/live/{streamId}"));
         OperatorHarness.createCrd(client);
         operator = OperatorHarness.start(client, config);

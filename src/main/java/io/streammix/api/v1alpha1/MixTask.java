@@ -17,8 +17,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
         type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Duration", jsonPath = ".status.mixDuration", type = AdditionalPrinterColumn.Type.INTEGER,
-        getDescription = "Seconds the mix has run since it first started")
+@AdditionalPrinterColumn(name = "Duration", jsonPath = ".status.startTime", type = AdditionalPrinterColumn.Type.DATE,
+        getDescription = "How long the mix has run since it first started (kubectl counts it from status.startTime, "
+                + "so it is live without a status write; status.mixDuration has the seconds, written once a minute)")
 @AdditionalPrinterColumn(name = "Play", jsonPath = ".status.play[0].flvUrl", type = AdditionalPrinterColumn.Type.STRING,
         getDescription = "HTTP-FLV play URL of the first output")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)

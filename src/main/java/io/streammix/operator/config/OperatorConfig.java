@@ -19,9 +19,16 @@ public interface OperatorConfig {
     @WithDefault("60")
     int maxFps();
 
-    /** How often a running task's status is refreshed from its worker (and mixDuration with it). */
+    /** How often a running task's status is refreshed from its worker; a change of state is written at once. */
     @WithDefault("10s")
     Duration statusRefreshInterval();
+
+    /**
+     * How often the figures that move all the time (mixDuration, input fps, output bitrate and frames) are written
+     * when nothing else changed: each write is an etcd write, and kubectl shows a live duration from startTime anyway.
+     */
+    @WithDefault("60s")
+    Duration statusFiguresInterval();
 
     Worker worker();
 

@@ -229,8 +229,16 @@ public final class ControlPlane implements AutoCloseable {
 
     /** The control plane's one kubelet (a second would race it for every pod), started on first use. */
     public synchronized LoopbackKubelet kubelet() {
+        return kubelet(LoopbackKubelet.Runtime.PROCESSES);
+    }
+
+    /** The kubelet with this runtime; one per control plane, so a second runtime in the same JVM is an error. */
+    public synchronized LoopbackKubelet kubelet(LoopbackKubelet.Runtime runtime) {
         if (kubelet == null) {
-            kubelet = new LoopbackKubelet(adminClient(), dir.resolve("kubelet")).start();
+            kubelet = new LoopbackKubelet(adminClient(), dir.resolve("kubelet"), runtime).start();
+        }
+        if (kubelet.runtime() != runtime) {
+            throw new IllegalStateException("this control plane's kubelet runs " + kubelet.runtime() + ", not " + runtime);
         }
         return kubelet;
     }

@@ -38,21 +38,31 @@ public final class LoopbackKubelet implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LoopbackKubelet.class);
     public static final String NODE = "loopback-node";
 
+    /** What a pod's container is here: the real process, or nothing at all (Ready at once, for scale benchmarks). */
+    public enum Runtime { PROCESSES, READY_WITHOUT_PROCESSES }
+
     private final KubernetesClient client;
     private final Path root;
+    private final Runtime runtime;
+    private final AtomicInteger readyOnlyPods = new AtomicInteger();
     private final ExecutorService events = Executors.newSingleThreadExecutor(r -> new Thread(r, "kubelet-events"));
     private final Map<String, PodProcess> running = new ConcurrentHashMap<>();
     /** Pod IPs 127.0.0.2 .. 127.0.0.254; 127.0.0.1 is the host's (the control plane and the tests' own servers). */
     private final AtomicInteger nextIp = new AtomicInteger(2);
     private SharedIndexInformer<Pod> informer;
 
-    public LoopbackKubelet(KubernetesClient admin, Path root) {
+    public LoopbackKubelet(KubernetesClient admin, Path root, Runtime runtime) {
         this.client = admin;
+        this.runtime = runtime;
         try {
             this.root = Files.createDirectories(root.toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public Runtime runtime() {
+        return runtime;
     }
 
     public LoopbackKubelet start() {
@@ -108,6 +118,12 @@ public final class LoopbackKubelet implements AutoCloseable {
             }
             if (pod.getSpec().getNodeName() == null) {
                 bind(pod);
+                return;
+            }
+            if (runtime == Runtime.READY_WITHOUT_PROCESSES) {
+                if (NODE.equals(pod.getSpec().getNodeName()) && (pod.getStatus() == null || pod.getStatus().getPodIP() == null)) {
+                    PodProcess.markReady(client, pod, "127.1." + readyOnlyPods.get() / 250 + "." + (2 + readyOnlyPods.getAndIncrement() % 250));
+                }
                 return;
             }
             if (NODE.equals(pod.getSpec().getNodeName()) && !running.containsKey(key)) {

@@ -431,6 +431,21 @@ public final class PodProcess {
         }
     }
 
+    /** A pod with no process at all, Running and Ready at once with this IP (scale benchmarks). */
+    static void markReady(KubernetesClient client, Pod pod, String ip) {
+        String now = Instant.now().toString();
+        Container c = pod.getSpec().getContainers().get(0);
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).editStatus(p -> new PodBuilder(p)
+                .editOrNewStatus().withPhase("Running").withHostIP("127.0.0.1").withPodIP(ip)
+                .withPodIPs(new io.fabric8.kubernetes.api.model.PodIP(ip)).withStartTime(now)
+                .withConditions(condition("PodScheduled", true, now), condition("Initialized", true, now),
+                        condition("ContainersReady", true, now), condition("Ready", true, now))
+                .withContainerStatuses(new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
+                        .withImageID("loopback://" + c.getImage()).withReady(true).withStarted(true).withRestartCount(0)
+                        .withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build())
+                .endStatus().build());
+    }
+
     private static PodCondition condition(String type, boolean status, String now) {
         return new PodConditionBuilder().withType(type).withStatus(status ? "True" : "False").withLastTransitionTime(now).build();
     }
