@@ -368,6 +368,16 @@ public final class MixEngine implements AutoCloseable {
         return m.toString();
     }
 
+    /** The figures of the mix, its inputs and outputs (spec order), for a metrics scrape. */
+    public MixFigures figures() {
+        double now = timeline.now();
+        List<InputFigures> ins = slots.values().stream().map(s -> s.figures(now, InputWorker.JITTER)).toList();
+        BypassRelay b = bypass;
+        List<OutputFigures> outs = b != null ? b.outputs().stream().map(BypassOutput::figures).toList()
+                : outputs.stream().map(OutputWorker::figures).toList();
+        return new MixFigures(now, clock.videoTicks(), clock.skippedTicks(), clock.tickLatenessSeconds(), ins, outs);
+    }
+
     /** State and counters of every output, mixed or bypassed, for the metrics. */
     private List<OutputHealth> outputFigures() {
         BypassRelay b = bypass;
