@@ -101,6 +101,13 @@ public interface OperatorConfig {
         /** Wait after the first failed push; it doubles after each further failure. */
         @WithDefault("2s")
         Duration pushBackoff();
+
+        /**
+         * The worker's Prometheus metrics port (container port {@code metrics}, path {@code /metrics}, no token;
+         * the chart's PodMonitor scrapes it, and a NetworkPolicy must admit the scraper to it).
+         */
+        @WithDefault("9102")
+        int metricsPort();
     }
 
     /**
