@@ -11,6 +11,8 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.Timer;
+import io.streammix.operator.metrics.OperatorMetrics;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -77,10 +79,12 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     private final WorkerSecretDependent secret = new WorkerSecretDependent();
     private final WorkerServiceDependent service = new WorkerServiceDependent();
     private final WorkerDeploymentDependent deployment;
+    private final OperatorMetrics metrics;
 
     public MixTaskReconciler(OperatorConfig config, SpecResolver resolver, WorkerClient workerClient,
-                             WorkerPodTemplate podTemplate, TaskEvents events) {
+                             WorkerPodTemplate podTemplate, TaskEvents events, OperatorMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.resolver = resolver;
         this.workerClient = workerClient;
         this.events = events;
@@ -103,6 +107,18 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
 
     @Override
     public UpdateControl<MixTask> reconcile(MixTask task, Context<MixTask> context) {
+        Timer.Sample timing = metrics.reconcileStarted();
+        boolean ok = false;
+        try {
+            UpdateControl<MixTask> control = reconcileTimed(task, context);
+            ok = true;
+            return control;
+        } finally {
+            metrics.reconciled(timing, ok);
+        }
+    }
+
+    private UpdateControl<MixTask> reconcileTimed(MixTask task, Context<MixTask> context) {
         Optional<Secret> secretNow = context.getSecondaryResource(Secret.class);
         String token = WorkerSecretDependent.tokenOf(secretNow);
         // The last accepted spec is in the worker's Secret: the base of the diff, also after an operator restart.
@@ -122,7 +138,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         boolean replacing = false;
         if (resolved.isPresent()) {
             announceChanges(task, lastAccepted, resolved.get());
-            replacing = applyWorker(task, context, new WorkerPlan(resolved.get(), token));
+            replacing = applyWorker(task, context, new WorkerPlan(resolved.get(), token), OperatorMetrics.RestartReason.SPEC);
         }
         boolean workerExists = context.getSecondaryResource(Deployment.class).isPresent();
 
@@ -144,6 +160,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         MixTaskStatus after = StatusBuilder.build(task, before, seen);
         events.transitions(task, before, after);
         lastStatus.remember(task, after);
+        metrics.observed(task, after);
 
         Duration next = exchange.retryIn.filter(d -> d.compareTo(config.statusRefreshInterval()) < 0)
                 .orElse(config.statusRefreshInterval());
@@ -188,7 +205,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     }
 
     /** Brings Secret, Service and Deployment up to date; true when the worker pod is being replaced. */
-    private boolean applyWorker(MixTask task, Context<MixTask> context, WorkerPlan plan) {
+    private boolean applyWorker(MixTask task, Context<MixTask> context, WorkerPlan plan, OperatorMetrics.RestartReason why) {
         plan.putInto(context);
         secret.reconcile(task, context);
         service.reconcile(task, context);
@@ -196,7 +213,10 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         String name = WorkerNames.workerName(task);
         switch (result.getSingleOperation()) {
             case CREATED -> events.workerCreated(task, name);
-            case UPDATED -> events.workerRestarting(task, name);
+            case UPDATED -> {
+                events.workerRestarting(task, name);
+                metrics.workerRestarted(task, why);
+            }
             default -> {
             }
         }
@@ -276,11 +296,13 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
                 x.update = Optional.of(new SpecUpdate(SpecUpdate.PUSH_FAILED, e.getMessage()));
             }
         } catch (WorkerUnreachableException e) {
+            metrics.pushFailed(task);
             PushRetries.Failures f = retries.failed(key, generation, e.getMessage(), now, config.worker().pushBackoff());
             if (f.count() >= config.worker().pushAttempts()) {
                 retries.clear(key);
                 events.pushEscalated(task, generation, f.count(), e.getMessage());
-                applyWorker(task, context, new WorkerPlan(resolved.get(), token, "generation-" + generation + "-" + now.toEpochMilli()));
+                applyWorker(task, context, new WorkerPlan(resolved.get(), token, "generation-" + generation + "-" + now.toEpochMilli()),
+                        OperatorMetrics.RestartReason.PUSH_FAILED);
                 x.update = Optional.of(new SpecUpdate(SpecUpdate.PUSH_FAILED, "generation " + generation + " could not be pushed ("
                         + f.count() + " attempts, last: " + e.getMessage() + "); the worker is being replaced"));
             } else {
