@@ -105,6 +105,12 @@ class WorkerMetricsScrapeTest {
             assertThat(b.value("mixtask_output_state", "output", "push", "state", "Live")).isEqualTo(0);
             assertThat(b.value("mixtask_output_frames_total", "output", "push")).as("encoding goes on while reconnecting").isGreaterThan(0);
 
+            // Every family of ours is in the table of docs/observability.md.
+            String documented = String.join("\n", Files.readAllLines(Path.of("docs", "observability.md")).stream()
+                    .filter(l -> l.startsWith("| `mixtask_")).map(l -> l.split("\\|")[1]).toList());
+            assertThat(b.families().keySet()).filteredOn(n -> n.startsWith("mixtask_")).hasSizeGreaterThan(20)
+                    .allSatisfy(n -> assertThat(documented).as("documented").contains("`" + n));
+
             // Secrets: no URL, no key, no token, in any label or help text.
             assertThat(secondBody).doesNotContain("://", "SECRETKEY", TOKEN, "127.0.0.1");
 
