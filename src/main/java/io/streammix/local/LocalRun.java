@@ -13,6 +13,8 @@ import io.streammix.worker.control.ControlApi;
 import io.streammix.worker.control.SpecSubmission;
 import io.streammix.worker.control.WorkerReport;
 import io.streammix.worker.engine.MixEngine;
+import io.streammix.worker.metrics.MetricsServer;
+import io.streammix.worker.metrics.WorkerMetrics;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +32,7 @@ import java.util.stream.Collectors;
  * The README's local run: mixes a MixTask YAML file with the worker engine, no cluster.
  *
  * <pre>LocalRun &lt;mixtask.yaml&gt; [--duration SECONDS] [--out-dir DIR] [--control-port N] [--media-port N]
- *          [--input-url-template URL] [--secrets FILE]</pre>
+ *          [--metrics-port N] [--input-url-template URL] [--secrets FILE]</pre>
  *
  * Inputs given by {@code streamId} are pulled through {@code --input-url-template} (the operator's
  * {@code mixtask.media.input-url-template}, e.g. {@code rtmp://127.0.0.1:1935/live/{streamId}}); {@code urlFrom} reads
@@ -40,11 +43,12 @@ import java.util.stream.Collectors;
  * the worker's media port, as in a cluster (key: the streamId, else the name): {@code http://127.0.0.1:8080/live/<streamId>.flv} and
  * {@code .../live/<streamId>/index.m3u8} (8080 unless {@code --media-port}; a free port when 8080 is taken; HLS
  * files under {@code <out-dir>/hls}, default {@code out/}). Ctrl-C (or the end of {@code --duration}) stops
- * cleanly and leaves playable files.
+ * cleanly and leaves playable files. With {@code --metrics-port N} (0: a free port) the worker's Prometheus metrics are
+ * served at {@code http://127.0.0.1:N/metrics}, as a worker pod serves them on 9102.
  */
 public final class LocalRun {
     static final String USAGE = "usage: LocalRun <mixtask.yaml> [--duration SECONDS] [--out-dir DIR] [--control-port N] "
-            + "[--media-port N] [--input-url-template URL-with-{streamId}] [--secrets FILE]";
+            + "[--media-port N] [--metrics-port N] [--input-url-template URL-with-{streamId}] [--secrets FILE]";
 
     private LocalRun() {
     }
@@ -69,6 +73,7 @@ public final class LocalRun {
         Path outDir = Path.of("out");
         int port = 0;
         Integer mediaPort = null;
+        Integer metricsPort = null;
         String inputUrlTemplate = null;
         List<Path> secretFiles = new ArrayList<>();
         for (int i = 1; i < args.length; i += 2) {
@@ -81,6 +86,7 @@ public final class LocalRun {
                 case "--out-dir" -> outDir = Path.of(args[i + 1]);
                 case "--control-port" -> port = Integer.parseInt(args[i + 1]);
                 case "--media-port" -> mediaPort = Integer.parseInt(args[i + 1]);
+                case "--metrics-port" -> metricsPort = Integer.parseInt(args[i + 1]);
                 case "--input-url-template" -> inputUrlTemplate = args[i + 1];
                 case "--secrets" -> secretFiles.add(Path.of(args[i + 1]));
                 default -> {
@@ -137,14 +143,22 @@ public final class LocalRun {
         }
         WorkerRuntime rt = WorkerRuntime.start(new SpecSubmission(generation, resolved),
                 new MixEngine.Config(outDir, null), "127.0.0.1", port, mediaPort, token);
+        MetricsServer metrics = metricsPort == null ? null : new MetricsServer("127.0.0.1", metricsPort, new WorkerMetrics(
+                Objects.toString(task.getMetadata().getNamespace(), ""), task.getMetadata().getName(), rt.engine()::figures));
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            if (metrics != null) {
+                metrics.close();
+            }
             rt.close();
             stopped.countDown();
         }, "local-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("mixing " + file + " (control API: http://127.0.0.1:" + rt.controlPort()
                 + "/status with header 'Authorization: Bearer " + token + "')");
+        if (metrics != null) {
+            System.out.println("metrics: http://127.0.0.1:" + metrics.port() + MetricsServer.PATH);
+        }
         // Every output is also played by the media port, under its streamId else its name (report order = spec order).
         List<WorkerReport.Output> reported = rt.engine().report().outputs();
         for (int i = 0; i < reported.size(); i++) {
@@ -171,6 +185,9 @@ public final class LocalRun {
             System.out.println(progress(rt.engine().report()));
         }
         Runtime.getRuntime().removeShutdownHook(hook);
+        if (metrics != null) {
+            metrics.close();
+        }
         rt.close();
         System.out.println("stopped after " + String.format("%.1f", rt.engine().mixSeconds()) + " s; " + resources());
         rt.engine().report().outputs().forEach(o -> System.out.println("output " + o.name() + ": " + o.state()

@@ -10,6 +10,8 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.Timer;
+import io.streammix.operator.metrics.OperatorMetrics;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -79,15 +81,17 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     private final WorkerDeploymentDependent deployment;
     /** Null when network policies are off (then the operator neither watches nor needs them). */
     private final WorkerNetworkPolicyDependent networkPolicy;
+    private final OperatorMetrics metrics;
 
     public MixTaskReconciler(OperatorConfig config, SpecResolver resolver, WorkerClient workerClient,
-                             WorkerPodTemplate podTemplate, TaskEvents events) {
+                             WorkerPodTemplate podTemplate, TaskEvents events, OperatorMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.resolver = resolver;
         this.workerClient = workerClient;
         this.events = events;
         this.deployment = new WorkerDeploymentDependent(podTemplate);
-        this.networkPolicy = config.networkPolicy().enabled() ? new WorkerNetworkPolicyDependent(config.networkPolicy()) : null;
+        this.networkPolicy = config.networkPolicy().enabled() ? new WorkerNetworkPolicyDependent(config.networkPolicy(), config.worker().metricsPort()) : null;
     }
 
     @Override
@@ -109,6 +113,18 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
 
     @Override
     public UpdateControl<MixTask> reconcile(MixTask task, Context<MixTask> context) {
+        Timer.Sample timing = metrics.reconcileStarted();
+        boolean ok = false;
+        try {
+            UpdateControl<MixTask> control = reconcileTimed(task, context);
+            ok = true;
+            return control;
+        } finally {
+            metrics.reconciled(timing, ok);
+        }
+    }
+
+    private UpdateControl<MixTask> reconcileTimed(MixTask task, Context<MixTask> context) {
         Optional<Secret> secretNow = context.getSecondaryResource(Secret.class);
         String token = WorkerSecretDependent.tokenOf(secretNow);
         // The last accepted spec is in the worker's Secret: the base of the diff, also after an operator restart.
@@ -128,7 +144,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         boolean replacing = false;
         if (resolved.isPresent()) {
             announceChanges(task, lastAccepted, resolved.get());
-            replacing = applyWorker(task, context, new WorkerPlan(resolved.get(), token));
+            replacing = applyWorker(task, context, new WorkerPlan(resolved.get(), token), OperatorMetrics.RestartReason.SPEC);
         }
         boolean workerExists = context.getSecondaryResource(Deployment.class).isPresent();
 
@@ -150,6 +166,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         MixTaskStatus after = StatusBuilder.build(task, before, seen);
         events.transitions(task, before, after);
         lastStatus.remember(task, after);
+        metrics.observed(task, after);
 
         Duration next = exchange.retryIn.filter(d -> d.compareTo(config.statusRefreshInterval()) < 0)
                 .orElse(config.statusRefreshInterval());
@@ -194,7 +211,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     }
 
     /** Brings Secret, Service and Deployment up to date; true when the worker pod is being replaced. */
-    private boolean applyWorker(MixTask task, Context<MixTask> context, WorkerPlan plan) {
+    private boolean applyWorker(MixTask task, Context<MixTask> context, WorkerPlan plan, OperatorMetrics.RestartReason why) {
         plan.putInto(context);
         secret.reconcile(task, context);
         service.reconcile(task, context);
@@ -206,7 +223,10 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         String name = WorkerNames.workerName(task);
         switch (result.getSingleOperation()) {
             case CREATED -> events.workerCreated(task, name);
-            case UPDATED -> events.workerRestarting(task, name);
+            case UPDATED -> {
+                events.workerRestarting(task, name);
+                metrics.workerRestarted(task, why);
+            }
             default -> {
             }
         }
@@ -287,11 +307,13 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
                 x.update = Optional.of(new SpecUpdate(SpecUpdate.PUSH_FAILED, e.getMessage()));
             }
         } catch (WorkerUnreachableException e) {
+            metrics.pushFailed(task);
             PushRetries.Failures f = retries.failed(key, generation, e.getMessage(), now, config.worker().pushBackoff());
             if (f.count() >= config.worker().pushAttempts()) {
                 retries.clear(key);
                 events.pushEscalated(task, generation, f.count(), e.getMessage());
-                applyWorker(task, context, new WorkerPlan(resolved.get(), token, "generation-" + generation + "-" + now.toEpochMilli()));
+                applyWorker(task, context, new WorkerPlan(resolved.get(), token, "generation-" + generation + "-" + now.toEpochMilli()),
+                        OperatorMetrics.RestartReason.PUSH_FAILED);
                 x.update = Optional.of(new SpecUpdate(SpecUpdate.PUSH_FAILED, "generation " + generation + " could not be pushed ("
                         + f.count() + " attempts, last: " + e.getMessage() + "); the worker is being replaced"));
             } else {

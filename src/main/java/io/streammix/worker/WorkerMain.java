@@ -4,9 +4,12 @@ import io.streammix.worker.control.ControlApi;
 import io.streammix.worker.control.ControlServer;
 import io.streammix.worker.control.SpecSubmission;
 import io.streammix.worker.engine.MixEngine;
+import io.streammix.worker.metrics.MetricsServer;
+import io.streammix.worker.metrics.WorkerMetrics;
 import io.streammix.worker.playback.LiveStreams;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,7 +20,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code $MIXTASK_SPEC_FILE} and the bearer token from {@code $MIXTASK_TOKEN_FILE}, mixes, serves the
  * control API (port 8081, or {@code --control-port N} / {@code MIXTASK_CONTROL_PORT}) and the media port (HLS and
  * HTTP-FLV of the outputs it publishes: port 8080, or {@code --media-port N} / {@code MIXTASK_MEDIA_PORT}; HLS files
- * under {@code $MIXTASK_SCRATCH_DIR/hls}), both on all interfaces (or {@code MIXTASK_BIND_ADDRESS}), and on SIGTERM stops
+ * under {@code $MIXTASK_SCRATCH_DIR/hls}), both on all interfaces (or {@code MIXTASK_BIND_ADDRESS}), and its Prometheus
+ * metrics (no token: port 9102, or {@code --metrics-port N} / {@code MIXTASK_METRICS_PORT}; labelled with
+ * {@code MIXTASK_NAMESPACE} and {@code MIXTASK_TASK}), and on SIGTERM stops
  * cleanly: outputs flushed, trailers written.
  */
 public final class WorkerMain {
@@ -40,8 +45,14 @@ public final class WorkerMain {
         if (env.containsKey("MIXTASK_MEDIA_PORT")) {
             mediaPort = Integer.parseInt(env.get("MIXTASK_MEDIA_PORT"));
         }
+        int metricsPort = MetricsServer.DEFAULT_PORT;
+        if (env.containsKey(MetricsServer.ENV_PORT)) {
+            metricsPort = Integer.parseInt(env.get(MetricsServer.ENV_PORT));
+        }
         for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("--control-port")) {
+            if (args[i].equals("--metrics-port")) {
+                metricsPort = Integer.parseInt(args[i + 1]);
+            } else if (args[i].equals("--control-port")) {
                 port = Integer.parseInt(args[i + 1]);
             } else if (args[i].equals("--media-port")) {
                 mediaPort = Integer.parseInt(args[i + 1]);
@@ -68,13 +79,31 @@ public final class WorkerMain {
         }
         LOG.infof("worker mixing generation %d, control API on port %d, media on port %d", sub.generation(), rt.controlPort(),
                 rt.mediaPort());
+        MetricsServer metrics = startMetrics(rt.engine(), bindAddress, metricsPort, env);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (metrics != null) {
+                metrics.close();
+            }
             rt.close();
             // Straight to stderr: JUL's own shutdown hook resets its handlers concurrently, so a log line here can be lost.
             System.err.println("worker stopped: outputs closed");
             done.countDown();
         }, "shutdown"));
         done.await();
+    }
+
+    /** The metrics port, or null when it cannot be bound: like playback, metrics are not worth losing the mix for. */
+    private static MetricsServer startMetrics(MixEngine engine, String bindAddress, int port, Map<String, String> env) {
+        WorkerMetrics metrics = new WorkerMetrics(env.getOrDefault(MetricsServer.ENV_NAMESPACE, ""),
+                env.getOrDefault(MetricsServer.ENV_TASK, ""), engine::figures);
+        try {
+            MetricsServer server = new MetricsServer(bindAddress, port, metrics);
+            LOG.infof("metrics on port %d (%s)", server.port(), MetricsServer.PATH);
+            return server;
+        } catch (IOException e) {
+            LOG.errorf("metrics port %d: %s; metrics are off", port, e.getMessage());
+            return null;
+        }
     }
 }

@@ -60,11 +60,6 @@ public final class WorkerRuntime implements AutoCloseable {
                 }
 
                 @Override
-                public String metrics() {
-                    return engine.metrics();
-                }
-
-                @Override
                 public boolean ready() {
                     return !WorkerReport.FAILED.equals(engine.report().state());
                 }

@@ -156,7 +156,157 @@ class HelmChartTest {
     @Test
     void serviceMonitorOnlyWhenAsked() {
         assertThat(of(render(t -> t), "ServiceMonitor")).isEmpty();
-        assertThat(of(render(t -> t.set("metrics.serviceMonitor.enabled", true)), "ServiceMonitor")).hasSize(1);
+        List<JsonNode> monitors = of(render(t -> t.set("metrics.serviceMonitor.enabled", true)), "ServiceMonitor");
+        assertThat(monitors).hasSize(1);
+        assertThat(monitors.get(0).at("/spec/endpoints/0/honorLabels").asBoolean()).as("per-task series keep the task's namespace").isTrue();
+    }
+
+    @Test
+    void workerPodMonitorOnlyWhenAskedScrapesTheNamedMetricsPortOfWorkerPods() {
+        assertThat(of(render(t -> t), "PodMonitor")).isEmpty();
+        JsonNode monitor = only(render(t -> t.set("metrics.worker.podMonitor.enabled", true)
+                .set("metrics.worker.podMonitor.labels.release", "kube-prometheus")), "PodMonitor", "mixtask-operator-workers");
+        assertThat(monitor.at("/metadata/labels/release").asText()).isEqualTo("kube-prometheus");
+        assertThat(monitor.at("/spec/selector/matchLabels/app.kubernetes.io~1component").asText()).isEqualTo("mixtask-worker");
+        assertThat(monitor.at("/spec/selector/matchLabels/app.kubernetes.io~1managed-by").asText()).isEqualTo("mixtask-operator");
+        JsonNode endpoint = monitor.at("/spec/podMetricsEndpoints/0");
+        assertThat(endpoint.at("/port").asText()).as("the worker container's port name (WorkerPodTemplate)")
+                .isEqualTo(io.streammix.operator.dependent.WorkerPodTemplate.METRICS_PORT_NAME);
+        assertThat(endpoint.at("/path").asText()).isEqualTo(io.streammix.worker.metrics.MetricsServer.PATH);
+        assertThat(endpoint.at("/interval").asText()).isEqualTo("15s");
+        assertThat(endpoint.has("bearerTokenSecret") || endpoint.has("authorization")).as("no token needed").isFalse();
+        assertThat(monitor.at("/spec/namespaceSelector/any").asBoolean()).isTrue();
+        JsonNode scoped = only(render(t -> t.set("metrics.worker.podMonitor.enabled", true).set("watchNamespaces[0]", "media-a")),
+                "PodMonitor", "mixtask-operator-workers");
+        assertThat(scoped.at("/spec/namespaceSelector/matchNames")).extracting(JsonNode::asText).containsExactly("media-a");
+    }
+
+    @Test
+    void theWorkersMetricsPortReachesTheOperatorsConfiguration() throws IOException {
+        JsonNode config = only(render(t -> t.set("metrics.worker.port", 9300)), "ConfigMap", "mixtask-operator");
+        java.util.Properties props = new java.util.Properties();
+        props.load(new java.io.StringReader(config.at("/data/application.properties").asText()));
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k)));
+        assertThat(io.streammix.operator.testing.OperatorHarness.config(values).worker().metricsPort()).isEqualTo(9300);
+        assertThatThrownBy(() -> render(t -> t.set("metrics.worker.port", 8081))).hasMessageContaining("port");
+    }
+
+    @Test
+    void prometheusRuleAlertsNameTheTaskAndTheInputOrOutput() {
+        assertThat(of(render(t -> t), "PrometheusRule")).isEmpty();
+        JsonNode rule = only(render(t -> t.set("metrics.prometheusRule.enabled", true).set("metrics.prometheusRule.degradedFor", "3m")
+                .set("metrics.prometheusRule.alertLabels.team", "media")), "PrometheusRule", "mixtask-operator");
+        java.util.Map<String, JsonNode> alerts = new java.util.LinkedHashMap<>();
+        rule.at("/spec/groups").forEach(g -> g.path("rules").forEach(r -> {
+            if (r.has("alert")) {
+                alerts.put(r.get("alert").asText(), r);
+            }
+        }));
+        assertThat(alerts).containsOnlyKeys("MixTaskDegraded", "MixTaskInputLost", "MixTaskOutputReconnecting", "MixTaskRecordingUploadFailed");
+        assertThat(alerts.get("MixTaskDegraded").at("/for").asText()).isEqualTo("3m");
+        java.util.Map<String, String> subject = java.util.Map.of("MixTaskDegraded", "", "MixTaskInputLost", "input",
+                "MixTaskOutputReconnecting", "output", "MixTaskRecordingUploadFailed", "output");
+        alerts.forEach((name, a) -> {
+            String by = subject.get(name).isEmpty() ? "by (namespace, task)" : "by (namespace, task, " + subject.get(name) + ")";
+            assertThat(a.at("/expr").asText()).as(name).contains(by);
+            String summary = a.at("/annotations/summary").asText();
+            assertThat(summary).as(name).contains("{{ $labels.namespace }}/{{ $labels.task }}");
+            if (!subject.get(name).isEmpty()) {
+                assertThat(summary).as(name).contains("{{ $labels." + subject.get(name) + " }}");
+            }
+            assertThat(a.at("/labels/team").asText()).isEqualTo("media");
+            assertThat(a.at("/labels/severity").asText()).isNotBlank();
+        });
+        assertThat(documentedMetrics()).as("every metric the rules use is documented").containsAll(metricsIn(rule.toString()));
+    }
+
+    @Test
+    void dashboardIsValidGrafanaJsonInAConfigMapForTheSidecar() throws IOException {
+        assertThat(of(render(t -> t), "ConfigMap")).extracting(c -> c.at("/metadata/name").asText()).doesNotContain("mixtask-operator-dashboard");
+        JsonNode map = only(render(t -> t.set("metrics.dashboard.enabled", true).set("metrics.dashboard.namespace", "monitoring")),
+                "ConfigMap", "mixtask-operator-dashboard");
+        assertThat(map.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
+        assertThat(map.at("/metadata/namespace").asText()).isEqualTo("monitoring");
+        String json = map.at("/data/mixtask.json").asText();
+        assertThat(json).isEqualTo(Files.readString(CHART.resolve("dashboards/mixtask.json")).strip());
+        JsonNode dashboard = new ObjectMapper().readTree(json);
+        assertThat(dashboard.at("/uid").asText()).isEqualTo("mixtask-overview");
+        assertThat(dashboard.at("/title").asText()).isNotBlank();
+        assertThat(dashboard.at("/schemaVersion").asInt()).isGreaterThanOrEqualTo(30);
+        Set<String> variables = new TreeSet<>();
+        dashboard.at("/templating/list").forEach(v -> variables.add(v.at("/name").asText()));
+        assertThat(variables).containsExactlyInAnyOrder("datasource", "namespace", "task");
+        Set<Integer> ids = new TreeSet<>();
+        List<int[]> boxes = new ArrayList<>();
+        int queries = 0;
+        for (JsonNode panel : dashboard.at("/panels")) {
+            String title = panel.at("/title").asText();
+            assertThat(ids.add(panel.at("/id").asInt())).as("unique id: " + title).isTrue();
+            JsonNode g = panel.at("/gridPos");
+            int x = g.at("/x").asInt();
+            int y = g.at("/y").asInt();
+            int w = g.at("/w").asInt();
+            int h = g.at("/h").asInt();
+            assertThat(w).as(title).isPositive();
+            assertThat(x + w).as(title + " fits 24 columns").isLessThanOrEqualTo(24);
+            for (int[] b : boxes) {
+                boolean overlaps = x < b[0] + b[2] && b[0] < x + w && y < b[1] + b[3] && b[1] < y + h;
+                assertThat(overlaps).as(title + " overlaps another panel").isFalse();
+            }
+            boxes.add(new int[]{x, y, w, h});
+            if (panel.at("/type").asText().equals("row")) {
+                continue;
+            }
+            assertThat(panel.at("/datasource/uid").asText()).as(title).isEqualTo("${datasource}");
+            assertThat(panel.at("/targets")).as(title).isNotEmpty();
+            for (JsonNode target : panel.at("/targets")) {
+                String expr = target.at("/expr").asText();
+                assertThat(expr).as(title).isNotBlank().contains("mixtask_");
+                assertThat(balanced(expr)).as(title + ": " + expr).isTrue();
+                queries++;
+            }
+        }
+        assertThat(queries).isGreaterThan(20);
+        Set<String> used = metricsIn(json);
+        assertThat(documentedMetrics()).as("every metric the dashboard uses is documented").containsAll(used);
+        assertThat(used).as("the dashboard shows what the issue asks for").contains("mixtask_input_lag_seconds", "mixtask_input_state",
+                "mixtask_output_bitrate_bits_per_second", "mixtask_output_target_bitrate_bits_per_second", "mixtask_output_reconnects_total",
+                "mixtask_output_video_encode_seconds", "mixtask_mix_tick_lateness_seconds", "mixtask_mix_cpu_seconds_total", "mixtask_tasks",
+                "mixtask_reconcile_seconds", "mixtask_worker_push_failures_total", "mixtask_worker_restarts_total");
+    }
+
+    /** The metric names docs/observability.md lists in the first column of its tables. */
+    static Set<String> documentedMetrics() {
+        try {
+            return metricsIn(String.join("\n", Files.readAllLines(Path.of("docs", "observability.md")).stream()
+                    .filter(l -> l.startsWith("| `mixtask_")).map(l -> l.split("\\|")[1]).toList()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** mixtask_* metric names in PromQL or text, without the _bucket/_sum/_count of histograms and summaries. */
+    static Set<String> metricsIn(String text) {
+        Set<String> names = new TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bmixtask_[a-z_]+").matcher(text);
+        while (m.find()) {
+            names.add(m.group().replaceAll("_(bucket|sum|count)$", ""));
+        }
+        return names;
+    }
+
+    private static boolean balanced(String expr) {
+        int paren = 0;
+        int brace = 0;
+        for (char c : expr.toCharArray()) {
+            paren += c == '(' ? 1 : c == ')' ? -1 : 0;
+            brace += c == '{' ? 1 : c == '}' ? -1 : 0;
+            if (paren < 0 || brace < 0) {
+                return false;
+            }
+        }
+        return paren == 0 && brace == 0;
     }
 
     @Test

@@ -63,7 +63,8 @@ class RealApiServerEndToEndTest {
         cp = ControlPlane.shared();
         cp.installCrd();
         cp.kubelet();
-        release = ChartRelease.install(cp, "mixtask-operator", "mixtask-system", Map.of("statusRefreshInterval", "2s", "statusFiguresInterval", "4s"));
+        release = ChartRelease.install(cp, "mixtask-operator", "mixtask-system", Map.of("statusRefreshInterval", "2s",
+                "statusFiguresInterval", "4s", "metrics.worker.scrapeFrom.namespaceSelector.matchLabels.team", "monitoring"));
         operator = release.startOperator(operatorOverrides(), null);
         user = cp.adminClient();
     }
@@ -105,6 +106,14 @@ class RealApiServerEndToEndTest {
         NetworkPolicy policy = user.network().v1().networkPolicies().inNamespace(NS).withName("mt-" + TASK).get();
         assertThat(policy).as("the worker's NetworkPolicy beside it").isNotNull();
         assertThat(policy.getSpec().getEgress().get(0).getTo().get(0).getIpBlock().getExcept()).contains("169.254.0.0/16");
+        assertThat(policy.getSpec().getIngress()).hasSize(3);
+        assertThat(policy.getSpec().getIngress().get(0).getPorts().get(0).getPort().getIntVal()).isEqualTo(8081);
+        assertThat(policy.getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+                .containsEntry("kubernetes.io/metadata.name", "mixtask-system");
+        assertThat(policy.getSpec().getIngress().get(1).getFrom()).as("players reach the media port from anywhere").isNullOrEmpty();
+        assertThat(policy.getSpec().getIngress().get(2).getPorts().get(0).getPort().getIntVal()).isEqualTo(9102);
+        assertThat(policy.getSpec().getIngress().get(2).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+                .as("the chart's metrics.worker.scrapeFrom").containsEntry("team", "monitoring");
 
         String playUrl = task().getStatus().play.get(0).flvUrl;
         try (LiveFlvFrames viewer = new LiveFlvFrames(ClusterNetwork.resolve(user, playUrl).toString(),

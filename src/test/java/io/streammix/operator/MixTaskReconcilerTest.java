@@ -91,7 +91,8 @@ class MixTaskReconcilerTest {
         assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo(ControlApi.LIVE);
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo(ControlApi.READY);
         assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("control");
-        assertThat(c.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(ControlApi.MEDIA_PORT, ControlApi.CONTROL_PORT);
+        assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("media:" + ControlApi.MEDIA_PORT, "control:" + ControlApi.CONTROL_PORT, "metrics:9102");
         assertThat(c.getResources().getLimits()).containsKeys("cpu", "memory");
         Map<String, String> env = c.getEnv().stream().collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
         assertThat(env).containsEntry(ControlApi.ENV_SPEC_FILE, "/etc/mixtask/spec.json")
@@ -168,6 +169,43 @@ class MixTaskReconcilerTest {
         assertThat(deployment("t-run").getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry("streammix.io/restart-hash", restartHash);
     }
+
+    /** The operator's own metrics on /q/metrics (the Quarkus Micrometer registry), read by a Prometheus text parser. */
+    @Test
+    void operatorMetricsCountTasksByPhaseAndTimeReconciles() throws Exception {
+        client.resource(Tasks.mixTask(NS, "t-metrics")).create();
+        worker.report(NS, "t-metrics", FakeWorker.running(1, 5, Tasks.INPUTS, Tasks.OUTPUTS));
+        awaitTask("t-metrics", t -> t.getStatus() != null && t.getStatus().phase == Phase.Running);
+
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(metricsUrl.toURI()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        org.hawkular.agent.prometheus.walkers.CollectorPrometheusMetricsWalker walker = new org.hawkular.agent.prometheus.walkers.CollectorPrometheusMetricsWalker();
+        new org.hawkular.agent.prometheus.text.TextPrometheusMetricsProcessor(
+                new java.io.ByteArrayInputStream(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)), walker).walk();
+        Map<String, org.hawkular.agent.prometheus.types.MetricFamily> families = walker.getAllMetricFamilies().stream()
+                .collect(java.util.stream.Collectors.toMap(f -> f.getName(), f -> f));
+        assertThat(families.get("mixtask_tasks").getMetrics()).anySatisfy(m -> {
+            assertThat(m.getLabels()).containsEntry("phase", "Running");
+            assertThat(((org.hawkular.agent.prometheus.types.Gauge) m).getValue()).isGreaterThanOrEqualTo(1);
+        });
+        assertThat(families.get("mixtask_task_phase").getMetrics()).anySatisfy(m -> {
+            assertThat(m.getLabels()).containsEntry("namespace", NS).containsEntry("task", "t-metrics").containsEntry("phase", "Running");
+            assertThat(((org.hawkular.agent.prometheus.types.Gauge) m).getValue()).isEqualTo(1);
+        });
+        assertThat(families.get("mixtask_task_phase").getMetrics())
+                .filteredOn(m -> "t-metrics".equals(m.getLabels().get("task"))).as("one phase per task").hasSize(1);
+        assertThat(families.get("mixtask_reconcile_seconds").getType())
+                .isEqualTo(org.hawkular.agent.prometheus.types.MetricType.HISTOGRAM);
+        assertThat(families.get("mixtask_reconcile_seconds").getMetrics()).anySatisfy(m -> {
+            assertThat(m.getLabels()).containsEntry("result", "success");
+            assertThat(((org.hawkular.agent.prometheus.types.Histogram) m).getSampleCount()).isGreaterThan(0);
+        });
+        assertThat(families).containsKey("mixtask_worker_container_restarts");
+    }
+
+    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    java.net.URL metricsUrl;
 
     @Test
     void lostInputMakesTheTaskDegradedAndIsReportedOnce() throws Exception {

@@ -17,24 +17,40 @@ import java.util.Map;
 
 /**
  * A worker JVM started as its pod starts it: {@link WorkerMain} with the spec and token files the task's Secret
- * provides and a scratch directory (all under {@code dir}), its output in {@code log}, on a free control port.
+ * provides and a scratch directory (all under {@code dir}), its output in {@code log}, on a free control port and a
+ * free metrics port.
  */
-public record WorkerProcess(Process process, int controlPort, String token, Path scratch) {
+public record WorkerProcess(Process process, int controlPort, String token, Path scratch, int metricsPort) {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     public static WorkerProcess start(Path dir, SpecSubmission submission, String token, Path log) throws IOException {
+        return start(dir, submission, token, log, Map.of());
+    }
+
+    /** @param env more environment, e.g. the task's namespace and name for the metrics' labels */
+    public static WorkerProcess start(Path dir, SpecSubmission submission, String token, Path log, Map<String, String> env)
+            throws IOException {
         Path specFile = dir.resolve("spec.json");
         Files.write(specFile, ControlServer.JSON.writeValueAsBytes(submission));
         Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
         Path scratch = Files.createDirectories(dir.resolve("scratch"));
         int port = MediaTools.freePort();
+        int metricsPort = MediaTools.freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
-                "--control-port", String.valueOf(port))
+                "--control-port", String.valueOf(port), "--metrics-port", String.valueOf(metricsPort))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(Map.of(ControlApi.ENV_SPEC_FILE, specFile.toString(), ControlApi.ENV_TOKEN_FILE, tokenFile.toString(),
                 ControlApi.ENV_SCRATCH_DIR, scratch.toString()));
-        return new WorkerProcess(pb.start(), port, token, scratch);
+        pb.environment().putAll(env);
+        return new WorkerProcess(pb.start(), port, token, scratch, metricsPort);
+    }
+
+    /** GET /metrics on the metrics port as Prometheus does it: no token. */
+    public HttpResponse<String> scrape() throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                .header("Accept", "text/plain;version=0.0.4;q=0.5,*/*;q=0.1").timeout(Duration.ofSeconds(5)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** GET /status of its control API, with its token. */

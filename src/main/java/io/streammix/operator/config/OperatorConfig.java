@@ -113,6 +113,13 @@ public interface OperatorConfig {
         /** Wait after the first failed push; it doubles after each further failure. */
         @WithDefault("2s")
         Duration pushBackoff();
+
+        /**
+         * The worker's Prometheus metrics port (container port {@code metrics}, path {@code /metrics}, no token;
+         * the chart's PodMonitor scrapes it, and a NetworkPolicy must admit the scraper to it).
+         */
+        @WithDefault("9102")
+        int metricsPort();
     }
 
     /**
@@ -156,6 +163,12 @@ public interface OperatorConfig {
 
         /** Labels of the operator's pods (e.g. {@code operator-pod-labels."app.kubernetes.io/name"=mixtask-operator}). */
         Map<String, String> operatorPodLabels();
+
+        /**
+         * Who may scrape the workers' metrics port: a NetworkPolicy peer as JSON (namespaceSelector and/or podSelector,
+         * the chart's {@code metrics.worker.scrapeFrom}); unset: no one, the port stays closed.
+         */
+        Optional<String> metricsFromJson();
 
         /** Address blocks (CIDR) workers may not reach; all others stay reachable (inputs and outputs anywhere). */
         @WithDefault("169.254.0.0/16,fe80::/10")

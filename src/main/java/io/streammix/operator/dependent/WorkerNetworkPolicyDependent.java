@@ -1,6 +1,9 @@
 package io.streammix.operator.dependent;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlockBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -28,19 +31,23 @@ import java.util.Objects;
  * a worker runs, whatever namespaces the operator watches, and the garbage collector removes it with the task.
  * <ul>
  *   <li>Ingress: the control port (status, spec updates; bearer-token protected as well) only from the operator's
- *       pods; the media port (HLS, HTTP-FLV) from anywhere, for players.</li>
+ *       pods; the media port (HLS, HTTP-FLV) from anywhere, for players; the metrics port only from the configured
+ *       scrapers (none by default).</li>
  *   <li>Egress: anywhere but the denied blocks: link-local (cloud metadata), the API server's own addresses
  *       ({@link ApiServerAddresses}) and what the configuration adds. Inputs and outputs may live anywhere else, in the
  *       cluster or outside it.</li>
  * </ul>
  */
 public class WorkerNetworkPolicyDependent extends WorkerDependent<NetworkPolicy> {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final OperatorConfig.NetworkPolicy config;
+    private final int metricsPort;
     private final ApiServerAddresses apiServer = new ApiServerAddresses();
 
-    public WorkerNetworkPolicyDependent(OperatorConfig.NetworkPolicy config) {
+    public WorkerNetworkPolicyDependent(OperatorConfig.NetworkPolicy config, int metricsPort) {
         super(NetworkPolicy.class);
         this.config = config;
+        this.metricsPort = metricsPort;
     }
 
     @Override
@@ -60,16 +67,32 @@ public class WorkerNetworkPolicyDependent extends WorkerDependent<NetworkPolicy>
                 .withNewSpec()
                 .withPodSelector(new LabelSelectorBuilder().withMatchLabels(WorkerNames.labels(task)).build())
                 .withPolicyTypes("Ingress", "Egress")
-                .withIngress(
-                        new NetworkPolicyIngressRuleBuilder().withFrom(operatorPods).withPorts(new NetworkPolicyPortBuilder()
-                                .withProtocol("TCP").withPort(new IntOrString(ControlApi.CONTROL_PORT)).build()).build(),
-                        new NetworkPolicyIngressRuleBuilder().withPorts(new NetworkPolicyPortBuilder()
-                                .withProtocol("TCP").withPort(new IntOrString(ControlApi.MEDIA_PORT)).build()).build())
+                .withIngress(ingress(operatorPods))
                 .withEgress(new NetworkPolicyEgressRuleBuilder().withTo(egressPeers(context.getClient())).build())
                 .endSpec()
                 .build();
         policy.getMetadata().setAnnotations(new HashMap<>(Map.of(WorkerNames.POLICY_HASH_ANNOTATION, ContentHash.of(policy.getSpec()))));
         return policy;
+    }
+
+    private List<NetworkPolicyIngressRule> ingress(NetworkPolicyPeer operatorPods) {
+        List<NetworkPolicyIngressRule> rules = new ArrayList<>(List.of(
+                new NetworkPolicyIngressRuleBuilder().withFrom(operatorPods).withPorts(new NetworkPolicyPortBuilder()
+                        .withProtocol("TCP").withPort(new IntOrString(ControlApi.CONTROL_PORT)).build()).build(),
+                new NetworkPolicyIngressRuleBuilder().withPorts(new NetworkPolicyPortBuilder()
+                        .withProtocol("TCP").withPort(new IntOrString(ControlApi.MEDIA_PORT)).build()).build()));
+        config.metricsFromJson().filter(j -> !j.isBlank()).ifPresent(json -> {
+            NetworkPolicyPeer scraper;
+            try {
+                scraper = JSON.readValue(json, NetworkPolicyPeer.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("mixtask.network-policy.metrics-from-json: not a NetworkPolicy peer: "
+                        + e.getOriginalMessage(), e);
+            }
+            rules.add(new NetworkPolicyIngressRuleBuilder().withFrom(scraper).withPorts(new NetworkPolicyPortBuilder()
+                    .withProtocol("TCP").withPort(new IntOrString(metricsPort)).build()).build());
+        });
+        return rules;
     }
 
     /** One peer per address family: everything but the denied blocks of that family. */

@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.worker.WorkerNames;
 import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.metrics.MetricsServer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.lang.reflect.Field;
@@ -51,6 +52,8 @@ public class WorkerPodTemplate {
     static final String VOLUME_PREFIX = "rec-";
     /** The image's numeric non-root user (USER in src/main/docker/Dockerfile.jvm). */
     static final long RUN_AS_USER = 10001L;
+    /** The named container port of the worker's metrics: the chart's PodMonitor scrapes it by this name. */
+    public static final String METRICS_PORT_NAME = "metrics";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final OperatorConfig config;
@@ -142,9 +145,14 @@ public class WorkerPodTemplate {
                         new EnvVar(ControlApi.ENV_SPEC_FILE, SECRET_DIR + "/" + ControlApi.SECRET_SPEC_KEY, null),
                         new EnvVar(ControlApi.ENV_TOKEN_FILE, SECRET_DIR + "/" + ControlApi.SECRET_TOKEN_KEY, null),
                         new EnvVar(ControlApi.ENV_SCRATCH_DIR, SCRATCH_DIR, null),
+                        // The metrics' port and labels: which task a scraped series belongs to, without a Kubernetes lookup.
+                        new EnvVar(MetricsServer.ENV_PORT, String.valueOf(defaults.metricsPort()), null),
+                        new EnvVar(MetricsServer.ENV_NAMESPACE, task.getMetadata().getNamespace(), null),
+                        new EnvVar(MetricsServer.ENV_TASK, task.getMetadata().getName(), null),
                         new EnvVar("JAVA_TOOL_OPTIONS", defaults.javaOptions() + " -Djava.io.tmpdir=" + SCRATCH_DIR, null))
                 .addNewPort().withName("media").withContainerPort(ControlApi.MEDIA_PORT).withProtocol("TCP").endPort()
                 .addNewPort().withName("control").withContainerPort(ControlApi.CONTROL_PORT).withProtocol("TCP").endPort()
+                .addNewPort().withName(METRICS_PORT_NAME).withContainerPort(defaults.metricsPort()).withProtocol("TCP").endPort()
                 .withResources(overrides.resources != null ? overrides.resources : defaultResources())
                 .withNewSecurityContext()
                 .withAllowPrivilegeEscalation(false)

@@ -10,7 +10,7 @@ public final class ControlApi {
     private ControlApi() {
     }
 
-    /** Control port: status, spec submission, metrics. Only the operator should reach it (NetworkPolicy). */
+    /** Control port: status, spec submission. Only the operator should reach it (NetworkPolicy). */
     public static final int CONTROL_PORT = 8081;
     /** Media port: HLS and HTTP-FLV playback of the outputs, no authentication (like any media server's play port). */
     public static final int MEDIA_PORT = 8080;
@@ -18,7 +18,6 @@ public final class ControlApi {
     public static final String STATUS = "/status";
     /** PUT a {@link SpecSubmission}: 200 with the new report when applied, 422 naming the field when refused. */
     public static final String SPEC = "/spec";
-    public static final String METRICS = "/metrics";
     public static final String LIVE = "/healthz/live";
     public static final String READY = "/healthz/ready";
 

@@ -17,8 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * The worker's control API ({@link ControlApi}) on the JDK's HTTP server: status, spec submission and
- * metrics behind the bearer token; health checks open (they tell up/down only).
+ * The worker's control API ({@link ControlApi}) on the JDK's HTTP server: status and spec submission behind the
+ * bearer token; health checks open (they tell up/down only). Metrics are not here: they have a port of their own
+ * without the token ({@link io.streammix.worker.metrics.MetricsServer}).
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControlServer.class);
@@ -32,8 +33,6 @@ public final class ControlServer implements AutoCloseable {
 
         /** Applies a submission; the violations when refused, empty when applied. */
         List<Violation> apply(SpecSubmission submission);
-
-        String metrics();
 
         boolean ready();
     }
@@ -54,8 +53,6 @@ public final class ControlServer implements AutoCloseable {
         server.createContext(ControlApi.LIVE, ex -> health(ex, () -> true));
         server.createContext(ControlApi.READY, ex -> health(ex, backend::ready));
         server.createContext(ControlApi.STATUS, ex -> guarded(ex, "GET", () -> json(ex, 200, backend.report())));
-        server.createContext(ControlApi.METRICS, ex -> guarded(ex, "GET",
-                () -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", backend.metrics())));
         server.createContext(ControlApi.SPEC, ex -> guarded(ex, "PUT", () -> putSpec(ex)));
         server.createContext("/", ex -> guarded(ex, "GET", () -> send(ex, 404, "text/plain", "not found\n")));
         server.start();

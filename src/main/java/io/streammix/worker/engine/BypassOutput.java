@@ -79,7 +79,11 @@ final class BypassOutput implements Runnable {
         AVPacket ref = av_packet_clone(pkt);
         if (!queue.offer(new Item(s, stream, ref))) {
             av_packet_free(ref);
-            health.itemDropped();
+            if (s.stream(stream).video()) {
+                health.videoDropped();
+            } else {
+                health.itemDropped();
+            }
             dropUntilKeyframe = true;
         }
     }
@@ -237,6 +241,7 @@ final class BypassOutput implements Runnable {
     }
 
     private void retryLater(String why) {
+        health.reconnectScheduled();
         setState(WorkerReport.Output.RECONNECTING, why);
         LOG.warnf("output %s (%s): %s; retrying in %d ms", name, target.safeName(), why, backoffMs);
         reconnectAtNanos = System.nanoTime() + backoffMs * 1_000_000;
@@ -270,6 +275,10 @@ final class BypassOutput implements Runnable {
 
     String state() {
         return health.state();
+    }
+
+    OutputFigures figures() {
+        return health.figures(null, 0, 0, files.size(), null);
     }
 
     WorkerReport.Output report() {

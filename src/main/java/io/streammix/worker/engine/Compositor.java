@@ -37,6 +37,8 @@ final class Compositor implements AutoCloseable {
                 if (old != null) {
                     Frames.free(old.frame());
                 }
+            } else if (slot.isLive() && shown.containsKey(slot.name) && !slot.still()) {
+                slot.repeated(); // its last picture again: the input is slower than the output or stalling
             }
             if (!slot.isLive()) {
                 drop(slot.name);

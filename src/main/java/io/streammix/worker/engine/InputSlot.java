@@ -29,6 +29,17 @@ final class InputSlot {
     private volatile int level;
     private final long[] frameTimes = new long[64];
     private int frameCount;
+    // Counters for the metrics (InputFigures). Each has one writer: the input thread, or the clock for
+    // dropped/repeated; volatile so a scrape reads a recent value without a lock.
+    private volatile long framesIn;
+    private volatile long losses;
+    private volatile long decodeErrors;
+    private volatile long dropped;
+    private volatile long repeated;
+    /** A still image: drawn once per layout, so never counted as repeated. */
+    private volatile boolean still;
+    /** Mix time of the newest frame or audio handed over; NaN before the first. */
+    private volatile double newestTime = Double.NaN;
 
     InputSlot(String name) {
         this.name = name;
@@ -48,6 +59,7 @@ final class InputSlot {
         while (!pictures.isEmpty() && pictures.peekFirst().time() <= time) {
             if (due != null) {
                 Frames.free(due.frame());
+                dropped++; // a newer picture was due by this tick: this one is never drawn
             }
             due = pictures.pollFirst();
         }
@@ -68,6 +80,9 @@ final class InputSlot {
     }
 
     void lost(String why) {
+        if (!WorkerReport.Input.LOST.equals(state)) {
+            losses++;
+        }
         set(WorkerReport.Input.LOST, why, false);
         clearPictures();
         audio.reset();
@@ -92,6 +107,47 @@ final class InputSlot {
 
     int level() {
         return level;
+    }
+
+    /** A picture decoded (drawn or not): the input's frames in. */
+    void frameDecoded() {
+        framesIn++;
+    }
+
+    /** Packets the decoder refused (corrupt data it skipped). */
+    void decodeErrors(long n) {
+        decodeErrors += n;
+    }
+
+    void still(boolean s) {
+        still = s;
+    }
+
+    boolean still() {
+        return still;
+    }
+
+    /** The clock drew this input's previous picture again: no new one was due. */
+    void repeated() {
+        repeated++;
+    }
+
+    /** Media up to mix time {@code t} has been handed over. */
+    void reached(double t) {
+        if (Double.isNaN(newestTime) || t > newestTime) {
+            newestTime = t;
+        }
+    }
+
+    /**
+     * @param now    the mix clock
+     * @param jitter how far ahead of the clock frames are released ({@link InputWorker#JITTER})
+     */
+    InputFigures figures(double now, double jitter) {
+        double newest = newestTime;
+        // A frame is released at (its time - jitter): past that, the input is late by the difference.
+        double lag = Double.isNaN(newest) ? Double.NaN : Math.max(0, now - (newest - jitter));
+        return new InputFigures(name, state, framesIn, losses, lag, decodeErrors, dropped, repeated, level);
     }
 
     /** Decoded pictures per second over the last few seconds. */

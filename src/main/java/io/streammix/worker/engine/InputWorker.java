@@ -185,9 +185,9 @@ final class InputWorker implements Runnable {
                 }
                 try {
                     if (pkt.stream_index() == vs) {
-                        vdec.decode(pkt, f -> onVideo(f, vdec), slot.name);
+                        decode(vdec, pkt, f -> onVideo(f, vdec));
                     } else if (pkt.stream_index() == as) {
-                        adec.decode(pkt, f -> onAudio(f, adec), slot.name);
+                        decode(adec, pkt, f -> onAudio(f, adec));
                     }
                 } finally {
                     av_packet_unref(pkt);
@@ -197,6 +197,12 @@ final class InputWorker implements Runnable {
         } finally {
             av_packet_free(pkt);
         }
+    }
+
+    private void decode(Decoder dec, AVPacket pkt, java.util.function.Consumer<AVFrame> sink) {
+        long refused = dec.refused();
+        dec.decode(pkt, sink, slot.name);
+        slot.decodeErrors(dec.refused() - refused);
     }
 
     /** Maps a pts (seconds) to mix time, (re)anchoring the offset when needed, and waits until it is due. */
@@ -220,6 +226,7 @@ final class InputWorker implements Runnable {
         while (!stopped && t - JITTER > timeline.now()) {
             LockSupport.parkNanos((long) (Math.min(0.05, t - JITTER - timeline.now()) * 1e9));
         }
+        slot.reached(t);
         return t;
     }
 
@@ -250,6 +257,7 @@ final class InputWorker implements Runnable {
             pts = Double.isNaN(lastVideoPts) ? 0 : lastVideoPts + 1 / 30.0;
         }
         lastVideoPts = pts;
+        slot.frameDecoded();
         double t = toMixTime(pts, 1 / 30.0);
         if (!slot.isLive()) {
             slot.live();
@@ -315,6 +323,8 @@ final class InputWorker implements Runnable {
     private void showStill() {
         AVFrame still = StillImages.decode(source.url(), slot.name);
         try {
+            slot.still(true);
+            slot.frameDecoded();
             slot.live();
             InputLayout shown = null;
             while (!stopped) {

@@ -30,6 +30,8 @@ final class MixClock implements Runnable {
     private volatile boolean stopped;
     private volatile long videoTicks;
     private volatile long skippedTicks;
+    /** Summed over rendered ticks: how long after its time each one was rendered (one writer: this thread). */
+    private volatile double tickLateness;
     private Thread thread;
     private int fps;
     private long tick;
@@ -65,6 +67,10 @@ final class MixClock implements Runnable {
         return skippedTicks;
     }
 
+    double tickLatenessSeconds() {
+        return tickLateness;
+    }
+
     @Override
     public void run() {
         long chunk = 0;
@@ -93,6 +99,7 @@ final class MixClock implements Runnable {
                                 Frames.free(canvas);
                             }
                             videoTicks++;
+                            tickLateness += timeline.now() - t;
                         }
                         tick++;
                     }

@@ -344,34 +344,14 @@ public final class MixEngine implements AutoCloseable {
                 ins, outs, warnings.isEmpty() ? null : warnings, lastUpdate, digest);
     }
 
-    /** Metrics in the Prometheus text format. */
-    public String metrics() {
-        StringBuilder m = new StringBuilder();
-        m.append("# TYPE mixtask_mix_duration_seconds gauge\nmixtask_mix_duration_seconds ")
-                .append(String.format(java.util.Locale.ROOT, "%.3f", timeline.now())).append('\n');
-        m.append("# TYPE mixtask_input_up gauge\n");
-        slots.values().forEach(s -> m.append("mixtask_input_up{input=\"").append(s.name).append("\"} ")
-                .append(s.isLive() ? 1 : 0).append('\n'));
-        m.append("# TYPE mixtask_input_sound_level gauge\n");
-        slots.values().forEach(s -> m.append("mixtask_input_sound_level{input=\"").append(s.name).append("\"} ")
-                .append(s.level()).append('\n'));
-        m.append("# TYPE mixtask_output_frames_total counter\n");
-        outputFigures().forEach(o -> m.append("mixtask_output_frames_total{output=\"").append(o.name).append("\"} ").append(o.frames()).append('\n'));
-        m.append("# TYPE mixtask_output_bytes_total counter\n");
-        outputFigures().forEach(o -> m.append("mixtask_output_bytes_total{output=\"").append(o.name).append("\"} ").append(o.bytes()).append('\n'));
-        m.append("# TYPE mixtask_output_dropped_total counter\n");
-        outputFigures().forEach(o -> m.append("mixtask_output_dropped_total{output=\"").append(o.name).append("\"} ").append(o.dropped()).append('\n'));
-        m.append("# TYPE mixtask_output_up gauge\n");
-        outputFigures().forEach(o -> m.append("mixtask_output_up{output=\"").append(o.name).append("\"} ")
-                .append(WorkerReport.Output.LIVE.equals(o.state()) ? 1 : 0).append('\n'));
-        m.append("# TYPE mixtask_skipped_ticks_total counter\nmixtask_skipped_ticks_total ").append(clock.skippedTicks()).append('\n');
-        return m.toString();
-    }
-
-    /** State and counters of every output, mixed or bypassed, for the metrics. */
-    private List<OutputHealth> outputFigures() {
+    /** The figures of the mix, its inputs and outputs (spec order), for a metrics scrape. */
+    public MixFigures figures() {
+        double now = timeline.now();
+        List<InputFigures> ins = slots.values().stream().map(s -> s.figures(now, InputWorker.JITTER)).toList();
         BypassRelay b = bypass;
-        return b != null ? b.outputs().stream().map(o -> o.health).toList() : outputs.stream().map(o -> o.health).toList();
+        List<OutputFigures> outs = b != null ? b.outputs().stream().map(BypassOutput::figures).toList()
+                : outputs.stream().map(OutputWorker::figures).toList();
+        return new MixFigures(now, clock.videoTicks(), clock.skippedTicks(), clock.tickLatenessSeconds(), ins, outs);
     }
 
     /** Input sound levels by input name (0..100), refreshed every 100 ms. */

@@ -17,7 +17,11 @@ final class OutputHealth {
     private volatile Instant since = Instant.now();
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong droppedVideo = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
     private volatile long bytes;
+    /** Nanoseconds spent in the video encoder; one writer, the output's thread. */
+    private volatile long encodeNanos;
 
     OutputHealth(String name) {
         this.name = name;
@@ -38,6 +42,21 @@ final class OutputHealth {
 
     void itemDropped() {
         dropped.incrementAndGet();
+    }
+
+    /** A video item dropped (counted in {@link #dropped()} too). */
+    void videoDropped() {
+        droppedVideo.incrementAndGet();
+        dropped.incrementAndGet();
+    }
+
+    /** A network failure that scheduled a reconnect. */
+    void reconnectScheduled() {
+        reconnects.incrementAndGet();
+    }
+
+    void encoded(long nanos) {
+        encodeNanos += nanos;
     }
 
     /** The bytes written so far, as a muxer counts them. */
@@ -63,6 +82,28 @@ final class OutputHealth {
 
     long dropped() {
         return dropped.get();
+    }
+
+    /**
+     * @param bitrate measured bits per second, null when not measured
+     * @param target     the spec's bits per second, 0 when unknown
+     * @param reconnects reconnects counted elsewhere (by the output's sinks), added to those counted here
+     * @param uploads    upload states of the recording's files, null without upload
+     */
+    OutputFigures figures(Long bitrate, long target, long reconnects, long recordingFiles, List<WorkerReport.FileUpload> uploads) {
+        long done = 0;
+        long failed = 0;
+        long pending = 0;
+        for (WorkerReport.FileUpload u : uploads == null ? List.<WorkerReport.FileUpload>of() : uploads) {
+            switch (u.state()) {
+                case WorkerReport.FileUpload.UPLOADED -> done++;
+                case WorkerReport.FileUpload.FAILED -> failed++;
+                default -> pending++;
+            }
+        }
+        long dv = droppedVideo.get();
+        return new OutputFigures(name, state, frames.get(), bytes, dv, dropped.get() - dv, this.reconnects.get() + reconnects, encodeNanos / 1e9,
+                bitrate == null ? -1 : bitrate, target, recordingFiles, pending, done, failed);
     }
 
     WorkerReport.Output report(Long bitrate, List<String> files, List<WorkerReport.FileUpload> uploads) {

@@ -38,6 +38,8 @@ abstract class OutputSink {
     private volatile String problem;
     private volatile String givenUp;
     private boolean optional;
+    /** Failures that scheduled a reconnect; read by a metrics scrape. */
+    private volatile long reconnects;
 
     /** Where this sink writes, safe for logs and status (no stream keys). */
     abstract String safeName();
@@ -84,6 +86,11 @@ abstract class OutputSink {
         return givenUp;
     }
 
+    /** Network failures of this sink that scheduled a reconnect. */
+    long reconnects() {
+        return reconnects;
+    }
+
     /** Why this sink is not writing (it is reconnecting), null when it is. */
     String problem() {
         return problem;
@@ -121,6 +128,7 @@ abstract class OutputSink {
     }
 
     private void retryLater(String output, String why) {
+        reconnects++; // one writer: the output's thread
         problem = why + " (next attempt in " + (backoffMs / 1000) + " s)";
         LOG.warnf("output %s (%s): %s; retrying in %d ms", output, safeName(), why, backoffMs);
         reconnectAtNanos = System.nanoTime() + backoffMs * 1_000_000;

@@ -82,6 +82,11 @@ final class OutputWorker implements Runnable {
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private volatile Thread thread;
     private volatile long bitrate;
+    private volatile boolean bitrateMeasured;
+    /** The spec's video bitrate as last applied (a live update changes it), for the metrics. */
+    private volatile int targetVideoBitrate;
+    /** Nanoseconds spent writing packets to the sinks, so the encode time can leave them out. */
+    private long writeNanos;
     /** A new video bitrate asked for by a live update and the mix time from which it counts; null: none. */
     private final java.util.concurrent.atomic.AtomicReference<BitrateRequest> requestedBitrate = new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -118,6 +123,7 @@ final class OutputWorker implements Runnable {
         this.health = new OutputHealth(name);
         this.sinks = List.copyOf(sinks);
         this.setupError = setupError;
+        this.targetVideoBitrate = spec.hasVideo() && spec.video.bitrate != null ? spec.video.bitrate : 0;
         if (spec.audio != null && spec.audio.codecOrDefault() == AudioCodec.HE_AAC) {
             warnings.add("output " + name + ": HE_AAC is not encodable with the bundled FFmpeg; encoding AAC-LC instead");
         }
@@ -155,7 +161,7 @@ final class OutputWorker implements Runnable {
         AVFrame ref = av_frame_clone(canvas);
         if (!queue.offer(new Video(ref, time))) {
             Frames.free(ref);
-            health.itemDropped();
+            health.videoDropped();
         } else if (finished) {
             // The thread ended (and drained) between the check and the offer: nobody else will free it.
             drain();
@@ -235,6 +241,7 @@ final class OutputWorker implements Runnable {
                 if (now - lastRate > 2_000_000_000L) {
                     long b = health.bytes();
                     bitrate = (b - bytesBefore) * 8 * 1_000_000_000L / (now - lastRate);
+                    bitrateMeasured = true;
                     bytesBefore = b;
                     lastRate = now;
                 }
@@ -354,7 +361,11 @@ final class OutputWorker implements Runnable {
             // Keyframes on a fixed cadence, and SEI (SeiStamper); after a reconnect the new connection must start on a keyframe.
             sei.stamp(f, needKeyframe, pts);
             needKeyframe = false;
+            long began = System.nanoTime();
+            long writing = writeNanos;
             video.encode(f, pkt -> write(0, sei.packet(pkt)));
+            // The encoder's own time: the packets' writes (muxers, network) happen inside encode's callback.
+            health.encoded(System.nanoTime() - began - (writeNanos - writing));
             health.frameWritten();
         } finally {
             Frames.free(scaled);
@@ -374,6 +385,7 @@ final class OutputWorker implements Runnable {
         } else {
             c.bit_rate(b).rc_max_rate(b).rc_buffer_size(b);
         }
+        targetVideoBitrate = b;
         LOG.infof("output %s: video bitrate now %d bps", name, b);
     }
 
@@ -417,11 +429,13 @@ final class OutputWorker implements Runnable {
     /** Writes one encoded packet to every sink (each takes its own reference). */
     private void write(int stream, org.bytedeco.ffmpeg.avcodec.AVPacket pkt) {
         boolean isVideo = video != null && stream == 0;
+        long began = System.nanoTime();
         long wrote = 0;
         for (OutputSink sink : sinks) {
             wrote = Math.max(wrote, sink.write(stream, pkt, isVideo, name));
         }
         health.addBytes(wrote);
+        writeNanos += System.nanoTime() - began;
     }
 
     private void flush() {
@@ -459,6 +473,18 @@ final class OutputWorker implements Runnable {
 
     String state() {
         return health.state();
+    }
+
+    OutputFigures figures() {
+        RecordingFiles r = recording;
+        long audioTarget = spec.audio == null ? new io.streammix.api.v1alpha1.AudioEncoding().bitrateOrDefault() : spec.audio.bitrateOrDefault();
+        long reconnects = 0;
+        for (OutputSink sink : sinks) {
+            reconnects += sink.reconnects();
+        }
+        // Each sink counts its own reconnects (each has its own connection and backoff).
+        return health.figures(bitrateMeasured ? bitrate : null, targetVideoBitrate + audioTarget, reconnects,
+                r == null ? 0 : r.files().size(), r == null ? null : r.uploads());
     }
 
     WorkerReport.Output report() {

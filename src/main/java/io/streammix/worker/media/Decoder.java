@@ -25,6 +25,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 public final class Decoder implements AutoCloseable {
     private final AVCodecContext ctx;
     private final AVFrame frame = av_frame_alloc();
+    private long refused;
     private final AVRational timeBase;
 
     public Decoder(AVStream stream, String name) {
@@ -55,6 +56,7 @@ public final class Decoder implements AutoCloseable {
         int ret = avcodec_send_packet(ctx, pkt);
         if (ret < 0 && ret != Av.EAGAIN && ret != Av.EOF) {
             // A corrupt packet is not fatal for a live input: skip it and let the next keyframe recover.
+            refused++;
             return;
         }
         while (true) {
@@ -69,6 +71,11 @@ public final class Decoder implements AutoCloseable {
                 av_frame_unref(frame);
             }
         }
+    }
+
+    /** Packets refused as corrupt (skipped) so far. */
+    public long refused() {
+        return refused;
     }
 
     public void flush() {

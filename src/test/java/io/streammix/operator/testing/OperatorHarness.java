@@ -11,6 +11,7 @@ import io.streammix.operator.MixTaskReconciler;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.dependent.WorkerPodTemplate;
 import io.streammix.operator.events.TaskEvents;
+import io.streammix.operator.metrics.OperatorMetrics;
 import io.streammix.operator.spec.SpecResolver;
 import io.streammix.operator.worker.WorkerClient;
 
@@ -65,7 +66,8 @@ public final class OperatorHarness {
                 .withConcurrentReconciliationThreads(20)
                 .withCloseClientOnStop(false));
         operator.register(new MixTaskReconciler(config, new SpecResolver(config, client), new WorkerClient(config),
-                new WorkerPodTemplate(config), new TaskEvents(client)),
+                new WorkerPodTemplate(config), new TaskEvents(client),
+                new OperatorMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), config)),
                 o -> {
                     if (!namespaces.isEmpty()) {
                         o.settingNamespaces(namespaces);

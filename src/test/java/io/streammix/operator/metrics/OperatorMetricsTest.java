@@ -1,0 +1,107 @@
+package io.streammix.operator.metrics;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.MixTaskStatus;
+import io.streammix.api.v1alpha1.Phase;
+import io.streammix.api.v1alpha1.WorkerInfo;
+import io.streammix.operator.testing.Tasks;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OperatorMetricsTest {
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final MutableClock clock = new MutableClock();
+    final OperatorMetrics metrics = new OperatorMetrics(registry, Duration.ofSeconds(30), clock);
+
+    @Test
+    void tasksPerPhaseFollowEachTasksLatestPhase() {
+        MixTask a = task("a");
+        MixTask b = task("b");
+        metrics.observed(a, status(Phase.Running, 0));
+        metrics.observed(b, status(Phase.Running, 0));
+        assertThat(tasks(Phase.Running)).isEqualTo(2);
+        metrics.observed(b, status(Phase.Degraded, 2));
+        assertThat(tasks(Phase.Running)).isEqualTo(1);
+        assertThat(tasks(Phase.Degraded)).isEqualTo(1);
+        assertThat(registry.find("mixtask.task.phase").tag("task", "b").gauges()).singleElement()
+                .satisfies(g -> assertThat(g.getId().getTag("phase")).isEqualTo("Degraded"));
+        assertThat(registry.get("mixtask.worker.container.restarts").tag("task", "b").gauge().value()).isEqualTo(2);
+    }
+
+    @Test
+    void pushFailuresAndRestartsAreCountedPerTaskAndForgottenWithTheTask() {
+        MixTask a = task("a");
+        MixTask b = task("b");
+        metrics.observed(a, status(Phase.Running, 0));
+        metrics.observed(b, status(Phase.Running, 0));
+        metrics.pushFailed(a);
+        metrics.pushFailed(a);
+        metrics.workerRestarted(a, OperatorMetrics.RestartReason.PUSH_FAILED);
+        metrics.workerRestarted(a, OperatorMetrics.RestartReason.SPEC);
+        assertThat(registry.get("mixtask.worker.push.failures").tag("task", "a").counter().count()).isEqualTo(2);
+        assertThat(registry.get("mixtask.worker.restarts").tag("task", "a").tag("reason", "push-failed").counter().count()).isEqualTo(1);
+        assertThat(registry.get("mixtask.worker.restarts").tag("task", "a").tag("reason", "spec").counter().count()).isEqualTo(1);
+
+        // a is deleted (no longer reconciled); b goes on.
+        clock.now = clock.now.plusSeconds(31);
+        metrics.observed(b, status(Phase.Running, 0));
+        assertThat(tasks(Phase.Running)).isEqualTo(1);
+        assertThat(registry.find("mixtask.worker.push.failures").tag("task", "a").counters()).isEmpty();
+        assertThat(registry.find("mixtask.task.phase").tag("task", "a").gauges()).isEmpty();
+        assertThat(registry.find("mixtask.task.phase").tag("task", "b").gauges()).hasSize(1);
+    }
+
+    @Test
+    void reconcilesAreTimedBySuccessOrError() {
+        metrics.reconciled(metrics.reconcileStarted(), true);
+        metrics.reconciled(metrics.reconcileStarted(), false);
+        metrics.reconciled(metrics.reconcileStarted(), true);
+        assertThat(registry.get("mixtask.reconcile").tag("result", "success").timer().count()).isEqualTo(2);
+        assertThat(registry.get("mixtask.reconcile").tag("result", "error").timer().count()).isEqualTo(1);
+    }
+
+    private double tasks(Phase p) {
+        return registry.get("mixtask.tasks").tag("phase", p.name()).gauge().value();
+    }
+
+    private static MixTask task(String name) {
+        MixTask t = Tasks.mixTask("ns", name);
+        t.getMetadata().setUid(UUID.randomUUID().toString());
+        return t;
+    }
+
+    private static MixTaskStatus status(Phase phase, int restarts) {
+        MixTaskStatus s = new MixTaskStatus();
+        s.phase = phase;
+        s.worker = new WorkerInfo();
+        s.worker.restarts = restarts;
+        return s;
+    }
+
+    static final class MutableClock extends Clock {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
