@@ -86,7 +86,7 @@ class ChartOnApiServerTest {
 
     @Test
     void twoReplicasShareOneLeaseAndTheStandbyTakesOverTheSameWorker() {
-        ChartRelease release = ChartRelease.install(cp, "mixtask-operator", "mixtask-system", Map.of("statusRefreshInterval", "2s", "statusFiguresInterval", "4s"));
+        ChartRelease release = ChartRelease.standard(cp);
         cp.kubectl("create", "namespace", "lease-test");
         ChartRelease.Running a = release.startOperator(overrides(), replica("replica-a"));
         ChartRelease.Running b = null;

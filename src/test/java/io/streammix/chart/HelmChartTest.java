@@ -182,6 +182,23 @@ class HelmChartTest {
     }
 
     @Test
+    void whoMayScrapeWorkersReachesTheOperatorAsANetworkPolicyPeer() throws IOException {
+        String none = only(render(t -> t), "ConfigMap", "mixtask-operator").at("/data/application.properties").asText();
+        assertThat(none).as("nobody by default: the metrics port stays closed").doesNotContain("metrics-from-json");
+        JsonNode config = only(render(t -> t.set("metrics.worker.scrapeFrom.namespaceSelector.matchLabels.team", "monitoring")),
+                "ConfigMap", "mixtask-operator");
+        java.util.Properties props = new java.util.Properties();
+        props.load(new java.io.StringReader(config.at("/data/application.properties").asText()));
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k)));
+        String json = io.streammix.operator.testing.OperatorHarness.config(values).networkPolicy().metricsFromJson().orElseThrow();
+        io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer peer = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(json, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer.class);
+        assertThat(peer.getNamespaceSelector().getMatchLabels()).containsEntry("team", "monitoring");
+        assertThat(peer.getPodSelector()).isNull();
+    }
+
+    @Test
     void theWorkersMetricsPortReachesTheOperatorsConfiguration() throws IOException {
         JsonNode config = only(render(t -> t.set("metrics.worker.port", 9300)), "ConfigMap", "mixtask-operator");
         java.util.Properties props = new java.util.Properties();

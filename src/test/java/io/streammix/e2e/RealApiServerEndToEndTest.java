@@ -63,8 +63,7 @@ class RealApiServerEndToEndTest {
         cp = ControlPlane.shared();
         cp.installCrd();
         cp.kubelet();
-        release = ChartRelease.install(cp, "mixtask-operator", "mixtask-system", Map.of("statusRefreshInterval", "2s",
-                "statusFiguresInterval", "4s", "metrics.worker.scrapeFrom.namespaceSelector.matchLabels.team", "monitoring"));
+        release = ChartRelease.standard(cp);
         operator = release.startOperator(operatorOverrides(), null);
         user = cp.adminClient();
     }

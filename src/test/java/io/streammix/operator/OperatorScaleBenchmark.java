@@ -48,7 +48,7 @@ class OperatorScaleBenchmark {
         ControlPlane cp = ControlPlane.shared();
         cp.installCrd();
         cp.kubelet(LoopbackKubelet.Runtime.READY_WITHOUT_PROCESSES);
-        ChartRelease release = ChartRelease.install(cp, "mixtask-operator", "mixtask-system", Map.of());
+        ChartRelease release = ChartRelease.install(cp, "scale-mixtask-operator", "mixtask-scale", Map.of());
         try (KubernetesClient admin = cp.adminClient(); FakeWorker worker = new FakeWorker()) {
             admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
             worker.acceptAnyToken();

@@ -31,14 +31,30 @@ import java.util.stream.Collectors;
  *
  * @param properties the release's application.properties, as the operator's pod would mount them
  */
-public record ChartRelease(ControlPlane cp, String name, String namespace, Map<String, String> properties) {
+public record ChartRelease(ControlPlane cp, String name, String namespace, Map<String, String> values,
+                           Map<String, String> properties) {
     public static final Path CHART = Path.of("helm", "mixtask-operator");
     private static final Map<String, ChartRelease> INSTALLED = new ConcurrentHashMap<>();
 
-    /** Installs the chart once per control plane and release name; later calls return the same release. */
+    /**
+     * The release most tests share: the chart's defaults in {@code mixtask-system}, watching all namespaces, with
+     * quick status refreshes and a scraper allowed to the workers' metrics port.
+     */
+    public static ChartRelease standard(ControlPlane cp) {
+        return install(cp, "mixtask-operator", "mixtask-system", Map.of("statusRefreshInterval", "2s", "statusFiguresInterval", "4s",
+                "metrics.worker.scrapeFrom.namespaceSelector.matchLabels.team", "monitoring"));
+    }
+
+    /**
+     * Installs the chart once per control plane and release name; a later call with the same values returns the same
+     * release, one with other values is an error (the release would not be what the caller asked for).
+     */
     public static synchronized ChartRelease install(ControlPlane cp, String name, String namespace, Map<String, String> values) {
         ChartRelease known = INSTALLED.get(name);
         if (known != null) {
+            if (!known.values().equals(values)) {
+                throw new IllegalStateException("release " + name + " is installed with " + known.values() + ", not " + values);
+            }
             return known;
         }
         InstallCommand install = new Helm(CHART).install().withName(name).withNamespace(namespace).createNamespace()
@@ -51,7 +67,7 @@ public record ChartRelease(ControlPlane cp, String name, String namespace, Map<S
             props.load(new StringReader(config.getData().get("application.properties")));
             Map<String, String> map = new LinkedHashMap<>();
             props.stringPropertyNames().forEach(k -> map.put(k, props.getProperty(k)));
-            ChartRelease release = new ChartRelease(cp, name, namespace, Map.copyOf(map));
+            ChartRelease release = new ChartRelease(cp, name, namespace, Map.copyOf(values), Map.copyOf(map));
             INSTALLED.put(name, release);
             return release;
         } catch (IOException e) {

@@ -153,7 +153,14 @@ public final class PodProcess {
             while (!stopping) {
                 long now = System.currentTimeMillis();
                 if (process == null && now >= nextStartAt) {
-                    launch();
+                    try {
+                        launch();
+                    } catch (VolumeNotReadyException e) {
+                        // As the kubelet: the container waits in ContainerCreating until its volumes can be made.
+                        publish("Pending", waiting("ContainerCreating", e.getMessage()));
+                        nextStartAt = now + 500;
+                        continue;
+                    }
                     nextProbe.clear();
                 }
                 Process p = process;
@@ -360,7 +367,7 @@ public final class PodProcess {
                 at = Files.createDirectories(dir.resolve("volumes").resolve(v.getName()));
                 Secret s = client.secrets().inNamespace(namespace).withName(v.getSecret().getSecretName()).get();
                 if (s == null) {
-                    throw new IllegalStateException("secret " + v.getSecret().getSecretName() + " not found (the kubelet would wait)");
+                    throw new VolumeNotReadyException("secret \"" + v.getSecret().getSecretName() + "\" not found");
                 }
                 for (var entry : (s.getData() == null ? Map.<String, String>of() : s.getData()).entrySet()) {
                     Files.write(at.resolve(entry.getKey()), Base64.getDecoder().decode(entry.getValue()));
@@ -448,6 +455,13 @@ public final class PodProcess {
 
     private static PodCondition condition(String type, boolean status, String now) {
         return new PodConditionBuilder().withType(type).withStatus(status ? "True" : "False").withLastTransitionTime(now).build();
+    }
+
+    /** A volume that cannot be made yet (its Secret does not exist): the container waits. */
+    private static final class VolumeNotReadyException extends RuntimeException {
+        VolumeNotReadyException(String message) {
+            super(message);
+        }
     }
 
     /** Restarts so far (the pod's restartCount). */
