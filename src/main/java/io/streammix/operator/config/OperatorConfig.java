@@ -29,6 +29,8 @@ public interface OperatorConfig {
 
     LeaderElection leaderElection();
 
+    StartMix startMix();
+
     /** Defaults of the worker pod; {@code spec.worker} overrides image, resources and scheduling per task. */
     interface Worker {
         /** One image for both roles: the worker runs it with the {@code worker} argument. */
@@ -127,6 +129,16 @@ public interface OperatorConfig {
         /** HLS play URL; the default is the worker's own endpoint through its Service. */
         @WithDefault("http://{service}.{namespace}.svc:8080/live/{streamId}/index.m3u8")
         String hlsPlayUrlTemplate();
+    }
+
+    /** The start-mix HTTP API (docs/start-mix-api.md), on the main HTTP port. */
+    interface StartMix {
+        /**
+         * Serve {@code POST /cgi/start-mix} and {@code /cgi/stop-mix}. Off by default: it creates workloads from HTTP
+         * calls and needs write access to MixTasks (the chart's {@code startMixApi.enabled} turns on both).
+         */
+        @WithDefault("false")
+        boolean enabled();
     }
 
     interface LeaderElection {
