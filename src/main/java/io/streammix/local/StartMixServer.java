@@ -70,7 +70,9 @@ public final class StartMixServer implements AutoCloseable {
         this.api = api;
     }
 
+    /** Starts serving; {@link NativeSetup#prepare} must have run before (it sets JavaCPP's cache before FFmpeg loads). */
     public static StartMixServer start(Options o) throws IOException {
+        NativeSetup.quietFfmpeg(System.getenv()); // FFmpeg's devices (lavfi: synthetic inputs), network, log level
         LiveStreams streams = new LiveStreams();
         MediaServer media = new MediaServer(o.host(), o.mediaPort(), streams);
         String playHost = o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host();
@@ -239,7 +241,6 @@ public final class StartMixServer implements AutoCloseable {
         }
         Map<String, String> env = System.getenv();
         NativeSetup.prepare(env);
-        NativeSetup.quietFfmpeg(env);
         if (mediaPort == null) {
             mediaPort = free(host, ControlApi.MEDIA_PORT) ? ControlApi.MEDIA_PORT : 0;
         }
