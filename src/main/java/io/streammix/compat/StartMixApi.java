@@ -137,13 +137,13 @@ public final class StartMixApi {
         ReentrantLock lock = lock(binding.namespace(), serialiseOn);
         lock.lock();
         try {
-            return apply(converted, wanted, echoedIdName(request));
+            return apply(converted, wanted, echoed(request, "idname"), echoed(request, "livechannel"));
         } finally {
             lock.unlock();
         }
     }
 
-    private Reply apply(StartMixConverter.Result converted, MixTask wanted, String idName) {
+    private Reply apply(StartMixConverter.Result converted, MixTask wanted, String idName, String liveChannel) {
         String ns = wanted.getMetadata().getNamespace();
         String name = wanted.getMetadata().getName();
         Long seq = wanted.getSpec().seq;
@@ -170,7 +170,7 @@ public final class StartMixApi {
                 }
                 Long duration = existing.map(MixTask::getStatus).map(s -> s.mixDuration).orElse(null);
                 LOG.infof("start-mix: %s MixTask %s/%s (seq %s)", existing.isPresent() ? "updated" : "created", ns, name, seq);
-                StartMixResponse.Data data = new StartMixResponse.Data(idName, seq, next.getSpec().roomId,
+                StartMixResponse.Data data = new StartMixResponse.Data(idName, seq, liveChannel,
                         play.stream().map(StartMixResponse.Play::of).toList(), duration);
                 List<String> dropped = converted.warnings().stream().filter(w -> !w.endsWith(StartMixConverter.ENVELOPE_NOTE)).toList();
                 return Reply.ok(new StartMixResponse(OK, "success", data, dropped.isEmpty() ? null : dropped));
@@ -344,12 +344,12 @@ public final class StartMixApi {
         }
     }
 
-    /** The request's id_name as sent (also ""), for the reply: the vendor echoes it. */
-    private static String echoedIdName(JsonNode request) {
+    /** A top-level text of the request as sent (also ""), for the reply: the vendor echoes id_name and live_channel. */
+    private static String echoed(JsonNode request, String normalizedKey) {
         var it = request.fields();
         while (it.hasNext()) {
             var e = it.next();
-            if (e.getKey().replace("_", "").equalsIgnoreCase("idname") && e.getValue().isValueNode() && !e.getValue().isNull()) {
+            if (StartMixFields.normalize(e.getKey()).equals(normalizedKey) && e.getValue().isValueNode() && !e.getValue().isNull()) {
                 return e.getValue().asText();
             }
         }
