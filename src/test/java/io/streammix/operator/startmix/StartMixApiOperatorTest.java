@@ -74,6 +74,12 @@ class StartMixApiOperatorTest {
     @TestHTTPResource("/cgi/stop-mix")
     URL stopUrl;
 
+    @TestHTTPResource(value = "/health/live", management = true) // the management root is /q
+    URL managementHealth;
+
+    @TestHTTPResource("/q/health/live")
+    URL mainPortHealth;
+
     @BeforeEach
     void tokens() throws Exception {
         FakeWorker worker = FakeWorkerResource.worker();
@@ -371,6 +377,21 @@ class StartMixApiOperatorTest {
             MixTask t = client.resources(MixTask.class).inNamespace(NS_A).withName("same-user-" + p).get();
             assertThat(t.getSpec().seq).isEqualTo(p == 0 ? 12L : 11L);
         }
+    }
+
+    /** The API's port serves the API only: health and metrics (the chart's probes and ServiceMonitor) are on the management port. */
+    @Test
+    void healthAndMetricsAreOnTheManagementPortNotOnTheApisPort() throws Exception {
+        assertThat(managementHealth.getPort()).isNotEqualTo(startUrl.getPort());
+        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(managementHealth.toURI()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\": \"UP\"");
+        URI metrics = managementHealth.toURI().resolve("/q/metrics");
+        assertThat(HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body()).contains("jvm_");
+        assertThat(HTTP.send(HttpRequest.newBuilder(mainPortHealth.toURI()).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .as("no health on the API's port").isEqualTo(404);
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(startUrl.toString().replace("/cgi/start-mix", "/q/metrics"))).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).as("no metrics on the API's port").isEqualTo(404);
     }
 
     /** A small valid request of id_name "same-user" (all its tasks are serialised together). */
