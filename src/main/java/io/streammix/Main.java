@@ -11,7 +11,8 @@ import java.util.Arrays;
  *   <li>(none) or {@code operator}: the Quarkus application running the MixTask operator;</li>
  *   <li>{@code worker}: the mixer worker of one task, as the operator starts it in a pod (plain Java:
  *       no Quarkus, no Kubernetes client, so it starts fast and small);</li>
- *   <li>{@code local <mixtask.yaml>}: the worker engine run on a MixTask file, no cluster needed.</li>
+ *   <li>{@code local <mixtask.yaml>}: the worker engine run on a MixTask file, no cluster needed;</li>
+ *   <li>{@code start-mix-api}: the start-mix HTTP API without a cluster, each task mixed in-process.</li>
  * </ul>
  */
 @QuarkusMain
@@ -25,9 +26,10 @@ public final class Main {
         switch (role) {
             case "worker" -> io.streammix.worker.WorkerMain.main(rest);
             case "local" -> io.streammix.local.LocalRun.main(rest);
+            case "start-mix-api" -> io.streammix.local.StartMixServer.main(rest);
             case "operator" -> Quarkus.run(rest);
             default -> {
-                System.err.println("usage: (operator | worker | local <mixtask.yaml>)");
+                System.err.println("usage: (operator | worker | local <mixtask.yaml> | start-mix-api [options])");
                 System.exit(2);
             }
         }

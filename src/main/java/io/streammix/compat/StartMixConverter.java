@@ -18,6 +18,7 @@ import io.streammix.api.v1alpha1.SeiMode;
 import io.streammix.api.v1alpha1.VideoCodec;
 import io.streammix.api.v1alpha1.VideoEncoding;
 import io.streammix.api.v1alpha1.Watermark;
+import io.streammix.worker.control.ControlApi;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,20 +28,50 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns a start-mix request (the vendor's JSON, as its own examples send it) into a MixTask, field by
- * field as docs/start-mix-mapping.md says. What has no place in a MixTask (the request envelope) or
- * cannot be honoured (the vendor's preset-id:// images) is dropped and reported in {@link Result#warnings()};
- * what is wrong is a {@link StartMixException} naming the vendor field. Range checks are left to
- * admission and {@link io.streammix.api.validation.SpecValidator}, which name the MixTask field.
+ * field as docs/start-mix-mapping.md says. The one mapping of the project: the CLI ({@link StartMixCommand})
+ * and the HTTP API ({@link StartMixApi}) both use it. What has no place in a MixTask (the request envelope) or
+ * cannot be honoured (the vendor's preset-id:// images and image ids) is dropped and reported in
+ * {@link Result#warnings()}; what is wrong (a field the vendor does not define, a value of the wrong type, the vendor's
+ * private avertp:// transport) is a {@link StartMixException} naming the vendor field. Range checks are left to
+ * admission and {@link io.streammix.api.validation.SpecValidator}, which name the MixTask field;
+ * {@link #vendorField(String)} names it back in the request's terms.
  */
 public final class StartMixConverter {
     /** The request envelope: meaningful to the vendor's HTTPS API, not to a resource. */
     static final Set<String> ENVELOPE = Set.of("timestamp", "idname", "biztype", "appid", "testenv", "version", "streamid");
 
-    /** The MixTask, and what was not carried over. */
-    public record Result(MixTask task, List<String> warnings) {
+    /** Ends the warning for each envelope field: the CLI lists them, the HTTP API (where they are expected) does not. */
+    public static final String ENVELOPE_NOTE = ": request envelope, not part of a MixTask (see docs/start-mix-mapping.md)";
+
+    /** The fields the vendor's documents and examples send, normalized (see {@link StartMixFields#normalize}); others are refused. */
+    static final Set<String> TOP = Set.of("timestamp", "idname", "biztype", "streamid", "appid", "mixinput", "mixoutput",
+            "livechannel", "outputbgimage", "outputbgcolor", "withsoundlevel", "userdata", "seq", "watermark", "taskid",
+            "audiochannelcnt", "testenv", "version", "bypass", "extraparams", "outputaudiobitrate");
+    static final Set<String> INPUT = Set.of("url", "streamid", "soundlevelid", "contentcontrol", "rect", "rendermode");
+    static final Set<String> RECT = Set.of("layer", "top", "left", "bottom", "right");
+    static final Set<String> OUTPUT = Set.of("streamid", "mixurl", "bitrate", "fps", "height", "width", "audioencid",
+            "audiobitrate", "audiochannelcnt", "encodemode", "encodequa", "outputbgcolor", "outputbgimage");
+    static final Set<String> WATERMARK = Set.of("image", "rect");
+    static final Set<String> EXTRA_PARAM = Set.of("key", "value");
+
+    private static final Pattern URL_SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*)://");
+    /** Schemes the worker pulls from and pushes to over the network (a plain path is a file). */
+    private static final Set<String> PULL = ControlApi.INPUT_SCHEMES;
+    private static final Set<String> PUSH = Set.of("rtmp", "rtmps", "srt");
+
+    /**
+     * The MixTask, what was not carried over, and the request's envelope as the API needs it.
+     *
+     * @param idName the request's {@code id_name} (requests of one id_name are serialised), or null
+     * @param taskId the request's {@code task_id}, else its id_name: what names the task
+     * @param appid  the request's {@code appid}, or null
+     */
+    public record Result(MixTask task, List<String> warnings, String idName, String taskId, Long appid) {
     }
 
     private final List<String> warnings = new ArrayList<>();
@@ -50,11 +81,13 @@ public final class StartMixConverter {
 
     public static Result convert(JsonNode request, String namespace) {
         StartMixConverter c = new StartMixConverter();
-        MixTask task = c.task(new StartMixFields(request), namespace);
-        return new Result(task, List.copyOf(c.warnings));
+        StartMixFields r = new StartMixFields(request);
+        MixTask task = c.task(r, namespace);
+        return new Result(task, List.copyOf(c.warnings), r.text("id_name"), taskId(r), r.number("appid"));
     }
 
     private MixTask task(StartMixFields r, String namespace) {
+        r.onlyKnown(TOP);
         MixTaskSpec spec = new MixTaskSpec();
         spec.roomId = r.text("live_channel");
         Long seq = r.number("seq");
@@ -67,14 +100,15 @@ public final class StartMixConverter {
             throw new StartMixException("MixInput", "at least one input is required");
         }
         for (int i = 0; i < inputs.size(); i++) {
-            spec.inputs.add(input(new StartMixFields(inputs.get(i)), "MixInput[" + i + "]"));
+            spec.inputs.add(input(new StartMixFields(inputs.get(i), "MixInput[" + i + "]"), "MixInput[" + i + "]"));
         }
         JsonNode outputs = r.get("MixOutput");
         if (outputs == null || !outputs.isArray() || outputs.isEmpty()) {
             throw new StartMixException("MixOutput", "at least one output is required");
         }
         for (int i = 0; i < outputs.size(); i++) {
-            spec.outputs.add(output(new StartMixFields(outputs.get(i)), "MixOutput[" + i + "]", topChannels, topAudioBitrate));
+            spec.outputs.add(output(new StartMixFields(outputs.get(i), "MixOutput[" + i + "]"), "MixOutput[" + i + "]",
+                    topChannels, topAudioBitrate));
         }
 
         String image = image(r.text("output_bg_image"), "output_bg_image");
@@ -88,13 +122,13 @@ public final class StartMixConverter {
         Long bypass = r.number("bypass");
         spec.bypass = bypass == null ? null : bypass == 1;
         if (r.has("watermark")) {
-            spec.watermark = watermark(new StartMixFields(r.get("watermark")));
+            spec.watermark = watermark(r.object("watermark"));
         }
         extraParams(r.get("extra_params"), spec);
 
         for (String key : r.keys()) {
             if (ENVELOPE.contains(StartMixFields.normalize(key)) && r.has(key)) {
-                warnings.add(key + ": request envelope, not part of a MixTask (see docs/start-mix-mapping.md)");
+                warnings.add(key + ENVELOPE_NOTE);
             }
         }
         MixTask task = new MixTask();
@@ -104,14 +138,22 @@ public final class StartMixConverter {
     }
 
     private MixInput input(StartMixFields in, String at) {
+        in.onlyKnown(INPUT);
         MixInput m = new MixInput();
         m.streamId = in.text("stream_id");
         String url = in.text("url");
         if (m.streamId != null && url != null) {
-            // "If stream_id is given, url is empty": the stream id wins.
-            warnings.add(at + ".url: ignored because stream_id is given");
-        } else {
-            m.url = url;
+            if (scheme(url) != null && PULL.contains(scheme(url))) {
+                // A URL the worker can pull from, and a stream id: pull that URL, under the stream id's name.
+                m.url = url;
+                m.name = label(m.streamId);
+                m.streamId = null;
+            } else {
+                // "If stream_id is given, url is empty": a placeholder or a URL nobody here can pull; the stream id wins.
+                warnings.add(at + ".url: ignored because stream_id is given");
+            }
+        } else if (url != null) {
+            m.url = checkScheme(url, PULL, at + ".url", "pull from");
         }
         if (m.streamId == null && m.url == null) {
             throw new StartMixException(at, "one of url and stream_id is required");
@@ -138,18 +180,28 @@ public final class StartMixConverter {
         if (!in.has("rect")) {
             throw new StartMixException(at + ".rect", "is required");
         }
-        m.rect = rect(new StartMixFields(in.get("rect")), at + ".rect");
+        m.rect = rect(in.object("rect"), at + ".rect");
         return m;
     }
 
     private MixOutput output(StartMixFields out, String at, Integer topChannels, Integer topAudioBitrate) {
+        out.onlyKnown(OUTPUT);
         MixOutput m = new MixOutput();
         m.streamId = out.text("stream_id");
         String url = out.text("mixurl");
         if (m.streamId != null && url != null) {
-            warnings.add(at + ".mixurl: ignored because stream_id is given");
-        } else {
-            m.url = url;
+            if (scheme(url) != null && PUSH.contains(scheme(url))) {
+                // The vendor's Java sample: mixurl = CDN push address + stream_id. Push there; the stream id names the
+                // output, so the worker also serves it (and the play URLs name it) under that id.
+                m.url = url;
+                m.name = label(m.streamId);
+                m.streamId = null;
+            } else {
+                // "If stream_id is given, url is empty": a placeholder ("mixurl1") or a URL nobody here can push to.
+                warnings.add(at + ".mixurl: ignored because stream_id is given");
+            }
+        } else if (url != null) {
+            m.url = checkScheme(url, ControlApi.OUTPUT_SCHEMES, at + ".mixurl", "push to");
         }
         if (m.streamId == null && m.url == null) {
             throw new StartMixException(at, "one of mixurl and stream_id is required");
@@ -192,6 +244,7 @@ public final class StartMixConverter {
     }
 
     private Watermark watermark(StartMixFields w) {
+        w.onlyKnown(WATERMARK);
         Watermark m = new Watermark();
         m.image = image(w.text("image"), "watermark.image");
         if (m.image == null) {
@@ -201,23 +254,28 @@ public final class StartMixConverter {
         if (!w.has("rect")) {
             throw new StartMixException("watermark.rect", "is required");
         }
-        m.rect = rect(new StartMixFields(w.get("rect")), "watermark.rect");
+        m.rect = rect(w.object("rect"), "watermark.rect");
         return m;
     }
 
     private static Rect rect(StartMixFields r, String at) {
+        r.onlyKnown(RECT);
         Rect rect = new Rect(required(r, "left", at), required(r, "top", at), required(r, "right", at), required(r, "bottom", at));
         rect.layer = r.integer("layer");
         return rect;
     }
 
     private void extraParams(JsonNode params, MixTaskSpec spec) {
-        if (params == null || !params.isArray()) {
+        if (params == null) {
             return;
         }
+        if (!params.isArray()) {
+            throw new StartMixException("extra_params", "must be an array of {key, value}");
+        }
         List<ExtraParam> kept = new ArrayList<>();
-        for (JsonNode p : params) {
-            StartMixFields f = new StartMixFields(p);
+        for (int i = 0; i < params.size(); i++) {
+            StartMixFields f = new StartMixFields(params.get(i), "extra_params[" + i + "]");
+            f.onlyKnown(EXTRA_PARAM);
             String key = f.text("key");
             String value = f.text("value");
             if (key == null) {
@@ -246,6 +304,29 @@ public final class StartMixConverter {
         if (url != null && url.startsWith("preset-id://")) {
             warnings.add(at + ": the vendor's preset images are not available here; use an http(s):// or file:// URL");
             return null;
+        }
+        if (url != null && scheme(url) == null && !url.startsWith("/")) {
+            // "iamge-id" in the vendor's own example: an image the vendor's support registered, not a URL.
+            warnings.add(at + ": '" + url + "' is not a URL (an image id of the vendor's?); use an http(s):// or file:// URL");
+            return null;
+        }
+        return url;
+    }
+
+    /** The scheme of a URL written scheme://..., lower case, or null (a path, a placeholder, an id). */
+    static String scheme(String url) {
+        Matcher m = URL_SCHEME.matcher(url);
+        return m.find() ? m.group(1).toLowerCase(Locale.ROOT) : null;
+    }
+
+    /** A URL with a scheme the worker cannot use is refused here, naming the field, rather than failing in the worker. */
+    private static String checkScheme(String url, Set<String> allowed, String at, String verb) {
+        String scheme = scheme(url);
+        if (scheme != null && !allowed.contains(scheme)) {
+            String why = scheme.equals("avertp") ? " (the vendor's private transport)" : "";
+            throw new StartMixException(at, "cannot " + verb + " " + scheme + "://" + why + "; supported: "
+                    + allowed.stream().filter(s -> !s.equals("synthetic") && !s.equals("file")).sorted().toList()
+                    + (allowed.contains("file") ? " or a file path" : ""));
         }
         return url;
     }
@@ -278,8 +359,8 @@ public final class StartMixConverter {
         return v;
     }
 
-    /** task_id, else id_name, made a valid resource name (a hash keeps two different ids apart). */
-    static String name(StartMixFields r) {
+    /** task_id, else id_name. */
+    static String taskId(StartMixFields r) {
         String id = r.text("task_id");
         if (id == null) {
             id = r.text("id_name");
@@ -287,6 +368,16 @@ public final class StartMixConverter {
         if (id == null) {
             throw new StartMixException("task_id", "task_id or id_name is required to name the task");
         }
+        return id;
+    }
+
+    /** task_id, else id_name, made a valid resource name (a hash keeps two different ids apart). */
+    static String name(StartMixFields r) {
+        return resourceName(taskId(r));
+    }
+
+    /** A task id made a valid resource name, stably: the same id always gives the same name, two ids never one. */
+    public static String resourceName(String id) {
         String clean = id.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-").replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
         if (clean.equals(id) && !clean.isEmpty() && clean.length() <= 63) {
             return clean;
@@ -295,6 +386,60 @@ public final class StartMixConverter {
         clean = clean.isEmpty() ? "task" : clean.substring(0, Math.min(clean.length(), 54));
         return clean + "-" + hash;
     }
+
+    /** A stream id as an input/output name (a DNS label): itself when it is one, else cleaned with a hash. */
+    static String label(String id) {
+        String clean = id.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-").replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
+        if (clean.equals(id) && !clean.isEmpty() && clean.length() <= 63) {
+            return clean;
+        }
+        String hash = sha256(id).substring(0, 8);
+        clean = clean.isEmpty() ? "stream" : clean.substring(0, Math.min(clean.length(), 54)).replaceAll("-+$", "");
+        return clean + "-" + hash;
+    }
+
+    /**
+     * A field of a MixTask ({@code spec.outputs[0].video.bitrate}, as admission and the SpecValidator name it) in the
+     * request's terms ({@code MixOutput[0].bitrate}); a field with no counterpart is returned as it is.
+     */
+    public static String vendorField(String specField) {
+        String f = specField;
+        for (String[] r : VENDOR_FIELDS) {
+            f = f.replaceAll(r[0], r[1]);
+        }
+        return f;
+    }
+
+    private static final String[][] VENDOR_FIELDS = {
+            {"^spec\\.inputs\\[\\]", "MixInput[]"},
+            {"^spec\\.inputs", "MixInput"},
+            {"^spec\\.outputs\\[\\]", "MixOutput[]"},
+            {"^spec\\.outputs", "MixOutput"},
+            {"^(MixInput\\[\\d*\\])\\.(streamId|name)", "$1.stream_id"},
+            {"^(MixInput\\[\\d*\\])\\.soundLevelId", "$1.sound_level_id"},
+            {"^(MixInput\\[\\d*\\])\\.content", "$1.content_control"},
+            {"^(MixInput\\[\\d*\\])\\.renderMode", "$1.render_mode"},
+            {"^(MixOutput\\[\\d*\\])\\.(streamId|name)", "$1.stream_id"},
+            {"^(MixOutput\\[\\d*\\])\\.url", "$1.mixurl"},
+            {"^(MixOutput\\[\\d*\\])\\.video\\.rateControl", "$1.encode_mode"},
+            {"^(MixOutput\\[\\d*\\])\\.video\\.quality", "$1.encode_qua"},
+            {"^(MixOutput\\[\\d*\\])\\.video\\.codec", "extra_params.video_encode"},
+            {"^(MixOutput\\[\\d*\\])\\.video\\.", "$1."},
+            {"^(MixOutput\\[\\d*\\])\\.video$", "$1.width"},
+            {"^(MixOutput\\[\\d*\\])\\.audio\\.codec", "$1.audio_enc_id"},
+            {"^(MixOutput\\[\\d*\\])\\.audio\\.bitrate", "$1.audio_bitrate"},
+            {"^(MixOutput\\[\\d*\\])\\.audio\\.channels", "$1.audio_channel_cnt"},
+            {"^spec\\.background\\.color", "output_bg_color"},
+            {"^spec\\.background\\.image", "output_bg_image"},
+            {"^spec\\.watermark", "watermark"},
+            {"^spec\\.userData", "userdata"},
+            {"^spec\\.roomId", "live_channel"},
+            {"^spec\\.seq", "seq"},
+            {"^spec\\.bypass", "bypass"},
+            {"^spec\\.soundLevel", "with_sound_level"},
+            {"^spec\\.seiMode", "extra_params.sei_mode"},
+            {"^spec\\.extraParams", "extra_params"},
+    };
 
     private static String sha256(String s) {
         try {

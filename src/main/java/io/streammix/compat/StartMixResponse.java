@@ -8,11 +8,17 @@ import io.streammix.api.v1alpha1.PlayInfo;
 import java.util.List;
 
 /**
- * The start-mix response, built from a MixTask's status: play URLs and mix_duration come from what
- * the operator observed, exactly as {@code kubectl get mt -o yaml} shows them.
+ * The start-mix response in the vendor's shape: {@code {code, message, data: {id_name, seq, live_channel, play[],
+ * mix_duration}}}. Play URLs are the operator's (status.play, or computed the same way before the first status);
+ * mix_duration is status.mixDuration. {@code warnings} is ours: what the request asked for that was not carried over
+ * (absent when nothing was dropped; clients that read only the vendor's fields never see a difference).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record StartMixResponse(int code, String message, Data data) {
+public record StartMixResponse(int code, String message, Data data, List<String> warnings) {
+
+    public StartMixResponse(int code, String message, Data data) {
+        this(code, message, data, null);
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Data(@JsonProperty("id_name") String idName, Long seq, @JsonProperty("live_channel") String liveChannel,

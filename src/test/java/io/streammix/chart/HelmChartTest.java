@@ -84,6 +84,11 @@ class HelmChartTest {
         assertThat(c.at("/securityContext/capabilities/drop/0").asText()).isEqualTo("ALL");
         assertThat(c.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/q/health/live");
         assertThat(c.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
+        for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+            assertThat(c.at("/" + probe + "/httpGet/port").asText()).as(probe + ": Quarkus's management port").isEqualTo("management");
+        }
+        assertThat(c.at("/ports")).extracting(p -> p.at("/name").asText() + "=" + p.at("/containerPort").asInt())
+                .containsExactly("http=8080", "management=9000");
         assertThat(c.at("/image").asText()).isEqualTo("ghcr.io/streammix/mixtask-operator:0.1.0");
     }
 
@@ -154,11 +159,16 @@ class HelmChartTest {
     }
 
     @Test
-    void serviceMonitorOnlyWhenAsked() {
+    void serviceMonitorOnlyWhenAskedScrapingTheManagementPort() {
         assertThat(of(render(t -> t), "ServiceMonitor")).isEmpty();
-        List<JsonNode> monitors = of(render(t -> t.set("metrics.serviceMonitor.enabled", true)), "ServiceMonitor");
-        assertThat(monitors).hasSize(1);
-        assertThat(monitors.get(0).at("/spec/endpoints/0/honorLabels").asBoolean()).as("per-task series keep the task's namespace").isTrue();
+        List<JsonNode> docs = render(t -> t.set("metrics.serviceMonitor.enabled", true));
+        JsonNode monitor = only(docs, "ServiceMonitor", "mixtask-operator");
+        assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo("metrics");
+        assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo("/q/metrics");
+        JsonNode metrics = only(docs, "Service", "mixtask-operator-metrics");
+        assertThat(metrics.at("/spec/ports/0/name").asText()).isEqualTo("metrics");
+        assertThat(metrics.at("/spec/ports/0/targetPort").asText()).isEqualTo("management");
+        assertThat(monitor.at("/spec/endpoints/0/honorLabels").asBoolean()).as("per-task series keep the task's namespace").isTrue();
     }
 
     @Test
@@ -324,6 +334,49 @@ class HelmChartTest {
             }
         }
         return paren == 0 && brace == 0;
+
+    /**
+     * The start-mix API is off unless asked: no Service, no Ingress, no write verbs on MixTasks. On, it has a Service
+     * on the operator's main port (never the management port), an optional Ingress for /cgi/ only, the configuration
+     * switch, and exactly the MixTask verbs it uses on top of the operator's.
+     */
+    @Test
+    void startMixApiIsOffByDefaultAndOnHasItsServiceIngressAndVerbs() throws IOException {
+        List<JsonNode> off = render(t -> t);
+        assertThat(of(off, "Service")).extracting(d -> d.at("/metadata/name").asText()).doesNotContain("mixtask-operator-start-mix");
+        assertThat(of(off, "Ingress")).isEmpty();
+        assertThat(only(off, "ConfigMap", "mixtask-operator").at("/data/application.properties").asText())
+                .contains("mixtask.start-mix.enabled=false");
+
+        List<JsonNode> on = render(t -> t.set("startMixApi.enabled", true));
+        JsonNode service = only(on, "Service", "mixtask-operator-start-mix");
+        assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
+        assertThat(service.at("/spec/ports/0/port").asInt()).isEqualTo(80);
+        assertThat(service.at("/spec/selector/app.kubernetes.io~1component").asText()).isEqualTo("operator");
+        assertThat(of(on, "Ingress")).isEmpty();
+        JsonNode role = only(on, "ClusterRole", "mixtask-operator");
+        assertThat(verbs(role, "mixtasks")).containsExactlyInAnyOrder("get", "list", "watch", "create", "update", "delete");
+        assertThat(verbs(role, "mixtasks/status")).containsExactlyInAnyOrder("get", "patch", "update");
+        assertThat(verbs(role, "secrets")).as("token Secrets are read").contains("get", "list", "watch");
+        java.util.Properties props = new java.util.Properties();
+        props.load(new java.io.StringReader(only(on, "ConfigMap", "mixtask-operator").at("/data/application.properties").asText()));
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k)));
+        assertThat(io.streammix.operator.testing.OperatorHarness.config(values).startMix().enabled()).isTrue();
+
+        List<JsonNode> namespaced = render(t -> t.set("startMixApi.enabled", true).set("watchNamespaces[0]", "media-a"));
+        assertThat(verbs(only(namespaced, "Role", "mixtask-operator"), "mixtasks")).contains("create", "update", "delete");
+
+        List<JsonNode> ingress = render(t -> t.set("startMixApi.enabled", true).set("startMixApi.ingress.enabled", true)
+                .set("startMixApi.ingress.host", "mix-api.example.com").set("startMixApi.ingress.className", "nginx")
+                .set("startMixApi.ingress.tls[0].secretName", "start-mix-tls").set("startMixApi.ingress.tls[0].hosts[0]", "mix-api.example.com"));
+        JsonNode ing = only(ingress, "Ingress", "mixtask-operator-start-mix");
+        assertThat(ing.at("/spec/ingressClassName").asText()).isEqualTo("nginx");
+        assertThat(ing.at("/spec/rules/0/host").asText()).isEqualTo("mix-api.example.com");
+        assertThat(ing.at("/spec/rules/0/http/paths/0/path").asText()).as("the API only, never /q/").isEqualTo("/cgi/");
+        assertThat(ing.at("/spec/rules/0/http/paths/0/backend/service/name").asText()).isEqualTo("mixtask-operator-start-mix");
+        assertThat(ing.at("/spec/tls/0/secretName").asText()).isEqualTo("start-mix-tls");
+        assertThatThrownBy(() -> render(t -> t.set("startMixApi.enable", true))).hasMessageContaining("startMixApi");
     }
 
     @Test

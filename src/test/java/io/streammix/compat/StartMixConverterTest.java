@@ -104,18 +104,108 @@ class StartMixConverterTest {
 
     @Test
     void curlExampleWithAppIdMixOutputAndAPresetImage() throws Exception {
-        StartMixConverter.Result r = StartMixConverter.convert(json("""
-                {"appId": 3828875002,"id_name":"test_mix","task_id":"task1","timestamp": 1562052086,
-                 "MixInput":[{"url":"avertp://39.108.212.3/miniapp/in","rect":{"layer":1,"top":320,"left":180,"bottom":640,"right":360}}],
-                 "mixOutput":[{"mixurl":"avertp://39.108.212.3/miniapp/out","bitrate":400000,"fps":15,"height":1024,"width":840}],
-                 "output_bg_image":"preset-id://liveme-bg"}
-                """), "default");
+        // As sent: the vendor's private avertp:// transport is refused here, naming the field, never passed on to fail later.
+        assertThatThrownBy(() -> StartMixConverter.convert(seed("seed-curl.json"), "default"))
+                .isInstanceOf(StartMixException.class)
+                .hasMessageStartingWith("MixInput[0].url: cannot pull from avertp:// (the vendor's private transport)");
+        // With URLs this side can use, the rest maps: appId and mixOutput in their letter cases, the preset image reported.
+        StartMixConverter.Result r = StartMixConverter.convert(json(new String(
+                StartMixConverterTest.class.getResourceAsStream("seed-curl.json").readAllBytes())
+                .replace("avertp://", "rtmp://")), "default");
         var s = r.task().getSpec();
         assertThat(r.task().getMetadata().getName()).isEqualTo("task1");
-        assertThat(s.outputs).singleElement().satisfies(o -> assertThat(o.url).isEqualTo("avertp://39.108.212.3/miniapp/out"));
+        assertThat(r.appid()).isEqualTo(3828875002L);
+        assertThat(r.idName()).isEqualTo("test_mix");
+        assertThat(s.outputs).singleElement().satisfies(o -> assertThat(o.url).isEqualTo("rtmp://39.108.212.3/miniapp/mix-output-test-1000yanglei"));
         assertThat(s.background).isNull();
         assertThat(r.warnings()).anyMatch(w -> w.startsWith("output_bg_image")).anyMatch(w -> w.startsWith("appId"));
         assertThat(SpecValidator.validate(s)).isEmpty();
+    }
+
+    @Test
+    void section3BodyMapsEveryValueItCarries() throws Exception {
+        StartMixConverter.Result r = StartMixConverter.convert(seed("seed-section3.json"), "media");
+        var s = r.task().getSpec();
+        assertThat(r.task().getMetadata().getName()).startsWith("mult-output-task-id-");
+        assertThat(r.idName()).as("'' is not given").isNull();
+        assertThat(s.roomId).isNull();
+        assertThat(s.background).as("'' colour and image: none").isNull();
+        assertThat(s.inputs).extracting(i -> i.streamId).containsExactly("stream1", "stream2");
+        assertThat(s.inputs).extracting(i -> i.url).as("placeholder URLs beside a stream id").containsOnlyNulls();
+        assertThat(s.outputs).extracting(o -> o.streamId).containsExactly("mix_stream1", "mix_stream2");
+        assertThat(s.outputs).extracting(o -> o.video.codec).containsOnly(VideoCodec.H265);
+        assertThat(s.outputs.get(0).audio.bitrate).isEqualTo(64000);
+        assertThat(s.watermark).as("'iamge-id' is an image id of the vendor's, not a URL").isNull();
+        assertThat(s.seiMode).isEqualTo(SeiMode.EveryFrame);
+        assertThat(r.warnings()).anyMatch(w -> w.startsWith("watermark.image: 'iamge-id' is not a URL"))
+                .anyMatch(w -> w.startsWith("MixOutput[0].mixurl: ignored because stream_id is given"));
+        assertThat(SpecValidator.validate(s)).isEmpty();
+    }
+
+    @Test
+    void javaSampleStreamIdAndMixurlPushToTheUrlUnderTheStreamIdsName() throws Exception {
+        StartMixConverter.Result r = StartMixConverter.convert(seed("seed-java.json"), "default");
+        var s = r.task().getSpec();
+        assertThat(r.task().getMetadata().getName()).as("no task_id: id_name names it").isEqualTo("xxx");
+        assertThat(s.outputs).singleElement().satisfies(o -> {
+            assertThat(o.url).isEqualTo("rtmp://127.0.0.1/xxx/os");
+            assertThat(o.name).isEqualTo("os");
+            assertThat(o.streamId).isNull();
+        });
+        assertThat(s.inputs).extracting(i -> i.streamId).as("url \"\" beside a stream id").containsExactly("is1", "is2");
+        assertThat(r.warnings()).noneMatch(w -> w.contains("mixurl"));
+        assertThat(SpecValidator.validate(s)).isEmpty();
+        // A stream id that is no DNS label still names the output, stably.
+        var odd = StartMixConverter.convert(json("""
+                {"task_id":"t","MixInput":[{"stream_id":"a","rect":{"top":0,"left":0,"bottom":1,"right":1}}],
+                 "MixOutput":[{"stream_id":"Mix_Stream.1","mixurl":"rtmp://cdn/live/Mix_Stream.1","bitrate":1,"fps":1,"width":1,"height":1}]}
+                """), "default").task().getSpec().outputs.get(0);
+        assertThat(odd.name).matches("mix-stream-1-[0-9a-f]{8}");
+        assertThat(SpecValidator.validate(StartMixConverter.convert(json("""
+                {"task_id":"t","MixInput":[{"stream_id":"a","rect":{"top":0,"left":0,"bottom":1,"right":1}}],
+                 "MixOutput":[{"stream_id":"Mix_Stream.1","mixurl":"rtmp://cdn/live/Mix_Stream.1","bitrate":1,"fps":1,"width":1,"height":1}]}
+                """), "default").task().getSpec())).isEmpty();
+    }
+
+    @Test
+    void unknownFieldsAndWrongTypesAreRefusedNamingThePath() {
+        assertThatThrownBy(() -> StartMixConverter.convert(json("""
+                {"task_id":"t","MixInputs":[]}
+                """), "default")).hasMessageStartingWith("MixInputs: unknown field");
+        assertThatThrownBy(() -> StartMixConverter.convert(json("""
+                {"task_id":"t","MixInput":[{"stream_id":"a","rect":{"top":0,"left":0,"bottom":1,"right":1,"z":3}}],
+                 "MixOutput":[{"stream_id":"o","bitrate":1,"fps":1,"width":1,"height":1}]}
+                """), "default")).hasMessageStartingWith("MixInput[0].rect.z: unknown field");
+        assertThatThrownBy(() -> StartMixConverter.convert(json("""
+                {"task_id":"t","MixInput":[{"stream_id":"a","rect":{"top":0,"left":0,"bottom":1,"right":1}}],
+                 "MixOutput":[{"stream_id":"o","bitrate":"fast","fps":1,"width":1,"height":1}]}
+                """), "default")).hasMessage("MixOutput[0].bitrate: must be a number (got 'fast')");
+        assertThatThrownBy(() -> StartMixConverter.convert(json("""
+                {"task_id":"t","MixInput":[{"stream_id":"a","rect":{"top":0,"left":0,"bottom":1,"right":1}}],
+                 "MixOutput":[{"stream_id":"o","bitrate":99999999999,"fps":1,"width":1,"height":1}]}
+                """), "default")).hasMessage("MixOutput[0].bitrate: is out of range (got 99999999999)");
+        assertThatThrownBy(() -> StartMixConverter.convert(json("""
+                {"task_id":"t","MixInput":[{"stream_id":"a","rect":[0,0,1,1]}],
+                 "MixOutput":[{"stream_id":"o","bitrate":1,"fps":1,"width":1,"height":1}]}
+                """), "default")).hasMessage("MixInput[0].rect: must be a JSON object");
+    }
+
+    @Test
+    void specFieldsAreNamedBackInTheRequestsTerms() {
+        assertThat(StartMixConverter.vendorField("spec.outputs[0].video.bitrate")).isEqualTo("MixOutput[0].bitrate");
+        assertThat(StartMixConverter.vendorField("spec.outputs[1].video.fps")).isEqualTo("MixOutput[1].fps");
+        assertThat(StartMixConverter.vendorField("spec.outputs[0].video.rateControl")).isEqualTo("MixOutput[0].encode_mode");
+        assertThat(StartMixConverter.vendorField("spec.outputs[0].audio.channels")).isEqualTo("MixOutput[0].audio_channel_cnt");
+        assertThat(StartMixConverter.vendorField("spec.outputs[2].url")).isEqualTo("MixOutput[2].mixurl");
+        assertThat(StartMixConverter.vendorField("spec.inputs[3].rect")).isEqualTo("MixInput[3].rect");
+        assertThat(StartMixConverter.vendorField("spec.inputs[0].streamId")).isEqualTo("MixInput[0].stream_id");
+        assertThat(StartMixConverter.vendorField("spec.background.color")).isEqualTo("output_bg_color");
+        assertThat(StartMixConverter.vendorField("spec.userData")).isEqualTo("userdata");
+        assertThat(StartMixConverter.vendorField("spec.watermark.rect")).isEqualTo("watermark.rect");
+    }
+
+    static JsonNode seed(String name) throws Exception {
+        return JSON.readTree(StartMixConverterTest.class.getResourceAsStream(name));
     }
 
     @Test

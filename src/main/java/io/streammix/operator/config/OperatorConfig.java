@@ -37,6 +37,7 @@ public interface OperatorConfig {
     LeaderElection leaderElection();
 
     NetworkPolicy networkPolicy();
+    StartMix startMix();
 
     /** Defaults of the worker pod; {@code spec.worker} overrides image, resources and scheduling per task. */
     interface Worker {
@@ -173,6 +174,16 @@ public interface OperatorConfig {
         /** Address blocks (CIDR) workers may not reach; all others stay reachable (inputs and outputs anywhere). */
         @WithDefault("169.254.0.0/16,fe80::/10")
         java.util.List<String> egressDeniedCidrs();
+    }
+
+    /** The start-mix HTTP API (docs/start-mix-api.md), on the main HTTP port. */
+    interface StartMix {
+        /**
+         * Serve {@code POST /cgi/start-mix} and {@code /cgi/stop-mix}. Off by default: it creates workloads from HTTP
+         * calls and needs write access to MixTasks (the chart's {@code startMixApi.enabled} turns on both).
+         */
+        @WithDefault("false")
+        boolean enabled();
     }
 
     interface LeaderElection {

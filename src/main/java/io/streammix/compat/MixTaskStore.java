@@ -1,0 +1,73 @@
+package io.streammix.compat;
+
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.PlayInfo;
+import io.streammix.operator.spec.InvalidSpecException;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the start-mix API keeps its MixTasks: the Kubernetes API server in the operator (each call a MixTask that
+ * kubectl, GitOps and the operator see), or the embedded engine without a cluster (each task mixed in-process).
+ * {@link StartMixApi} holds every rule of the API (auth, mapping, seq, serialisation); an implementation only stores.
+ */
+public interface MixTaskStore {
+
+    Optional<MixTask> get(String namespace, String name);
+
+    /** @throws Conflict when a task of that name exists already */
+    MixTask create(MixTask task);
+
+    /**
+     * Replaces the task's spec, labels and annotations.
+     *
+     * @throws Conflict when the task changed since it was read (its resourceVersion) or is gone
+     */
+    MixTask update(MixTask task);
+
+    /** @return false when there was no such task */
+    boolean delete(String namespace, String name);
+
+    /**
+     * What the operator checks before a worker sees a spec (its fps cap, the schemes the worker handles, a media server
+     * for stream ids, ...), on a task not yet stored.
+     *
+     * @return the play URLs of its outputs, as the operator computes them for status.play
+     */
+    List<PlayInfo> admit(MixTask task) throws InvalidSpecException;
+
+    /** The task changed or appeared under us: read it again and retry. */
+    final class Conflict extends RuntimeException {
+        public Conflict(String message) {
+            super(message);
+        }
+    }
+
+    /** The store refused the spec (the API server's admission): the field is a MixTask field. */
+    final class Refused extends RuntimeException {
+        private final String field;
+        private final String rule;
+
+        public Refused(String field, String rule) {
+            super(field + ": " + rule);
+            this.field = field;
+            this.rule = rule;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        public String rule() {
+            return rule;
+        }
+    }
+
+    /** The store could not do it (the API server did not answer, or refused for another reason than the spec). */
+    final class Unavailable extends RuntimeException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,391 @@
+package io.streammix.compat;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.MixTaskSpec;
+import io.streammix.api.v1alpha1.PlayInfo;
+import io.streammix.api.validation.SpecValidator;
+import io.streammix.api.validation.Violation;
+import io.streammix.operator.spec.InvalidSpecException;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The start-mix HTTP API without its transport: {@code POST /cgi/start-mix} and {@code POST /cgi/stop-mix} as the
+ * operator's Quarkus REST resource and the embedded server both serve them. A start-mix request becomes a MixTask
+ * through {@link StartMixConverter} (the one mapping), named by its task_id (else id_name) in the namespace its token
+ * is bound to; a second request with the same task id updates that MixTask, ordered by seq. Requests of one id_name
+ * are serialised (within this process; across operator replicas the API server's resourceVersion orders the writes and
+ * each write re-checks seq). Errors use the vendor's {code, message} shape, name the field in the request's terms, and
+ * leave any running mix as it was. Tokens are never logged nor echoed.
+ *
+ * <p>Every answer is HTTP 200 with a {@code code}, as the vendor answers: a backend written against the vendor reads
+ * {@code code}, not the HTTP status.
+ */
+public final class StartMixApi {
+    private static final Logger LOG = Logger.getLogger(StartMixApi.class);
+
+    /** Codes of the replies (docs/start-mix-api.md). */
+    public static final int OK = 0;
+    /** Not done for a reason of ours (the API server did not answer, ...): the same request may be retried. */
+    public static final int FAILED = 1;
+    /** The request is wrong; the message names the field. */
+    public static final int INVALID = 2;
+    /** No token, or one that is not known. */
+    public static final int AUTH = 3;
+    /** The body is not JSON. */
+    public static final int PARSE = 4;
+    /** A seq lower than the task's last one: refused, nothing changed. */
+    public static final int STALE_SEQ = 5;
+    /** stop-mix of a task that does not exist (in the token's namespace). */
+    public static final int NOT_FOUND = 6;
+    /** The token may not do this: another appid, or a MixTask the API did not create. */
+    public static final int FORBIDDEN = 7;
+    /** The task kept changing under us (other writers): retry. */
+    public static final int BUSY = 8;
+
+    /** Label on the MixTasks the API creates; it updates and deletes only those. */
+    public static final String CREATED_BY = "streammix.io/created-by";
+    public static final String CREATED_BY_VALUE = "start-mix-api";
+    /** Annotations: the request's ids as sent (the name is a DNS-safe form of the task id). */
+    public static final String TASK_ID_ANNOTATION = "streammix.io/start-mix-task-id";
+    public static final String ID_NAME_ANNOTATION = "streammix.io/start-mix-id-name";
+    public static final String APPID_ANNOTATION = "streammix.io/start-mix-appid";
+
+    private static final int ATTEMPTS = 5;
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** The HTTP status and body of an answer. */
+    public record Reply(int status, StartMixResponse body) {
+        static Reply ok(StartMixResponse body) {
+            return new Reply(200, body);
+        }
+
+        static Reply error(int code, String message) {
+            return new Reply(200, StartMixResponse.error(code, message));
+        }
+
+        public int code() {
+            return body.code();
+        }
+    }
+
+    private final StartMixTokens tokens;
+    private final MixTaskStore store;
+    /** Striped fair locks by id_name: one id_name's requests run one at a time, in arrival order. */
+    private final ReentrantLock[] locks = new ReentrantLock[256];
+
+    public StartMixApi(StartMixTokens tokens, MixTaskStore store) {
+        this.tokens = tokens;
+        this.store = store;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock(true);
+        }
+    }
+
+    public MixTaskStore store() {
+        return store;
+    }
+
+    /**
+     * POST /cgi/start-mix.
+     *
+     * @param accessToken   the {@code access_token} query parameter, or null
+     * @param authorization the Authorization header ({@code Bearer <token>}), or null
+     */
+    public Reply start(String accessToken, String authorization, byte[] body) {
+        Object auth = authenticate(accessToken, authorization);
+        if (auth instanceof Reply refused) {
+            return refused;
+        }
+        StartMixTokens.Binding binding = (StartMixTokens.Binding) auth;
+        JsonNode request;
+        try {
+            request = parse(body);
+        } catch (IOException e) {
+            return Reply.error(PARSE, e.getMessage());
+        }
+        StartMixConverter.Result converted;
+        try {
+            converted = StartMixConverter.convert(request, binding.namespace());
+        } catch (StartMixException e) {
+            return Reply.error(INVALID, e.getMessage());
+        }
+        if (!appidMatches(binding, converted.appid())) {
+            return Reply.error(FORBIDDEN, "appid: this access_token is not for appid " + converted.appid());
+        }
+        MixTask wanted = converted.task();
+        List<Violation> violations = SpecValidator.validate(wanted.getSpec());
+        if (!violations.isEmpty()) {
+            return Reply.error(INVALID, vendor(violations.get(0)) + more(violations.size()));
+        }
+        String serialiseOn = converted.idName() != null ? converted.idName() : converted.taskId();
+        ReentrantLock lock = lock(binding.namespace(), serialiseOn);
+        lock.lock();
+        try {
+            return apply(converted, wanted, echoed(request, "idname"), echoed(request, "livechannel"));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Reply apply(StartMixConverter.Result converted, MixTask wanted, String idName, String liveChannel) {
+        String ns = wanted.getMetadata().getNamespace();
+        String name = wanted.getMetadata().getName();
+        Long seq = wanted.getSpec().seq;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                Optional<MixTask> existing = store.get(ns, name);
+                MixTask next = prepare(converted, wanted, existing);
+                if (existing.isPresent()) {
+                    Reply refused = refuseUpdate(existing.get(), converted.taskId(), seq);
+                    if (refused != null) {
+                        return refused;
+                    }
+                }
+                List<PlayInfo> play;
+                try {
+                    play = store.admit(next);
+                } catch (InvalidSpecException e) {
+                    return Reply.error(INVALID, vendor(new Violation(e.field(), rule(e))));
+                }
+                if (existing.isPresent()) {
+                    store.update(next);
+                } else {
+                    store.create(next);
+                }
+                Long duration = existing.map(MixTask::getStatus).map(s -> s.mixDuration).orElse(null);
+                LOG.infof("start-mix: %s MixTask %s/%s (seq %s)", existing.isPresent() ? "updated" : "created", ns, name, seq);
+                StartMixResponse.Data data = new StartMixResponse.Data(idName, seq, liveChannel,
+                        play.stream().map(StartMixResponse.Play::of).toList(), duration);
+                List<String> dropped = converted.warnings().stream().filter(w -> !w.endsWith(StartMixConverter.ENVELOPE_NOTE)).toList();
+                return Reply.ok(new StartMixResponse(OK, "success", data, dropped.isEmpty() ? null : dropped));
+            } catch (MixTaskStore.Refused e) {
+                return Reply.error(INVALID, vendor(new Violation(e.field(), e.rule())));
+            } catch (MixTaskStore.Conflict e) {
+                LOG.debugf("start-mix: MixTask %s/%s changed meanwhile (attempt %d): %s", ns, name, attempt, e.getMessage());
+            } catch (MixTaskStore.Unavailable e) {
+                LOG.warnf("start-mix: MixTask %s/%s: %s", ns, name, e.getMessage());
+                return Reply.error(FAILED, e.getMessage() + "; nothing changed, the request may be retried");
+            }
+        }
+        return Reply.error(BUSY, "task_id: the task kept changing while this request was applied; retry");
+    }
+
+    /** The MixTask to write: the converted one, on top of the stored one's metadata and the fields start-mix has no word for. */
+    private static MixTask prepare(StartMixConverter.Result converted, MixTask wanted, Optional<MixTask> existing) {
+        MixTask next = new MixTask();
+        ObjectMeta meta = new ObjectMeta();
+        meta.setName(wanted.getMetadata().getName());
+        meta.setNamespace(wanted.getMetadata().getNamespace());
+        Map<String, String> labels = new HashMap<>();
+        Map<String, String> annotations = new HashMap<>();
+        MixTaskSpec spec = wanted.getSpec();
+        if (existing.isPresent()) {
+            ObjectMeta old = existing.get().getMetadata();
+            meta.setResourceVersion(old.getResourceVersion());
+            meta.setUid(old.getUid());
+            meta.setGeneration(old.getGeneration());
+            if (old.getLabels() != null) {
+                labels.putAll(old.getLabels());
+            }
+            if (old.getAnnotations() != null) {
+                annotations.putAll(old.getAnnotations());
+            }
+            MixTaskSpec was = existing.get().getSpec();
+            if (was != null) {
+                // An admin's scheduling overrides (kubectl edit) survive the next start-mix, which has no word for them.
+                spec.worker = was.worker;
+                if (spec.seq == null) {
+                    spec.seq = was.seq; // a request without seq keeps the order of those with one
+                }
+            }
+        }
+        labels.put(CREATED_BY, CREATED_BY_VALUE);
+        annotations.put(TASK_ID_ANNOTATION, converted.taskId());
+        if (converted.idName() != null) {
+            annotations.put(ID_NAME_ANNOTATION, converted.idName());
+        } else {
+            annotations.remove(ID_NAME_ANNOTATION);
+        }
+        if (converted.appid() != null) {
+            annotations.put(APPID_ANNOTATION, String.valueOf(converted.appid()));
+        }
+        meta.setLabels(labels);
+        meta.setAnnotations(annotations);
+        next.setMetadata(meta);
+        next.setSpec(spec);
+        return next;
+    }
+
+    /** Why an existing task may not be updated by this request, or null. */
+    private static Reply refuseUpdate(MixTask existing, String taskId, Long seq) {
+        if (!managed(existing)) {
+            return Reply.error(FORBIDDEN, "task_id: '" + taskId + "' names a MixTask that the start-mix API did not create "
+                    + "(made with kubectl or GitOps); it is left as it is");
+        }
+        Long last = lastSeq(existing);
+        if (seq != null && last != null && seq < last) {
+            return Reply.error(STALE_SEQ, "seq: " + seq + " is lower than the last seq " + last + " of task_id '" + taskId
+                    + "'; refused, the mix keeps running as it is");
+        }
+        return null;
+    }
+
+    /**
+     * POST /cgi/stop-mix: deletes the task named by task_id (else id_name), in the token's namespace. The body may be
+     * the start-mix request itself; only task_id, id_name, seq and appid are read.
+     */
+    public Reply stop(String accessToken, String authorization, byte[] body) {
+        Object auth = authenticate(accessToken, authorization);
+        if (auth instanceof Reply refused) {
+            return refused;
+        }
+        StartMixTokens.Binding binding = (StartMixTokens.Binding) auth;
+        String taskId;
+        String idName;
+        Long seq;
+        Long appid;
+        try {
+            StartMixFields r = new StartMixFields(parse(body));
+            r.onlyKnown(StartMixConverter.TOP);
+            taskId = StartMixConverter.taskId(r);
+            idName = r.text("id_name");
+            seq = r.number("seq");
+            appid = r.number("appid");
+        } catch (IOException e) {
+            return Reply.error(PARSE, e.getMessage());
+        } catch (StartMixException e) {
+            return Reply.error(INVALID, e.getMessage());
+        }
+        if (!appidMatches(binding, appid)) {
+            return Reply.error(FORBIDDEN, "appid: this access_token is not for appid " + appid);
+        }
+        String ns = binding.namespace();
+        String name = StartMixConverter.resourceName(taskId);
+        ReentrantLock lock = lock(ns, idName != null ? idName : taskId);
+        lock.lock();
+        try {
+            Optional<MixTask> existing = store.get(ns, name);
+            if (existing.isEmpty()) {
+                return Reply.error(NOT_FOUND, "task_id: no mix task '" + taskId + "' (already stopped, or never started with this access_token)");
+            }
+            Reply refused = refuseUpdate(existing.get(), taskId, seq);
+            if (refused != null) {
+                return refused;
+            }
+            Long duration = existing.get().getStatus() == null ? null : existing.get().getStatus().mixDuration;
+            if (!store.delete(ns, name)) {
+                return Reply.error(NOT_FOUND, "task_id: no mix task '" + taskId + "' (stopped meanwhile)");
+            }
+            LOG.infof("stop-mix: deleted MixTask %s/%s", ns, name);
+            return Reply.ok(new StartMixResponse(OK, "success", new StartMixResponse.Data(idName, seq,
+                    existing.get().getSpec() == null ? null : existing.get().getSpec().roomId, null, duration)));
+        } catch (MixTaskStore.Unavailable e) {
+            LOG.warnf("stop-mix: MixTask %s/%s: %s", ns, name, e.getMessage());
+            return Reply.error(FAILED, e.getMessage() + "; nothing changed, the request may be retried");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The binding of the request's token, or the refusal (a Reply). The token itself goes nowhere. */
+    private Object authenticate(String accessToken, String authorization) {
+        String token = null;
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = authorization.substring(7).trim();
+        }
+        if ((token == null || token.isEmpty()) && accessToken != null) {
+            token = accessToken.trim();
+        }
+        if (token == null || token.isEmpty()) {
+            return Reply.error(AUTH, "access_token: missing (query parameter access_token, or header Authorization: Bearer)");
+        }
+        Optional<StartMixTokens.Binding> binding = tokens.find(token);
+        if (binding.isEmpty()) {
+            return Reply.error(AUTH, "access_token: not valid");
+        }
+        return binding.get();
+    }
+
+    private static boolean appidMatches(StartMixTokens.Binding binding, Long appid) {
+        return binding.appid() == null || appid == null || binding.appid().equals(appid);
+    }
+
+    static JsonNode parse(byte[] body) throws IOException {
+        if (body == null || body.length == 0) {
+            throw new IOException("request body: empty; a start-mix request is a JSON object");
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new IOException("request body: must be a JSON object");
+            }
+            return node;
+        } catch (JsonParseException e) {
+            throw new IOException("request body: not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("")
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        } catch (JsonProcessingException e) {
+            throw new IOException("request body: not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+        }
+    }
+
+    /** A top-level text of the request as sent (also ""), for the reply: the vendor echoes id_name and live_channel. */
+    private static String echoed(JsonNode request, String normalizedKey) {
+        var it = request.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (StartMixFields.normalize(e.getKey()).equals(normalizedKey) && e.getValue().isValueNode() && !e.getValue().isNull()) {
+                return e.getValue().asText();
+            }
+        }
+        return null;
+    }
+
+    static boolean managed(MixTask task) {
+        return task.getMetadata().getLabels() != null
+                && CREATED_BY_VALUE.equals(task.getMetadata().getLabels().get(CREATED_BY));
+    }
+
+    /** The highest seq the task has seen: the one written, or the one its worker applied. */
+    static Long lastSeq(MixTask task) {
+        Long written = task.getSpec() == null ? null : task.getSpec().seq;
+        Long applied = task.getStatus() == null ? null : task.getStatus().appliedSeq;
+        if (written == null) {
+            return applied;
+        }
+        return applied == null ? written : Long.valueOf(Math.max(written, applied));
+    }
+
+    private ReentrantLock lock(String namespace, String idName) {
+        return locks[Math.floorMod((namespace + "/" + idName).hashCode(), locks.length)];
+    }
+
+    private static String vendor(Violation v) {
+        return StartMixConverter.vendorField(v.field()) + ": " + v.rule();
+    }
+
+    private static String more(int n) {
+        return n > 1 ? " (and " + (n - 1) + " more)" : "";
+    }
+
+    private static String rule(InvalidSpecException e) {
+        String m = e.getMessage();
+        String prefix = e.field() + ": ";
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    }
+}

@@ -1,0 +1,273 @@
+package io.streammix.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.streammix.compat.StartMixApi;
+import io.streammix.compat.StartMixResponse;
+import io.streammix.compat.StartMixTokens;
+import io.streammix.worker.HttpReplies;
+import io.streammix.worker.NativeSetup;
+import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.playback.LiveStreams;
+import io.streammix.worker.playback.MediaServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The start-mix API without a cluster (the README's embedded default): {@code POST /cgi/start-mix} and
+ * {@code /cgi/stop-mix}, the same {@link StartMixApi} the operator serves, with each task mixed in this process by the
+ * worker engine ({@link LocalMixTaskStore}) and its outputs played on one media port.
+ *
+ * <pre>StartMixServer [--port 8090] [--host 127.0.0.1] [--media-port 8080] [--out-dir out]
+ *                [--input-url-template URL-with-{streamId}] [--token TOKEN] [--tokens FILE] [--namespace default]</pre>
+ *
+ * Tokens: {@code --tokens FILE} reads token Secrets (YAML, as an admin creates them in a cluster: label
+ * {@code streammix.io/start-mix-token: "true"}, key {@code token}, optional {@code appid}; the Secret's namespace, else
+ * {@code --namespace}); {@code --token} adds one token; with neither, a random token is written to
+ * {@code <out-dir>/start-mix-api.token} (mode 600). Tokens are never printed.
+ */
+public final class StartMixServer implements AutoCloseable {
+    static final String USAGE = "usage: StartMixServer [--port 8090] [--host 127.0.0.1] [--media-port 8080] [--out-dir out] "
+            + "[--input-url-template URL-with-{streamId}] [--token TOKEN] [--tokens FILE] [--namespace default]";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A start-mix request is a few KiB; anything much larger is not one. */
+    private static final int MAX_BODY = 1 << 20;
+
+    /** What the server needs; {@code tokens} maps each token to its binding. */
+    public record Options(String host, int port, int mediaPort, Path outDir, String inputUrlTemplate,
+                          Map<String, StartMixTokens.Binding> tokens) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private final MediaServer media;
+    private final LocalMixTaskStore store;
+    private final StartMixApi api;
+
+    private StartMixServer(HttpServer server, ExecutorService pool, MediaServer media, LocalMixTaskStore store, StartMixApi api) {
+        this.server = server;
+        this.pool = pool;
+        this.media = media;
+        this.store = store;
+        this.api = api;
+    }
+
+    /** Starts serving; {@link NativeSetup#prepare} must have run before (it sets JavaCPP's cache before FFmpeg loads). */
+    public static StartMixServer start(Options o) throws IOException {
+        NativeSetup.quietFfmpeg(System.getenv()); // FFmpeg's devices (lavfi: synthetic inputs), network, log level
+        LiveStreams streams = new LiveStreams();
+        MediaServer media = new MediaServer(o.host(), o.mediaPort(), streams);
+        String playHost = o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host();
+        LocalMixTaskStore store = new LocalMixTaskStore(o.outDir(), o.inputUrlTemplate(),
+                "http://" + playHost + ":" + media.port(), streams);
+        StartMixApi api = new StartMixApi(new StartMixTokens.Table(o.tokens()), store);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(o.host(), o.port()), 64);
+        } catch (IOException e) {
+            media.close();
+            throw e;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "start-mix-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(pool);
+        StartMixServer s = new StartMixServer(server, pool, media, store, api);
+        server.createContext("/", s::handle);
+        server.start();
+        return s;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public int mediaPort() {
+        return media.port();
+    }
+
+    public LocalMixTaskStore store() {
+        return store;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            boolean start = path.equals("/cgi/start-mix");
+            if (!start && !path.equals("/cgi/stop-mix")) {
+                reply(ex, 404, StartMixResponse.error(StartMixApi.FAILED, "not found: POST /cgi/start-mix or /cgi/stop-mix"));
+                return;
+            }
+            if (!ex.getRequestMethod().equals("POST")) {
+                ex.getResponseHeaders().set("Allow", "POST");
+                reply(ex, 405, StartMixResponse.error(StartMixApi.FAILED, "method not allowed: POST"));
+                return;
+            }
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readNBytes(MAX_BODY + 1);
+            }
+            if (body.length > MAX_BODY) {
+                reply(ex, 413, StartMixResponse.error(StartMixApi.INVALID, "request body: larger than 1 MiB"));
+                return;
+            }
+            String token = query(ex.getRequestURI().getRawQuery()).get("access_token");
+            String authorization = ex.getRequestHeaders().getFirst("Authorization");
+            StartMixApi.Reply r = start ? api.start(token, authorization, body) : api.stop(token, authorization, body);
+            reply(ex, r.status(), r.body());
+        } catch (RuntimeException e) {
+            reply(ex, 500, StartMixResponse.error(StartMixApi.FAILED, "internal error: " + e.getClass().getSimpleName()));
+            throw e;
+        }
+    }
+
+    private static void reply(HttpExchange ex, int status, StartMixResponse body) throws IOException {
+        HttpReplies.send(ex, status, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> q = new HashMap<>();
+        if (raw == null) {
+            return q;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            q.putIfAbsent(k, v);
+        }
+        return q;
+    }
+
+    /** Stops every task (outputs flushed) and both ports. */
+    @Override
+    public void close() {
+        server.stop(0);
+        store.close();
+        media.close();
+        pool.shutdownNow();
+    }
+
+    public static void main(String[] args) throws Exception {
+        int code = run(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** @return the exit code when it cannot start; otherwise serves until Ctrl-C */
+    static int run(String[] args) throws Exception {
+        String host = "127.0.0.1";
+        int port = 8090;
+        Integer mediaPort = null;
+        Path outDir = Path.of("out");
+        String template = null;
+        String namespace = "default";
+        List<String> flagTokens = new ArrayList<>();
+        List<Path> tokenFiles = new ArrayList<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (i + 1 == args.length) {
+                System.err.println("option " + args[i] + " needs a value\n" + USAGE);
+                return 2;
+            }
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(v);
+                case "--host" -> host = v;
+                case "--media-port" -> mediaPort = Integer.parseInt(v);
+                case "--out-dir" -> outDir = Path.of(v);
+                case "--input-url-template" -> template = v;
+                case "--token" -> flagTokens.add(v);
+                case "--tokens" -> tokenFiles.add(Path.of(v));
+                case "--namespace" -> namespace = v;
+                default -> {
+                    System.err.println("unknown option " + args[i] + "\n" + USAGE);
+                    return 2;
+                }
+            }
+        }
+        Map<String, StartMixTokens.Binding> tokens = new HashMap<>();
+        for (Path f : tokenFiles) {
+            List<Secret> secrets;
+            try {
+                secrets = new ArrayList<>(LocalTaskFile.readSecrets(f).values());
+            } catch (Exception e) {
+                System.err.println(f + ": not a file of Secrets: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                return 1;
+            }
+            int before = tokens.size();
+            for (Secret s : secrets) {
+                String token = StartMixTokens.value(s, StartMixTokens.TOKEN_KEY);
+                if (StartMixTokens.labelled(s) && token != null && !token.isEmpty()) {
+                    tokens.put(token, StartMixTokens.binding(s, namespace));
+                }
+            }
+            System.out.println(f + ": " + (tokens.size() - before) + " token(s) (Secrets labelled " + StartMixTokens.LABEL + "=true)");
+        }
+        for (String t : flagTokens) {
+            tokens.put(t, new StartMixTokens.Binding(namespace, null, "--token"));
+        }
+        Files.createDirectories(outDir);
+        Path tokenFile = null;
+        if (tokens.isEmpty()) {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            tokenFile = outDir.resolve("start-mix-api.token");
+            Files.deleteIfExists(tokenFile);
+            Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tokenFile, token);
+            tokens.put(token, new StartMixTokens.Binding(namespace, null, tokenFile.toString()));
+        }
+        Map<String, String> env = System.getenv();
+        NativeSetup.prepare(env);
+        if (mediaPort == null) {
+            mediaPort = free(host, ControlApi.MEDIA_PORT) ? ControlApi.MEDIA_PORT : 0;
+        }
+        StartMixServer s = start(new Options(host, port, mediaPort, outDir, template, tokens));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            s.close();
+            stopped.countDown();
+        }, "start-mix-api-stop"));
+        String base = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + s.port();
+        System.out.println("start-mix API: POST " + base + "/cgi/start-mix and " + base + "/cgi/stop-mix ("
+                + tokens.size() + " token(s), tasks in namespace " + namespace + "); outputs play on port " + s.mediaPort());
+        if (template == null) {
+            System.out.println("inputs given by stream_id are refused: give --input-url-template (e.g. rtmp://127.0.0.1:1935/live/{streamId})");
+        }
+        String tokenArg = tokenFile != null ? "$(cat " + tokenFile + ")" : "YOUR_TOKEN";
+        System.out.println("try: curl -X POST '" + base + "/cgi/start-mix?access_token='" + tokenArg
+                + " -d @examples/start-mix/request.json");
+        stopped.await();
+        return 0;
+    }
+
+    private static boolean free(String host, int port) {
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName(host))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

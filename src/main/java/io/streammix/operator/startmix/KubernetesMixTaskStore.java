@@ -1,0 +1,94 @@
+package io.streammix.operator.startmix;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.PlayInfo;
+import io.streammix.compat.MixTaskStore;
+import io.streammix.operator.spec.InvalidSpecException;
+import io.streammix.operator.spec.SpecResolver;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The start-mix API's MixTasks in the Kubernetes API server, through the operator's fabric8 client: plain create and
+ * update (PUT with resourceVersion, as the operator writes everything: no server-side apply), delete. The checks and
+ * play URLs are the operator's own ({@link SpecResolver}).
+ */
+public final class KubernetesMixTaskStore implements MixTaskStore {
+    private final KubernetesClient client;
+    private final SpecResolver resolver;
+
+    public KubernetesMixTaskStore(KubernetesClient client, SpecResolver resolver) {
+        this.client = client;
+        this.resolver = resolver;
+    }
+
+    @Override
+    public Optional<MixTask> get(String namespace, String name) {
+        try {
+            return Optional.ofNullable(client.resources(MixTask.class).inNamespace(namespace).withName(name).get());
+        } catch (KubernetesClientException e) {
+            throw failure("read", namespace, name, e);
+        }
+    }
+
+    @Override
+    public MixTask create(MixTask task) {
+        try {
+            return client.resource(task).create();
+        } catch (KubernetesClientException e) {
+            throw failure("create", task.getMetadata().getNamespace(), task.getMetadata().getName(), e);
+        }
+    }
+
+    @Override
+    public MixTask update(MixTask task) {
+        try {
+            return client.resource(task).update();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                throw new Conflict("deleted meanwhile");
+            }
+            throw failure("update", task.getMetadata().getNamespace(), task.getMetadata().getName(), e);
+        }
+    }
+
+    @Override
+    public boolean delete(String namespace, String name) {
+        try {
+            return !client.resources(MixTask.class).inNamespace(namespace).withName(name).delete().isEmpty();
+        } catch (KubernetesClientException e) {
+            throw failure("delete", namespace, name, e);
+        }
+    }
+
+    @Override
+    public List<PlayInfo> admit(MixTask task) throws InvalidSpecException {
+        return resolver.resolve(task).play();
+    }
+
+    /** A 409 is a conflict to retry, a 422 admission refusing a field; anything else leaves the task as it was. */
+    private static RuntimeException failure(String verb, String namespace, String name, KubernetesClientException e) {
+        if (e.getCode() == 409) {
+            return new Conflict(e.getMessage());
+        }
+        if (e.getCode() == 422) {
+            Status status = e.getStatus();
+            List<StatusCause> causes = status == null || status.getDetails() == null ? List.of() : status.getDetails().getCauses();
+            if (causes != null && !causes.isEmpty() && causes.get(0).getField() != null) {
+                return new Refused(causes.get(0).getField(), String.valueOf(causes.get(0).getMessage()));
+            }
+            return new Refused("spec", status == null ? String.valueOf(e.getMessage()) : String.valueOf(status.getMessage()));
+        }
+        if (e.getCode() == 403) {
+            return new Unavailable("the operator may not " + verb + " MixTasks in namespace " + namespace
+                    + " (RBAC: the chart grants it with startMixApi.enabled=true)", e);
+        }
+        return new Unavailable("the Kubernetes API server did not " + verb + " MixTask " + namespace + "/" + name
+                + (e.getCode() > 0 ? " (HTTP " + e.getCode() + ")" : ""), e);
+    }
+}
