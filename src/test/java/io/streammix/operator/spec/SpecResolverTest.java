@@ -16,6 +16,7 @@ import io.streammix.worker.control.SpecSubmission;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,13 +47,13 @@ class SpecResolverTest {
     void unsupportedSchemesAreRefusedWithoutEchoingTheUrl() {
         MixTask task = Tasks.mixTask("ns", "a");
         task.getSpec().inputs.get(0).url = "ftp://user:pw@host/file";
-        assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).hasMessageStartingWith("spec.inputs[0]:")
-                .hasMessageContaining("ftp").hasMessageNotContaining("pw@host");
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).hasMessageStartingWith("spec.inputs[0].url:")
+                .hasMessageContaining("scheme").hasMessageNotContaining("pw@host");
 
         MixTask out = Tasks.mixTask("ns", "b");
         out.getSpec().outputs.get(0).streamId = null;
         out.getSpec().outputs.get(0).url = "https://example.com/ingest";
-        assertThatThrownBy(() -> resolver(MEDIA).resolve(out)).hasMessageStartingWith("spec.outputs[0]:");
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(out)).hasMessageStartingWith("spec.outputs[0].url:");
     }
 
     @Test
@@ -100,6 +101,8 @@ class SpecResolverTest {
         MixOutput rec = new MixOutput();
         rec.name = "rec";
         rec.url = "/recordings/mix.mp4";
+        task.getSpec().worker = new io.streammix.api.v1alpha1.WorkerOverrides();
+        task.getSpec().worker.volumes = List.of(new io.streammix.api.v1alpha1.WorkerVolume("rec", "rec-pvc", "/recordings"));
         rec.recording = new Recording();
         rec.recording.upload = new S3Upload();
         rec.recording.upload.bucket = "recordings";
