@@ -140,9 +140,23 @@ public class SpecResolver {
         return at.startsWith("spec.inputs") ? task.getSpec().inputs.get(i).urlFrom != null : task.getSpec().outputs.get(i).urlFrom != null;
     }
 
+    /**
+     * Label a Secret must carry, set to {@code "true"}, for MixTasks to read it (issue 13): the operator reads Secrets with
+     * its own rights, so without an opt-in whoever may create a MixTask in a namespace could have the operator read any
+     * Secret there (a service account token, a TLS key) into a worker. The owner of a Secret says it is meant for mixes.
+     */
+    public static final String READABLE_LABEL = "streammix.io/mixtask-readable";
+
     private String readSecret(MixTask task, ValueFrom from, String at) throws InvalidSpecException {
         SecretKeySelector ref = from.secretKeyRef;
         Secret secret = client.secrets().inNamespace(task.getMetadata().getNamespace()).withName(ref.getName()).get();
+        boolean readable = secret != null && secret.getMetadata().getLabels() != null
+                && "true".equals(secret.getMetadata().getLabels().get(READABLE_LABEL));
+        if (!readable) {
+            // The same words whether it is missing or not opted in: a MixTask author learns nothing about other Secrets.
+            throw new InvalidSpecException(at, "Secret '" + ref.getName() + "' not found, or not labelled " + READABLE_LABEL
+                    + "=true (only Secrets carrying that label can be read by MixTasks)");
+        }
         return secretValue(secret, ref, at);
     }
 

@@ -89,7 +89,7 @@ public final class MixEngine implements AutoCloseable {
 
     /** Validates and starts mixing {@code submission}; throws IllegalArgumentException listing violations. */
     public static MixEngine start(SpecSubmission submission, Config config) {
-        List<Violation> v = SpecValidator.validateAnyFiles(submission.spec());
+        List<Violation> v = new ArrayList<>(SpecValidator.validateAnyFiles(submission.spec()));
         if (v.isEmpty()) {
             submission = confined(submission, config.files(), v);
         }
