@@ -121,7 +121,7 @@ public final class LocalRun {
         if (task.getMetadata().getName() == null) {
             task.getMetadata().setName("local"); // {task} of the template
         }
-        List<Violation> violations = SpecValidator.validate(task.getSpec());
+        List<Violation> violations = SpecValidator.validateAnyFiles(task.getSpec());
         if (!violations.isEmpty()) {
             System.err.println(file + " is not a valid MixTask:");
             violations.forEach(v -> System.err.println("  " + v));

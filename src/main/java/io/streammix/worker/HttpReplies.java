@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Whole-body replies of the worker's two JDK HTTP servers (control API and media port). */
+/** Whole-body replies of the JDK HTTP servers that remain: the worker's metrics port and the embedded start-mix API. */
 public final class HttpReplies {
     private HttpReplies() {
     }

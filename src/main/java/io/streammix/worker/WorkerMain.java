@@ -3,6 +3,7 @@ package io.streammix.worker;
 import io.streammix.worker.control.ControlApi;
 import io.streammix.worker.control.ControlServer;
 import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.engine.FileAccess;
 import io.streammix.worker.engine.MixEngine;
 import io.streammix.worker.metrics.MetricsServer;
 import io.streammix.worker.metrics.WorkerMetrics;
@@ -70,7 +71,9 @@ public final class WorkerMain {
         NativeSetup.quietFfmpeg(env);
         WorkerRuntime rt;
         try {
-            MixEngine.Config config = new MixEngine.Config(Path.of(scratch, "out"), null, Path.of(scratch, "hls"), new LiveStreams());
+            // In a pod, files only under the task's volumes and the scratch output directory (issue 13).
+            MixEngine.Config config = new MixEngine.Config(Path.of(scratch, "out"), null, Path.of(scratch, "hls"), new LiveStreams())
+                    .withFiles(FileAccess.forPod(sub.spec(), Path.of(scratch, "out")));
             rt = WorkerRuntime.start(sub, config, bindAddress, port, mediaPort, token);
         } catch (IllegalArgumentException e) {
             System.err.println("worker: " + e.getMessage());

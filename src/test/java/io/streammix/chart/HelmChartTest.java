@@ -158,6 +158,27 @@ class HelmChartTest {
         assertThat(read.networkPolicy().egressDeniedCidrs()).contains("169.254.0.0/16", "fe80::/10");
     }
 
+    /** Issue 13, finding 5: the chart's tenancy values reach the operator's bounds on spec.worker, as it reads them. */
+    @Test
+    void tenancyValuesBecomeTheBoundsOfSpecWorker() throws IOException {
+        JsonNode config = only(render(t -> t.set("tenancy.allowedImages[0]", "ghcr.io/streammix/mixtask-operator:*")
+                .set("tenancy.allowedPriorityClasses[0]", "media").set("tenancy.allowedTolerations[0].key", "dedicated")
+                .set("tenancy.allowedTolerations[0].operator", "Exists").set("tenancy.allowedNodeSelectors.pool[0]", "media")
+                .set("tenancy.resources.max.memory", "3Gi")), "ConfigMap", "mixtask-operator");
+        java.util.Properties props = new java.util.Properties();
+        props.load(new java.io.StringReader(config.at("/data/application.properties").asText()));
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k)));
+        var t = io.streammix.operator.testing.OperatorHarness.config(values).tenancy();
+        assertThat(t.allowedImages()).contains(List.of("ghcr.io/streammix/mixtask-operator:*"));
+        assertThat(t.allowedPriorityClasses()).contains(List.of("media"));
+        assertThat(t.allowedNodeSelectors()).containsEntry("pool", List.of("media"));
+        assertThat(t.allowedTolerationsJson().orElseThrow()).contains("\"key\":\"dedicated\"");
+        assertThat(t.maxMemory()).isEqualTo("3Gi");
+        assertThat(t.minCpu()).isEqualTo("250m");
+        assertThatThrownBy(() -> render(v -> v.set("tenancy.allowedImagez[0]", "x"))).hasMessageContaining("allowedImagez");
+    }
+
     @Test
     void serviceMonitorOnlyWhenAskedScrapingTheManagementPort() {
         assertThat(of(render(t -> t), "ServiceMonitor")).isEmpty();
@@ -334,6 +355,7 @@ class HelmChartTest {
             }
         }
         return paren == 0 && brace == 0;
+    }
 
     /**
      * The start-mix API is off unless asked: no Service, no Ingress, no write verbs on MixTasks. On, it has a Service

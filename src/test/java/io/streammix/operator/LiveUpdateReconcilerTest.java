@@ -103,7 +103,7 @@ class LiveUpdateReconcilerTest {
 
     @Test
     void aRotatedStreamKeyInASecretReachesTheRunningWorkerWithoutANewGeneration() throws Exception {
-        client.resource(new SecretBuilder().withNewMetadata().withName("push-key").withNamespace(NS).endMetadata()
+        client.resource(new SecretBuilder().withNewMetadata().withName("push-key").withNamespace(NS).addToLabels(io.streammix.operator.spec.SpecResolver.READABLE_LABEL, "true").endMetadata()
                 .withStringData(Map.of("url", "rtmp://push.example.com/live/key-one")).build()).create();
         MixTask task = Tasks.mixTask(NS, "l-rotate");
         task.getSpec().outputs.get(0).url = null;

@@ -293,7 +293,7 @@ class MixTaskReconcilerTest {
         assertThat(events("t-invalid", "InvalidSpec")).hasSize(2);
 
         // Once the Secret exists, the spec is good again and reaches the worker, credentials resolved.
-        client.resource(new SecretBuilder().withNewMetadata().withName("no-such-secret").withNamespace(NS).endMetadata()
+        client.resource(new SecretBuilder().withNewMetadata().withName("no-such-secret").withNamespace(NS).addToLabels(io.streammix.operator.spec.SpecResolver.READABLE_LABEL, "true").endMetadata()
                 .withStringData(Map.of("url", "rtmps://live.example.com/app/stream-key-123")).build()).create();
         awaitTask("t-invalid", t -> "Running".equals(condition(t, Conditions.READY).getReason()));
         JsonNode spec = JSON.readTree(Tasks.decode(client.secrets().inNamespace(NS).withName("mt-t-invalid").get(), ControlApi.SECRET_SPEC_KEY));
@@ -311,7 +311,8 @@ class MixTaskReconcilerTest {
 
         MixTask failed = awaitTask("t-rtsp-out", t -> t.getStatus() != null && t.getStatus().phase == Phase.Failed);
         assertThat(condition(failed, Conditions.READY).getReason()).isEqualTo("InvalidSpec");
-        assertThat(condition(failed, Conditions.READY).getMessage()).startsWith("spec.outputs[0]").contains("rtsp");
+        assertThat(condition(failed, Conditions.READY).getMessage()).startsWith("spec.outputs[0].url")
+                .contains("the scheme must be rtmp, rtmps, srt or file");
         assertThat(client.apps().deployments().inNamespace(NS).withName("mt-t-rtsp-out").get()).isNull();
     }
 

@@ -30,6 +30,13 @@ public record WorkerProcess(Process process, int controlPort, String token, Path
     /** @param env more environment, e.g. the task's namespace and name for the metrics' labels */
     public static WorkerProcess start(Path dir, SpecSubmission submission, String token, Path log, Map<String, String> env)
             throws IOException {
+        // In a pod the worker opens files only under the task's volumes: the test directory stands in for one.
+        if (submission.spec().worker == null) {
+            submission.spec().worker = new io.streammix.api.v1alpha1.WorkerOverrides();
+        }
+        if (submission.spec().worker.volumes == null) {
+            submission.spec().worker.volumes = java.util.List.of(new io.streammix.api.v1alpha1.WorkerVolume("test", "test", dir.toString()));
+        }
         Path specFile = dir.resolve("spec.json");
         Files.write(specFile, ControlServer.JSON.writeValueAsBytes(submission));
         Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");

@@ -13,6 +13,9 @@ import io.streammix.api.SpecChange;
 
 /** One stream to mix. Mirrors start-mix MixInput. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = SpecRules.INPUT_URL_SCHEME, message = SpecRules.INPUT_URL_SCHEME_MESSAGE)
+@ValidationRule(value = SpecRules.URL_PLAIN_PATH, message = "spec.inputs[].url" + SpecRules.PLAIN_PATH_MESSAGE_TAIL)
+@ValidationRule(value = SpecRules.URL_SAFE, message = "spec.inputs[].url" + SpecRules.SAFE_MESSAGE_TAIL)
 @ValidationRule(value = SpecRules.ONE_SOURCE, message = "spec.inputs[]: exactly one of streamId, url and urlFrom must be set")
 public class MixInput {
     @JsonPropertyDescription("Name of this input in status, Events and metrics: a DNS label, unique among inputs. "

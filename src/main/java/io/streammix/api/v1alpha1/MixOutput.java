@@ -10,6 +10,9 @@ import io.streammix.api.SpecChange;
 
 /** One destination of the mix, with its own encoder. Mirrors start-mix MixOutput. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = SpecRules.OUTPUT_URL_SCHEME, message = SpecRules.OUTPUT_URL_SCHEME_MESSAGE)
+@ValidationRule(value = SpecRules.URL_PLAIN_PATH, message = "spec.outputs[].url" + SpecRules.PLAIN_PATH_MESSAGE_TAIL)
+@ValidationRule(value = SpecRules.URL_SAFE, message = "spec.outputs[].url" + SpecRules.SAFE_MESSAGE_TAIL)
 @ValidationRule(value = SpecRules.ONE_SOURCE, message = "spec.outputs[]: exactly one of streamId, url and urlFrom must be set")
 @ValidationRule(value = SpecRules.RECORDING_ON_FILE, message = "spec.outputs[].recording: only for outputs whose url is a file "
         + "path or file:// URL")

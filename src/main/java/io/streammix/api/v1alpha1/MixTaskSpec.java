@@ -23,6 +23,10 @@ import java.util.List;
         message = "spec.inputs[].rect: right must be <= and bottom must be <= the layout canvas, which is the width x height of the first video output")
 @ValidationRule(value = SpecRules.WATERMARK_INSIDE_CANVAS,
         message = "spec.watermark.rect: right must be <= and bottom must be <= the layout canvas, which is the width x height of the first video output")
+@ValidationRule(value = SpecRules.INPUT_FILES_IN_VOLUMES, message = "spec.inputs[].url" + SpecRules.FILES_IN_VOLUMES_MESSAGE_TAIL)
+@ValidationRule(value = SpecRules.OUTPUT_FILES_IN_VOLUMES, message = "spec.outputs[].url" + SpecRules.FILES_IN_VOLUMES_MESSAGE_TAIL)
+@ValidationRule(value = SpecRules.BACKGROUND_FILE_IN_VOLUMES, message = "spec.background.image" + SpecRules.FILES_IN_VOLUMES_MESSAGE_TAIL)
+@ValidationRule(value = SpecRules.WATERMARK_FILE_IN_VOLUMES, message = "spec.watermark.image" + SpecRules.FILES_IN_VOLUMES_MESSAGE_TAIL)
 @ValidationRule(value = SpecRules.BYPASS_ONE_INPUT, message = "spec.bypass: bypass needs exactly one input")
 public class MixTaskSpec {
 

@@ -90,4 +90,77 @@ public final class SpecRules {
             + "'/etc/mixtask', '/scratch', '/deployments'].exists(p, self.mountPath == p || self.mountPath.startsWith(p + '/')))";
 
     public static final String UNIQUE_VOLUME_NAMES = UNIQUE_INPUT_NAMES;
+    /*
+     * The URL policy (issue 13; io.streammix.api.validation.UrlPolicy is the Java twin, docs/security.md the why). One
+     * set of regular expressions for inputs, outputs and images, written without quotes (backslashes only in \\[ and \\]) so that the same
+     * text is a CEL raw string and a java.util.regex pattern (used with find(), as RE2's matches() is a partial match).
+     * Cost: each rule makes at most two matches() on a url of maxLength 2048, linear in RE2; the volume rules iterate
+     * inputs (25), outputs (8) and volumes (4) with startsWith only.
+     */
+    /** Any scheme prefix FFmpeg would read as a protocol (concat:, subfile:, data:, crypto+file:...). */
+    public static final String RE_SCHEME = "^[A-Za-z][A-Za-z0-9+.-]*:";
+    public static final String RE_INPUT_SCHEMES = "^(?i:rtmps?|https?|srt|rtsp|file|synthetic):";
+    public static final String RE_OUTPUT_SCHEMES = "^(?i:rtmps?|srt|file):";
+    public static final String RE_IMAGE_SCHEMES = "^(?i:https?|file):";
+    /** A ".." path segment. */
+    public static final String RE_DOT_DOT = "(^|/)[.][.]([/?#]|$)";
+    /**
+     * Hosts a worker must never be sent to: link-local (169.254/16, fe80::/10: the cloud metadata services live there),
+     * other metadata addresses and names, the Kubernetes API server's names, and the numeric host forms (2852039166,
+     * 0xA9FEA9FE, 0251.0376.0251.0376, 169.16689662) that resolvers read as those addresses.
+     */
+    public static final String RE_FORBIDDEN_HOST = "^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*@)?("
+            + "169[.]254[.][0-9.]*|100[.]100[.]100[.]200|[0-9]+|[0-9]+[.][0-9]+|[0-9]+[.][0-9]+[.][0-9]+"
+            + "|(?i:0x)[0-9A-Fa-fXx.]*|([0-9]+[.])*0[0-9]+([.][0-9]+)*"
+            + "|\\[(?i:fe[89ab][0-9a-f]):[^\\]]*\\]|\\[[^\\]]*169[.]254[.][^\\]]*\\]|\\[(?i:fd00:ec2::254)\\]"
+            + "|(?i:metadata|metadata[.]google[.]internal|instance-data|kubernetes|kubernetes[.]default"
+            + "|kubernetes[.]default[.]svc|kubernetes[.]default[.]svc[.][a-z0-9.-]*)[.]?"
+            + ")([:/?#]|$)";
+
+    private static final String URL_SCHEME_IN = "!has(self.url) || !self.url.matches(r'" + RE_SCHEME + "') || self.url.matches(r'";
+    public static final String INPUT_URL_SCHEME = URL_SCHEME_IN + RE_INPUT_SCHEMES + "')";
+    public static final String INPUT_URL_SCHEME_MESSAGE = "spec.inputs[].url: the scheme must be rtmp, rtmps, http, https, srt, "
+            + "rtsp, file or synthetic (FFmpeg pseudo-protocols such as concat:, subfile:, data: are refused)";
+    public static final String OUTPUT_URL_SCHEME = URL_SCHEME_IN + RE_OUTPUT_SCHEMES + "')";
+    public static final String OUTPUT_URL_SCHEME_MESSAGE = "spec.outputs[].url: the scheme must be rtmp, rtmps, srt or file";
+    public static final String IMAGE_SCHEME = "!has(self.image) || !self.image.matches(r'" + RE_SCHEME + "') || self.image.matches(r'"
+            + RE_IMAGE_SCHEMES + "')";
+    public static final String BACKGROUND_IMAGE_SCHEME_MESSAGE = "spec.background.image: the scheme must be http, https or file";
+    public static final String WATERMARK_IMAGE_SCHEME_MESSAGE = "spec.watermark.image: the scheme must be http, https or file";
+
+    /** A path without a scheme names a file: no ':' in it (FFmpeg reads "subfile,,start,0,end,0,,:/etc/x" as a protocol). */
+    public static final String URL_PLAIN_PATH = "!has(self.url) || self.url.matches(r'" + RE_SCHEME + "') || !self.url.contains(':')";
+    public static final String IMAGE_PLAIN_PATH = "!has(self.image) || self.image.matches(r'" + RE_SCHEME + "') || !self.image.contains(':')";
+    public static final String URL_SAFE = "!has(self.url) || !(self.url.matches(r'" + RE_DOT_DOT + "') || self.url.matches(r'"
+            + RE_FORBIDDEN_HOST + "'))";
+    public static final String IMAGE_SAFE = "!has(self.image) || !(self.image.matches(r'" + RE_DOT_DOT + "') || self.image.matches(r'"
+            + RE_FORBIDDEN_HOST + "'))";
+    public static final String PLAIN_PATH_MESSAGE_TAIL = ": a path without a scheme must not contain ':' (FFmpeg would read a "
+            + "protocol such as subfile,...: in it)";
+    public static final String SAFE_MESSAGE_TAIL = ": no '..' path segments, and no link-local, cloud-metadata or Kubernetes "
+            + "API server host (169.254.0.0/16, fe80::/10, metadata, kubernetes.default...), nor numeric host forms other than "
+            + "dotted decimal";
+
+    /** Absolute file paths (plain, or file:// and FILE://) must lie under a volume of spec.worker.volumes. */
+    private static final String UNDER_VOLUME_A = "(!(";
+    private static final String UNDER_VOLUME_B = ".startsWith('/') || ";
+    private static final String UNDER_VOLUME_C = ".matches(r'^(?i:file):')) || (has(self.worker) && has(self.worker.volumes) && "
+            + "self.worker.volumes.exists(v, ";
+    private static final String UNDER_VOLUME_D = ".startsWith(v.mountPath + '/') || ";
+    private static final String UNDER_VOLUME_E = ".startsWith('file://' + v.mountPath + '/') || ";
+    private static final String UNDER_VOLUME_F = ".startsWith('FILE://' + v.mountPath + '/'))))";
+    public static final String INPUT_FILES_IN_VOLUMES = "self.inputs.all(i, !has(i.url) || " + UNDER_VOLUME_A + "i.url" + UNDER_VOLUME_B
+            + "i.url" + UNDER_VOLUME_C + "i.url" + UNDER_VOLUME_D + "i.url" + UNDER_VOLUME_E + "i.url" + UNDER_VOLUME_F + ")";
+    public static final String OUTPUT_FILES_IN_VOLUMES = "self.outputs.all(o, !has(o.url) || " + UNDER_VOLUME_A + "o.url" + UNDER_VOLUME_B
+            + "o.url" + UNDER_VOLUME_C + "o.url" + UNDER_VOLUME_D + "o.url" + UNDER_VOLUME_E + "o.url" + UNDER_VOLUME_F + ")";
+    public static final String BACKGROUND_FILE_IN_VOLUMES = "!has(self.background) || !has(self.background.image) || "
+            + UNDER_VOLUME_A + "self.background.image" + UNDER_VOLUME_B + "self.background.image" + UNDER_VOLUME_C
+            + "self.background.image" + UNDER_VOLUME_D + "self.background.image" + UNDER_VOLUME_E + "self.background.image"
+            + UNDER_VOLUME_F;
+    public static final String WATERMARK_FILE_IN_VOLUMES = "!has(self.watermark) || !has(self.watermark.image) || "
+            + UNDER_VOLUME_A + "self.watermark.image" + UNDER_VOLUME_B + "self.watermark.image" + UNDER_VOLUME_C
+            + "self.watermark.image" + UNDER_VOLUME_D + "self.watermark.image" + UNDER_VOLUME_E + "self.watermark.image"
+            + UNDER_VOLUME_F;
+    public static final String FILES_IN_VOLUMES_MESSAGE_TAIL = ": an absolute file path must lie under the mountPath of one of "
+            + "spec.worker.volumes (a relative path is written under the worker's scratch output directory)";
 }

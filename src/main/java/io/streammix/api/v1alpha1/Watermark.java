@@ -10,6 +10,9 @@ import io.streammix.api.SpecChange;
 
 /** An image drawn over everything. Mirrors start-mix WaterMarkConfig. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = SpecRules.IMAGE_SCHEME, message = SpecRules.WATERMARK_IMAGE_SCHEME_MESSAGE)
+@ValidationRule(value = SpecRules.IMAGE_PLAIN_PATH, message = "spec.watermark.image" + SpecRules.PLAIN_PATH_MESSAGE_TAIL)
+@ValidationRule(value = SpecRules.IMAGE_SAFE, message = "spec.watermark.image" + SpecRules.SAFE_MESSAGE_TAIL)
 public class Watermark {
     @JsonPropertyDescription("Watermark image URL (http(s):// or file://, PNG with alpha or JPEG, at most 5 MB). "
             + "Mirrors WaterMarkConfig image. Changes live.")

@@ -41,12 +41,28 @@ public final class SpecValidator {
 
     private final List<Violation> violations = new ArrayList<>();
 
-    private SpecValidator() {
+    private SpecValidator(boolean filesUnderVolumes) {
+        this.filesUnderVolumes = filesUnderVolumes;
     }
+
+    private final boolean filesUnderVolumes;
 
     /** All rules the CRD enforces at admission; an empty list when the spec passes. */
     public static List<Violation> validate(MixTaskSpec spec) {
-        SpecValidator v = new SpecValidator();
+        return validate(spec, true);
+    }
+
+    /**
+     * The admission rules but the one on where files lie ({@link SpecRules#INPUT_FILES_IN_VOLUMES} and siblings): for runs
+     * outside a worker pod (the local run, tests), where the task's volumes mean nothing. The worker confines files
+     * itself in a pod ({@code worker.engine.FileAccess}).
+     */
+    public static List<Violation> validateAnyFiles(MixTaskSpec spec) {
+        return validate(spec, false);
+    }
+
+    private static List<Violation> validate(MixTaskSpec spec, boolean filesUnderVolumes) {
+        SpecValidator v = new SpecValidator(filesUnderVolumes);
         if (spec == null) {
             v.fail("spec", "is required");
             return v.violations;
@@ -69,12 +85,14 @@ public final class SpecValidator {
                 fail("spec.background.color", "must be #RRGGBB (six hexadecimal digits)");
             }
             length("spec.background.image", spec.background.image, 1, 2048);
+            url("spec.background.image", spec.background.image, UrlPolicy.Use.IMAGE);
         }
         if (spec.watermark != null) {
             if (spec.watermark.image == null) {
                 fail("spec.watermark.image", "is required");
             }
             length("spec.watermark.image", spec.watermark.image, 1, 2048);
+            url("spec.watermark.image", spec.watermark.image, UrlPolicy.Use.IMAGE);
             if (spec.watermark.rect == null) {
                 fail("spec.watermark.rect", "is required");
             } else {
@@ -117,6 +135,42 @@ public final class SpecValidator {
             if (spec.worker.volumes != null) {
                 checkVolumes(spec.worker.volumes);
             }
+        }
+        if (filesUnderVolumes) {
+            checkFilesInVolumes(spec);
+        }
+    }
+
+    /** Twin of the URL rules of {@link SpecRules} (scheme, plain path, safe): see {@link UrlPolicy}. */
+    private void url(String at, String url, UrlPolicy.Use use) {
+        String why = UrlPolicy.refusal(url, use);
+        if (why != null) {
+            fail(at, why);
+        }
+    }
+
+    /** Twin of {@link SpecRules#INPUT_FILES_IN_VOLUMES} and its siblings. */
+    private void checkFilesInVolumes(MixTaskSpec spec) {
+        List<String> mounts = spec.worker == null || spec.worker.volumes == null ? List.of()
+                : spec.worker.volumes.stream().filter(v -> v != null && v.mountPath != null).map(v -> v.mountPath).toList();
+        String rule = "an absolute file path must lie under the mountPath of one of spec.worker.volumes";
+        for (int i = 0; spec.inputs != null && i < spec.inputs.size(); i++) {
+            MixInput in = spec.inputs.get(i);
+            if (in != null && !UrlPolicy.absoluteFileUnder(in.url, mounts)) {
+                fail("spec.inputs[" + i + "].url", rule);
+            }
+        }
+        for (int i = 0; spec.outputs != null && i < spec.outputs.size(); i++) {
+            MixOutput out = spec.outputs.get(i);
+            if (out != null && !UrlPolicy.absoluteFileUnder(out.url, mounts)) {
+                fail("spec.outputs[" + i + "].url", rule);
+            }
+        }
+        if (spec.background != null && !UrlPolicy.absoluteFileUnder(spec.background.image, mounts)) {
+            fail("spec.background.image", rule);
+        }
+        if (spec.watermark != null && !UrlPolicy.absoluteFileUnder(spec.watermark.image, mounts)) {
+            fail("spec.watermark.image", rule);
         }
     }
 
@@ -190,6 +244,7 @@ public final class SpecValidator {
             name(at + ".name", in.name);
             length(at + ".streamId", in.streamId, 1, 256);
             length(at + ".url", in.url, 1, 2048);
+            url(at + ".url", in.url, UrlPolicy.Use.INPUT);
             if (in.urlFrom != null && (in.urlFrom.secretKeyRef == null || in.urlFrom.secretKeyRef.getName() == null
                     || in.urlFrom.secretKeyRef.getKey() == null)) {
                 fail(at + ".urlFrom.secretKeyRef", "name and key are required");
@@ -219,6 +274,7 @@ public final class SpecValidator {
             name(at + ".name", out.name);
             length(at + ".streamId", out.streamId, 1, 256);
             length(at + ".url", out.url, 1, 2048);
+            url(at + ".url", out.url, UrlPolicy.Use.OUTPUT);
             VideoEncoding v = out.video;
             if (v != null) {
                 required(at + ".video.width", v.width);

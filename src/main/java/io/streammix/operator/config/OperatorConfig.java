@@ -38,6 +38,43 @@ public interface OperatorConfig {
 
     NetworkPolicy networkPolicy();
     StartMix startMix();
+    /** What a MixTask's {@code spec.worker} may ask for (issue 13, finding 5); see {@code TenantBounds}. */
+    Tenancy tenancy();
+
+    /**
+     * The admin's bounds on tenant overrides of the worker pod. Empty lists allow nothing beyond the operator's defaults:
+     * a MixTask author gets a mix, not an arbitrary pod.
+     */
+    interface Tenancy {
+        /** Images spec.worker.image may name: exact, or a prefix ending in '*' (e.g. ghcr.io/streammix/mixtask-operator:*). */
+        Optional<java.util.List<String>> allowedImages();
+
+        /** Priority classes spec.worker.priorityClassName may name. */
+        Optional<java.util.List<String>> allowedPriorityClasses();
+
+        /** Tolerations spec.worker.tolerations may hold, a JSON array; each of the task's must equal one of these. */
+        Optional<String> allowedTolerationsJson();
+
+        /** Node selector keys spec.worker.nodeSelector may use, each with its allowed values ("*": any). */
+        Map<String, java.util.List<String>> allowedNodeSelectors();
+
+        /** Whether spec.worker.affinity may be set at all (it can name any node). */
+        @WithDefault("false")
+        boolean allowAffinity();
+
+        /** Bounds of spec.worker.resources: limits are required and at most max, requests at least min. */
+        @WithDefault("250m")
+        String minCpu();
+
+        @WithDefault("4")
+        String maxCpu();
+
+        @WithDefault("512Mi")
+        String minMemory();
+
+        @WithDefault("4Gi")
+        String maxMemory();
+    }
 
     /** Defaults of the worker pod; {@code spec.worker} overrides image, resources and scheduling per task. */
     interface Worker {

@@ -152,7 +152,8 @@ public class TaskEvents {
                         .build())
                 .withType(type)
                 .withReason(reason)
-                .withMessage(Redactor.redact(message))
+                // By field (issue 13): for a task with Secret-fed inputs or outputs, paths and file names go too.
+                .withMessage(Redactor.forTask(task, java.util.Optional.empty()).freeText(message))
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
                 .withCount(1)

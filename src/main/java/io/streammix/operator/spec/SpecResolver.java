@@ -12,6 +12,7 @@ import io.streammix.api.v1alpha1.PlayInfo;
 import io.streammix.api.v1alpha1.S3Upload;
 import io.streammix.api.v1alpha1.ValueFrom;
 import io.streammix.api.validation.SpecValidator;
+import io.streammix.api.validation.UrlPolicy;
 import io.streammix.api.validation.Violation;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.config.UrlTemplate;
@@ -53,6 +54,7 @@ public class SpecResolver {
             String rest = violations.size() > 1 ? " (and " + (violations.size() - 1) + " more)" : "";
             throw new InvalidSpecException(first.field(), first.rule() + rest);
         }
+        TenantBounds.check(task.getSpec().worker, config.tenancy());
         // Work on a copy: the cached MixTask must stay as the user wrote it.
         MixTaskSpec spec = JSON.convertValue(task.getSpec(), MixTaskSpec.class);
         Map<String, String> vars = templateValues(task);
@@ -85,7 +87,7 @@ public class SpecResolver {
             in.url = readSecret(task, in.urlFrom, at + ".urlFrom");
             in.urlFrom = null;
         }
-        checkScheme(at, in.url, UrlSchemes.INPUT, "pull from");
+        checkUrl(task, at, in.url, UrlPolicy.Use.INPUT);
     }
 
     private void resolveOutput(MixTask task, MixOutput out, int i, Map<String, String> vars) throws InvalidSpecException {
@@ -106,7 +108,7 @@ public class SpecResolver {
             out.urlFrom = null;
         }
         if (out.url != null) {
-            checkScheme(at, out.url, UrlSchemes.OUTPUT, "push to");
+            checkUrl(task, at, out.url, UrlPolicy.Use.OUTPUT);
         }
     }
 
@@ -116,17 +118,46 @@ public class SpecResolver {
                 readSecret(task, upload.secretKeyFrom, at + ".secretKeyFrom"));
     }
 
-    private static void checkScheme(String at, String url, Set<String> allowed, String verb) throws InvalidSpecException {
-        String scheme = UrlSchemes.schemeOf(url);
-        if (!allowed.contains(scheme)) {
-            throw new InvalidSpecException(at, "the worker cannot " + verb + " " + scheme + ": URLs (supported: "
-                    + allowed.stream().sorted().collect(Collectors.joining(", ")) + ")");
+    /**
+     * The URL policy again on the URL the worker will open: values read from Secrets and URLs made from the operator's
+     * templates never went through admission. The message names the field ({@code .url} or {@code .urlFrom}) and the
+     * rule, never the value.
+     */
+    private static void checkUrl(MixTask task, String at, String url, UrlPolicy.Use use) throws InvalidSpecException {
+        String field = at + (isFromSecret(task, at) ? ".urlFrom" : ".url");
+        String why = UrlPolicy.refusal(url, use);
+        if (why != null) {
+            throw new InvalidSpecException(field, why);
+        }
+        List<String> mounts = task.getSpec().worker == null || task.getSpec().worker.volumes == null ? List.of()
+                : task.getSpec().worker.volumes.stream().map(v -> v.mountPath).toList();
+        if (!UrlPolicy.absoluteFileUnder(url, mounts)) {
+            throw new InvalidSpecException(field, "an absolute file path must lie under the mountPath of one of spec.worker.volumes");
         }
     }
+
+    private static boolean isFromSecret(MixTask task, String at) {
+        int i = Integer.parseInt(at.substring(at.indexOf('[') + 1, at.indexOf(']')));
+        return at.startsWith("spec.inputs") ? task.getSpec().inputs.get(i).urlFrom != null : task.getSpec().outputs.get(i).urlFrom != null;
+    }
+
+    /**
+     * Label a Secret must carry, set to {@code "true"}, for MixTasks to read it (issue 13): the operator reads Secrets with
+     * its own rights, so without an opt-in whoever may create a MixTask in a namespace could have the operator read any
+     * Secret there (a service account token, a TLS key) into a worker. The owner of a Secret says it is meant for mixes.
+     */
+    public static final String READABLE_LABEL = "streammix.io/mixtask-readable";
 
     private String readSecret(MixTask task, ValueFrom from, String at) throws InvalidSpecException {
         SecretKeySelector ref = from.secretKeyRef;
         Secret secret = client.secrets().inNamespace(task.getMetadata().getNamespace()).withName(ref.getName()).get();
+        boolean readable = secret != null && secret.getMetadata().getLabels() != null
+                && "true".equals(secret.getMetadata().getLabels().get(READABLE_LABEL));
+        if (!readable) {
+            // The same words whether it is missing or not opted in: a MixTask author learns nothing about other Secrets.
+            throw new InvalidSpecException(at, "Secret '" + ref.getName() + "' not found, or not labelled " + READABLE_LABEL
+                    + "=true (only Secrets carrying that label can be read by MixTasks)");
+        }
         return secretValue(secret, ref, at);
     }
 

@@ -1,18 +1,169 @@
 package io.streammix.operator.status;
 
+import io.streammix.api.v1alpha1.MixInput;
+import io.streammix.api.v1alpha1.MixOutput;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.MixTaskSpec;
+import io.streammix.operator.spec.ResolvedSpec;
+import io.streammix.worker.control.SpecSubmission;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Last line of defence for text that reaches status, Events or logs from elsewhere (the worker's
- * reasons): URLs may carry stream keys, so any URL is reduced to its scheme.
+ * The one redaction of everything that reaches status, Events and logs from a worker or from Kubernetes (issue 13,
+ * finding 2). It is built from the task's fields, not from the text it cleans: a value read from a Secret is not
+ * recognisable by its look (a {@code urlFrom} value may be a plain file path, which the old URL-only pattern let
+ * through into {@code status.outputs[].files} and reasons).
+ *
+ * <ul>
+ *   <li>everywhere: any {@code scheme://...} is cut to its scheme; every value the operator read from a Secret (urlFrom
+ *   values, S3 keys), and the names derived from it (a path's file name, its stem, which rotated recordings carry),
+ *   is replaced by the field it came from, e.g. {@code <spec.outputs[2].urlFrom>};</li>
+ *   <li>for an input or output whose URL comes from a Secret ({@link #fromSecret}): its reasons also lose every path
+ *   and file name, and its recorded files are counted but not listed, whether or not the current Secret value is known
+ *   (an older value, a worker still running the previous spec).</li>
+ * </ul>
  */
 public final class Redactor {
     private static final Pattern URL = Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.-]*)://\\S+");
+    /** Absolute paths and file names with a media or image extension. */
+    private static final Pattern PATHS = Pattern.compile("(?:/[^\\s/:;,'\"()]+)+/?|[^\\s/:;,'\"()]+\\.(?i:mp4|mkv|flv|ts|m3u8|m4s|m4a|mp3|ogg|oga|opus|png|jpe?g|csv)\\b");
+    /** Derived names shorter than this are too common to replace (a stem "a", "rec", "out"). */
+    private static final int MIN_DERIVED = 6;
+    private static final Redactor URLS_ONLY = new Redactor(List.of(), Set.of());
 
-    private Redactor() {
+    /** Secret-derived value, and the label it is replaced with. */
+    private record Known(String value, String label) {
     }
 
+    private final List<Known> known;
+    private final Set<String> secretFields;
+
+    private Redactor(List<Known> known, Set<String> secretFields) {
+        this.known = known;
+        this.secretFields = secretFields;
+    }
+
+    /** For text with no task at hand: URLs cut to their scheme. */
     public static String redact(String text) {
-        return text == null ? null : URL.matcher(text).replaceAll("$1://<redacted>");
+        return URLS_ONLY.text(text);
+    }
+
+    /**
+     * @param resolved the spec the operator resolved for the task, with the values it read from Secrets, when known
+     */
+    public static Redactor forTask(MixTask task, Optional<ResolvedSpec> resolved) {
+        Set<String> fields = new HashSet<>();
+        MixTaskSpec spec = task.getSpec();
+        List<Known> known = new ArrayList<>();
+        SpecSubmission sub = resolved.map(ResolvedSpec::submission).orElse(null);
+        for (int i = 0; spec != null && spec.inputs != null && i < spec.inputs.size(); i++) {
+            if (spec.inputs.get(i).urlFrom != null) {
+                fields.add("spec.inputs[" + i + "]");
+                if (sub != null && i < sub.spec().inputs.size()) {
+                    MixInput in = sub.spec().inputs.get(i);
+                    addValue(known, in.url, "<spec.inputs[" + i + "].urlFrom>");
+                }
+            }
+        }
+        for (int i = 0; spec != null && spec.outputs != null && i < spec.outputs.size(); i++) {
+            if (spec.outputs.get(i).urlFrom != null) {
+                fields.add("spec.outputs[" + i + "]");
+                if (sub != null && i < sub.spec().outputs.size()) {
+                    MixOutput out = sub.spec().outputs.get(i);
+                    addValue(known, out.url, "<spec.outputs[" + i + "].urlFrom>");
+                }
+            }
+        }
+        if (sub != null) {
+            for (Map.Entry<String, SpecSubmission.S3Credentials> e : sub.uploadCredentials().entrySet()) {
+                String at = "<spec.outputs[" + e.getKey() + "].recording.upload";
+                addValue(known, e.getValue().accessKeyId(), at + ".accessKeyFrom>");
+                addValue(known, e.getValue().secretAccessKey(), at + ".secretKeyFrom>");
+            }
+        }
+        known.sort(Comparator.comparingInt((Known k) -> k.value().length()).reversed());
+        return new Redactor(List.copyOf(known), Set.copyOf(fields));
+    }
+
+    /** A value and, for a path or a URL, the names derived from it that the worker may echo. */
+    private static void addValue(List<Known> known, String value, String label) {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        known.add(new Known(value, label));
+        String path = value.replaceFirst("^(?i:file):(//)?", "");
+        path = path.replaceFirst("[?#].*$", "");
+        int slash = path.lastIndexOf('/');
+        String name = slash >= 0 ? path.substring(slash + 1) : path;
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        for (String derived : new String[] {path, name, stem}) {
+            if (derived.length() >= MIN_DERIVED && !derived.equals(value)) {
+                known.add(new Known(derived, label));
+            }
+        }
+        // A URL's parts that a worker may quote on their own: a stream key in the path, a token or stream id in the query.
+        for (String token : value.split("[/?#&=,:;@!]+")) {
+            if (token.length() >= MIN_TOKEN && !token.equals(value)) {
+                known.add(new Known(token, label));
+            }
+        }
+    }
+
+    /** URL parts shorter than this are words ("live", "request", "streamid"), not keys. */
+    private static final int MIN_TOKEN = 9;
+
+    /** Only the values read from Secrets replaced (for fields that are URLs by design, like an upload's s3:// object). */
+    public String values(String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text;
+        for (Known k : known) {
+            t = t.replace(k.value(), k.label());
+        }
+        return t;
+    }
+
+    /** True when the input or output ({@code spec.inputs[i]}, {@code spec.outputs[i]}) takes its URL from a Secret. */
+    public boolean fromSecret(String field) {
+        return secretFields.contains(field);
+    }
+
+    /** Text for status, an Event or a log line. */
+    public String text(String text) {
+        if (text == null) {
+            return null;
+        }
+        return URL.matcher(values(text)).replaceAll("$1://<redacted>");
+    }
+
+    /**
+     * Free text a worker wrote that names no field (warnings, an update's message): for a task with any Secret-fed input
+     * or output, it loses its paths and file names too, as those may be the Secret's value under another spelling.
+     */
+    public String freeText(String text) {
+        String t = text(text);
+        if (t == null || secretFields.isEmpty()) {
+            return t;
+        }
+        return PATHS.matcher(t).replaceAll("<path>");
+    }
+
+    /** Text about an input or output ({@code spec.outputs[2]}): for one fed from a Secret, without paths or file names. */
+    public String text(String field, String text) {
+        String t = text(text);
+        if (t == null || !fromSecret(field)) {
+            return t;
+        }
+        return PATHS.matcher(t).replaceAll("<" + field + ".urlFrom>");
     }
 }

@@ -52,6 +52,7 @@ public final class StatusBuilder {
         }
         Long generation = task.getMetadata().getGeneration();
         s.observedGeneration = generation;
+        Redactor r = Redactor.forTask(task, seen.resolved());
         String now = seen.now().truncatedTo(ChronoUnit.SECONDS).toString();
         // Play URLs of the spec the worker runs: an invalid edit keeps those of the last good spec.
         seen.resolved().map(ResolvedSpec::play).ifPresent(play -> s.play = play);
@@ -59,7 +60,7 @@ public final class StatusBuilder {
 
         Optional<String> podProblem = seen.pod().flatMap(StatusBuilder::stuckReason);
         if (seen.report().isPresent()) {
-            fromReport(s, seen.report().get(), seen.now());
+            fromReport(s, seen.report().get(), seen.now(), r);
         } else if (podProblem.isPresent()) {
             s.phase = Phase.Failed;
         } else if (seen.workerExists() && samePodStillUp(old, seen)) {
@@ -71,7 +72,7 @@ public final class StatusBuilder {
         } else {
             s.phase = seen.invalid().isPresent() ? Phase.Failed : Phase.Pending;
         }
-        setConditions(s, seen, podProblem, generation, now);
+        setConditions(s, seen, podProblem, generation, now, r);
         return s;
     }
 
@@ -95,7 +96,7 @@ public final class StatusBuilder {
         return same && ready;
     }
 
-    private static void fromReport(MixTaskStatus s, WorkerReport report, Instant now) {
+    private static void fromReport(MixTaskStatus s, WorkerReport report, Instant now, Redactor r) {
         s.phase = switch (report.state() == null ? "" : report.state()) {
             case WorkerReport.RUNNING -> Phase.Running;
             case WorkerReport.DEGRADED -> Phase.Degraded;
@@ -104,10 +105,13 @@ public final class StatusBuilder {
         };
         s.appliedGeneration = report.generation();
         s.appliedSeq = report.seq();
-        s.inputs = report.inputs() == null ? null : report.inputs().stream().map(StatusBuilder::input).toList();
-        s.outputs = report.outputs() == null ? null : report.outputs().stream().map(StatusBuilder::output).toList();
+        // Reports list inputs and outputs in spec order: the index names the field a Secret may feed.
+        s.inputs = report.inputs() == null ? null : java.util.stream.IntStream.range(0, report.inputs().size())
+                .mapToObj(i -> input(report.inputs().get(i), r, "spec.inputs[" + i + "]")).toList();
+        s.outputs = report.outputs() == null ? null : java.util.stream.IntStream.range(0, report.outputs().size())
+                .mapToObj(i -> output(report.outputs().get(i), r, "spec.outputs[" + i + "]")).toList();
         s.warnings = report.warnings() == null || report.warnings().isEmpty() ? null
-                : report.warnings().stream().map(Redactor::redact).toList();
+                : report.warnings().stream().map(r::freeText).toList();
         if (s.startTime == null && report.startedAt() != null) {
             s.startTime = report.startedAt();
         }
@@ -127,7 +131,8 @@ public final class StatusBuilder {
         }
     }
 
-    private static void setConditions(MixTaskStatus s, Observation seen, Optional<String> podProblem, Long generation, String now) {
+    private static void setConditions(MixTaskStatus s, Observation seen, Optional<String> podProblem, Long generation, String now,
+                                      Redactor r) {
         List<String> lost = s.inputs == null ? List.of() : s.inputs.stream()
                 .filter(i -> WorkerReport.Input.LOST.equals(i.state)).map(i -> i.name).toList();
         List<String> reconnecting = s.outputs == null ? List.of() : s.outputs.stream()
@@ -154,14 +159,14 @@ public final class StatusBuilder {
         } else if (s.phase == Phase.Running) {
             Conditions.set(s.conditions, Conditions.READY, true, "Running", "the worker is mixing", generation, now);
         } else if (s.phase == Phase.Degraded && seen.silentTooLong()) {
-            Conditions.set(s.conditions, Conditions.READY, false, WORKER_UNREACHABLE, unreachableMessage(seen), generation, now);
+            Conditions.set(s.conditions, Conditions.READY, false, WORKER_UNREACHABLE, unreachableMessage(seen, r), generation, now);
         } else if (s.phase == Phase.Degraded) {
             Conditions.set(s.conditions, Conditions.READY, false, "Degraded", degradedMessage, generation, now);
         } else if (s.phase == Phase.Failed) {
             String why = podProblem.orElse("the worker reported Failed");
             Conditions.set(s.conditions, Conditions.READY, false, "WorkerFailed", why, generation, now);
         } else if (seen.workerExists()) {
-            String why = seen.report().isPresent() ? "the worker is starting" : Redactor.redact(seen.unreachableReason());
+            String why = seen.report().isPresent() ? "the worker is starting" : r.text(seen.unreachableReason());
             Conditions.set(s.conditions, Conditions.READY, false, "WorkerStarting", why, generation, now);
         } else {
             Conditions.set(s.conditions, Conditions.READY, false, "Pending", "no worker yet", generation, now);
@@ -181,7 +186,7 @@ public final class StatusBuilder {
 
         // Degraded
         if (s.phase == Phase.Degraded && seen.silentTooLong()) {
-            Conditions.set(s.conditions, Conditions.DEGRADED, true, WORKER_UNREACHABLE, unreachableMessage(seen), generation, now);
+            Conditions.set(s.conditions, Conditions.DEGRADED, true, WORKER_UNREACHABLE, unreachableMessage(seen, r), generation, now);
         } else if (s.phase == Phase.Degraded) {
             String reason = lost.isEmpty() ? "OutputReconnecting" : "InputLost";
             Conditions.set(s.conditions, Conditions.DEGRADED, true, reason, degradedMessage, generation, now);
@@ -201,20 +206,20 @@ public final class StatusBuilder {
         } else if (Objects.equals(s.appliedGeneration, generation)) {
             String done = lastIsThis && "Applied".equals(last.result()) && last.message() != null ? ": " + last.message() : "";
             Conditions.set(s.conditions, Conditions.SPEC_APPLIED, true, "Applied",
-                    "generation " + generation + " applied" + Redactor.redact(done), generation, now);
+                    "generation " + generation + " applied" + r.freeText(done), generation, now);
         } else if (lastIsThis && "Failed".equals(last.result())) {
             Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, "Invalid",
-                    "the worker refused generation " + generation + ": " + Redactor.redact(last.message()), generation, now);
+                    "the worker refused generation " + generation + ": " + r.freeText(last.message()), generation, now);
         } else if (update.isPresent()) {
-            Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, update.get().reason(), Redactor.redact(update.get().message()),
+            Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, update.get().reason(), r.text(update.get().message()),
                     generation, now);
         } else {
             Conditions.set(s.conditions, Conditions.SPEC_APPLIED, false, "Pending", "not yet applied by the worker", generation, now);
         }
     }
 
-    private static String unreachableMessage(Observation seen) {
-        return "the worker has not answered for " + seen.silentFor().toSeconds() + " s: " + Redactor.redact(seen.unreachableReason());
+    private static String unreachableMessage(Observation seen, Redactor r) {
+        return "the worker has not answered for " + seen.silentFor().toSeconds() + " s: " + r.text(seen.unreachableReason());
     }
 
     private static String degradedMessage(List<String> lost, List<String> reconnecting) {
@@ -232,30 +237,31 @@ public final class StatusBuilder {
         return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
     }
 
-    private static InputStatus input(WorkerReport.Input in) {
+    private static InputStatus input(WorkerReport.Input in, Redactor r, String field) {
         InputStatus s = new InputStatus();
         s.name = in.name();
         s.state = in.state();
         s.since = in.since();
-        s.reason = Redactor.redact(in.reason());
+        s.reason = r.text(field, in.reason());
         s.fps = in.fps();
         return s;
     }
 
-    private static OutputStatus output(WorkerReport.Output out) {
+    private static OutputStatus output(WorkerReport.Output out, Redactor r, String field) {
         OutputStatus s = new OutputStatus();
         s.name = out.name();
         s.state = out.state();
         s.since = out.since();
-        s.reason = Redactor.redact(out.reason());
+        s.reason = r.text(field, out.reason());
         s.bitrate = out.bitrate();
         s.frames = out.frames();
         if (out.files() != null) {
-            s.files = latest(out.files(), MAX_FILES_LISTED);
+            // The files of an output fed from a Secret are named after the Secret's value: counted, never listed.
+            s.files = r.fromSecret(field) ? null : latest(out.files(), MAX_FILES_LISTED).stream().map(r::values).toList();
             s.filesTotal = (long) out.files().size();
         }
         if (out.uploads() != null) {
-            s.uploads = listedUploads(out.uploads()).stream().map(StatusBuilder::upload).toList();
+            s.uploads = listedUploads(out.uploads()).stream().map(u -> upload(u, r, field)).toList();
             s.uploadTotals = out.uploads().stream().collect(Collectors.groupingBy(WorkerReport.FileUpload::state,
                     java.util.TreeMap::new, Collectors.counting()));
         }
@@ -279,13 +285,14 @@ public final class StatusBuilder {
         return items.size() <= max ? items : List.copyOf(items.subList(items.size() - max, items.size()));
     }
 
-    private static FileUploadStatus upload(WorkerReport.FileUpload u) {
+    private static FileUploadStatus upload(WorkerReport.FileUpload u, Redactor r, String field) {
         FileUploadStatus s = new FileUploadStatus();
-        s.file = u.file();
+        boolean secret = r.fromSecret(field);
+        s.file = secret ? null : r.values(u.file());
         s.state = u.state();
-        s.object = u.object();
+        s.object = secret ? null : r.values(u.object());
         s.attempts = u.attempts();
-        s.reason = Redactor.redact(u.reason());
+        s.reason = r.text(field, u.reason());
         return s;
     }
 

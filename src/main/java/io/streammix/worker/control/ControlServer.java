@@ -2,28 +2,35 @@ package io.streammix.worker.control;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.streammix.worker.HttpReplies;
 import io.streammix.api.validation.Violation;
+import io.streammix.worker.http.HttpLimits;
+import io.streammix.worker.http.WorkerHttp;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The worker's control API ({@link ControlApi}) on the JDK's HTTP server: status and spec submission behind the
- * bearer token; health checks open (they tell up/down only). Metrics are not here: they have a port of their own
- * without the token ({@link io.streammix.worker.metrics.MetricsServer}).
+ * The worker's control API ({@link ControlApi}): status and spec submission behind the bearer token; health checks
+ * open (they tell up/down only). Metrics are not here: they have a port of their own without the token
+ * ({@link io.streammix.worker.metrics.MetricsServer}).
+ *
+ * <p>Threads: requests are parsed on the server's Vert.x event loop ({@link WorkerHttp}), which also answers the health
+ * checks, at once and without touching anything that can block: no client, however slow, and no engine call, however
+ * long (a spec apply decoding an image), can keep a kubelet probe waiting. Authenticated calls run on a pool of two
+ * threads with a short queue (503 beyond it). Connections are capped and every request has deadlines
+ * ({@link HttpLimits#CONTROL}).
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControlServer.class);
-    private static final int MAX_BODY = 1 << 20;
+    static final int MAX_BODY = 1 << 20;
     public static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -34,101 +41,189 @@ public final class ControlServer implements AutoCloseable {
         /** Applies a submission; the violations when refused, empty when applied. */
         List<Violation> apply(SpecSubmission submission);
 
+        /** Called on the event loop: must answer at once (a volatile read, no lock). */
         boolean ready();
     }
 
-    private final HttpServer server;
+    private final WorkerHttp http;
+    private final ExecutorService calls = WorkerHttp.boundedPool("control-api", 2, 8);
     private final BearerAuth auth;
     private final Backend backend;
 
     public ControlServer(String host, int port, BearerAuth auth, Backend backend) throws IOException {
+        this(host, port, auth, backend, HttpLimits.CONTROL);
+    }
+
+    public ControlServer(String host, int port, BearerAuth auth, Backend backend, HttpLimits limits) throws IOException {
         this.auth = auth;
         this.backend = backend;
-        server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "control-api");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext(ControlApi.LIVE, ex -> health(ex, () -> true));
-        server.createContext(ControlApi.READY, ex -> health(ex, backend::ready));
-        server.createContext(ControlApi.STATUS, ex -> guarded(ex, "GET", () -> json(ex, 200, backend.report())));
-        server.createContext(ControlApi.SPEC, ex -> guarded(ex, "PUT", () -> putSpec(ex)));
-        server.createContext("/", ex -> guarded(ex, "GET", () -> send(ex, 404, "text/plain", "not found\n")));
-        server.start();
+        this.http = new WorkerHttp("control API", host, port, limits, this::handle);
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return http.port();
     }
 
-    private interface Action {
-        void run() throws IOException;
+    /** Connections and deadlines of this server (tests read how many were refused or timed out). */
+    public io.streammix.worker.http.ConnectionGuard guard() {
+        return http.guard();
     }
 
-    private void health(HttpExchange ex, BooleanSupplier up) throws IOException {
-        try (ex) {
-            boolean ok = up.getAsBoolean();
-            send(ex, ok ? 200 : 503, "text/plain", ok ? "up\n" : "down\n");
-        }
-    }
-
-    private void guarded(HttpExchange ex, String method, Action action) throws IOException {
-        try (ex) {
-            if (!auth.allows(ex.getRequestHeaders().getFirst("Authorization"))) {
-                ex.getResponseHeaders().add("WWW-Authenticate", "Bearer");
-                send(ex, 401, "text/plain", "unauthorized\n");
-                return;
-            }
-            if (!ex.getRequestMethod().equals(method)) {
-                ex.getResponseHeaders().add("Allow", method);
-                send(ex, 405, "text/plain", "method not allowed\n");
-                return;
-            }
-            action.run();
-        } catch (RuntimeException e) {
-            LOG.error("control API failure", e);
-            send(ex, 500, "text/plain", "internal error\n");
-        }
-    }
-
-    private void putSpec(HttpExchange ex) throws IOException {
-        SpecSubmission sub;
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                send(ex, 413, "text/plain", "body too large\n");
-                return;
-            }
-            sub = JSON.readValue(body, SpecSubmission.class);
-        } catch (IOException e) {
-            json(ex, 400, Map.of("message", "body is not a SpecSubmission JSON: " + firstLine(e.getMessage())));
+    private void handle(HttpServerRequest req) {
+        String path = req.path();
+        if (path.equals(ControlApi.LIVE)) {
+            health(req, true);
             return;
         }
-        List<Violation> v = backend.apply(sub);
-        if (!v.isEmpty()) {
-            json(ex, 422, Map.of("message", "spec refused", "violations",
-                    v.stream().map(x -> Map.of("field", x.field(), "message", x.toString())).toList()));
+        if (path.equals(ControlApi.READY)) {
+            boolean ready;
+            try {
+                ready = backend.ready();
+            } catch (RuntimeException e) {
+                ready = false;
+            }
+            health(req, ready);
             return;
         }
-        json(ex, 200, backend.report());
+        if (!auth.allows(req.getHeader("Authorization"))) {
+            req.response().putHeader("WWW-Authenticate", "Bearer");
+            send(req, 401, "text/plain", "unauthorized\n");
+            return;
+        }
+        switch (path) {
+            case ControlApi.STATUS -> only(req, HttpMethod.GET, () -> json(req, 200, backend.report()));
+            case ControlApi.SPEC -> {
+                if (req.method() != HttpMethod.PUT) {
+                    methodNotAllowed(req, "PUT");
+                } else {
+                    putSpec(req);
+                }
+            }
+            default -> send(req, 404, "text/plain", "not found\n");
+        }
+    }
+
+    private static void health(HttpServerRequest req, boolean up) {
+        send(req, up ? 200 : 503, "text/plain", up ? "up\n" : "down\n");
+    }
+
+    private void only(HttpServerRequest req, HttpMethod method, Runnable call) {
+        if (req.method() != method) {
+            methodNotAllowed(req, method.name());
+            return;
+        }
+        offload(req, call);
+    }
+
+    private static void methodNotAllowed(HttpServerRequest req, String allow) {
+        req.response().putHeader("Allow", allow);
+        send(req, 405, "text/plain", "method not allowed\n");
+    }
+
+    /** Runs an engine call off the event loop; a full pool answers 503 rather than queueing without bound. */
+    private void offload(HttpServerRequest req, Runnable call) {
+        req.pause();
+        try {
+            calls.execute(() -> {
+                try {
+                    call.run();
+                } catch (RuntimeException e) {
+                    LOG.error("control API failure", e);
+                    send(req, 500, "text/plain", "internal error\n");
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            send(req, 503, "text/plain", "busy\n");
+        }
+    }
+
+    private void putSpec(HttpServerRequest req) {
+        String length = req.getHeader("Content-Length");
+        if (length != null && parseLong(length) > MAX_BODY) {
+            send(req, 413, "text/plain", "body too large\n");
+            req.connection().close();
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        req.handler(chunk -> {
+            if (body.length() + chunk.length() > MAX_BODY) {
+                if (!req.response().ended()) {
+                    send(req, 413, "text/plain", "body too large\n");
+                    req.connection().close();
+                }
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.endHandler(v -> {
+            if (req.response().ended()) {
+                return;
+            }
+            SpecSubmission sub;
+            try {
+                sub = JSON.readValue(body.getBytes(), SpecSubmission.class);
+            } catch (IOException e) {
+                badRequest(req, "body is not a SpecSubmission JSON: " + firstLine(e.getMessage()));
+                return;
+            }
+            // JSON's null and an object without a spec parse fine: they are refused here, naming what is missing.
+            if (sub == null) {
+                badRequest(req, "body is JSON null: a SpecSubmission object ({\"generation\": ..., \"spec\": {...}}) is required");
+                return;
+            }
+            if (sub.spec() == null) {
+                badRequest(req, "spec: required");
+                return;
+            }
+            offload(req, () -> {
+                List<Violation> v2 = backend.apply(sub);
+                if (!v2.isEmpty()) {
+                    json(req, 422, Map.of("message", "spec refused", "violations",
+                            v2.stream().map(x -> Map.of("field", x.field(), "message", x.toString())).toList()));
+                    return;
+                }
+                json(req, 200, backend.report());
+            });
+        });
+    }
+
+    private static void badRequest(HttpServerRequest req, String message) {
+        json(req, 400, Map.of("message", message));
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static String firstLine(String s) {
         return s == null ? "" : s.lines().findFirst().orElse("");
     }
 
-    private static void json(HttpExchange ex, int code, Object body) throws IOException {
-        send(ex, code, "application/json", JSON.writeValueAsString(body));
+    private static void json(HttpServerRequest req, int code, Object body) {
+        String text;
+        try {
+            text = JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        send(req, code, "application/json", text);
     }
 
-    private static void send(HttpExchange ex, int code, String type, String body) throws IOException {
-        HttpReplies.send(ex, code, type, body);
+    private static void send(HttpServerRequest req, int code, String type, String body) {
+        HttpServerResponse r = req.response();
+        if (r.ended() || r.closed()) {
+            return;
+        }
+        r.setStatusCode(code).putHeader("Content-Type", type).end(body);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        http.close();
+        calls.shutdownNow();
     }
 }

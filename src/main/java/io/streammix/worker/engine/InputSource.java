@@ -36,6 +36,10 @@ public record InputSource(String url, String format, Map<String, String> options
         if (url == null) {
             throw new IllegalArgumentException("no URL to pull (streamId inputs need the operator's URL template)");
         }
+        String refused = io.streammix.api.validation.UrlPolicy.refusal(url, io.streammix.api.validation.UrlPolicy.Use.INPUT);
+        if (refused != null) {
+            throw new IllegalArgumentException("refused by the URL policy: " + refused);
+        }
         boolean loop = Boolean.TRUE.equals(in.loop);
         if (SyntheticSource.matches(url)) {
             return new InputSource(SyntheticSource.toLavfiGraph(url), "lavfi", Map.of(), false, true, false,

@@ -39,10 +39,19 @@ public final class MixEngine implements AutoCloseable {
      * @param hlsDir    where outputs published on the media port write their HLS ({@code <hlsDir>/<key>/})
      * @param streams   what the media port serves; the engine's outputs publish into it
      */
-    public record Config(Path outputDir, Function<String, String> streamUrl, Path hlsDir, LiveStreams streams) {
+    public record Config(Path outputDir, Function<String, String> streamUrl, Path hlsDir, LiveStreams streams, FileAccess files) {
         /** HLS under {@code <outputDir>/hls}, a fresh set of live streams. */
         public Config(Path outputDir, Function<String, String> streamUrl) {
             this(outputDir, streamUrl, outputDir.resolve("hls"), new LiveStreams());
+        }
+
+        /** Files anywhere (the local run, tests). */
+        public Config(Path outputDir, Function<String, String> streamUrl, Path hlsDir, LiveStreams streams) {
+            this(outputDir, streamUrl, hlsDir, streams, FileAccess.ANYWHERE);
+        }
+
+        public Config withFiles(FileAccess access) {
+            return new Config(outputDir, streamUrl, hlsDir, streams, access);
         }
     }
 
@@ -80,7 +89,10 @@ public final class MixEngine implements AutoCloseable {
 
     /** Validates and starts mixing {@code submission}; throws IllegalArgumentException listing violations. */
     public static MixEngine start(SpecSubmission submission, Config config) {
-        List<Violation> v = SpecValidator.validate(submission.spec());
+        List<Violation> v = new ArrayList<>(SpecValidator.validateAnyFiles(submission.spec()));
+        if (v.isEmpty()) {
+            submission = confined(submission, config.files(), v);
+        }
         if (!v.isEmpty()) {
             throw new IllegalArgumentException("invalid spec: " + v);
         }
@@ -96,14 +108,56 @@ public final class MixEngine implements AutoCloseable {
         return e;
     }
 
-    /** Applies a new spec; returns the violations (nothing changes) or an empty list when applied. */
-    public synchronized List<Violation> apply(SpecSubmission submission) {
-        List<Violation> v = SpecValidator.validate(submission.spec());
-        if (!v.isEmpty()) {
-            lastUpdate = new WorkerReport.UpdateResult(submission.generation(), "Failed",
-                    v.stream().map(Violation::toString).reduce((a, b) -> a + "; " + b).orElse(""));
-            return v;
+    /**
+     * A copy of {@code submission} whose file URLs the worker may open ({@link FileAccess}: relative paths made absolute
+     * under the output directory in a pod); violations are added to {@code v}.
+     */
+    private static SpecSubmission confined(SpecSubmission submission, FileAccess files, List<Violation> v) {
+        if (!files.confined()) {
+            return submission;
         }
+        MixTaskSpec copy = COPY.convertValue(submission.spec(), MixTaskSpec.class);
+        v.addAll(files.confine(copy));
+        return new SpecSubmission(submission.generation(), copy, submission.uploadCredentials(), submission.digest());
+    }
+
+    private static final ObjectMapper COPY = new ObjectMapper();
+
+    /**
+     * Applies a new spec; returns the violations (nothing changes) or an empty list when applied. What may take long
+     * (checking files, fetching and decoding background and watermark images, refused over {@code MediaLimits}) runs
+     * before the engine's lock: the output clock and the status never wait on a slow or hostile image.
+     */
+    public List<Violation> apply(SpecSubmission submission) {
+        List<Violation> v = new ArrayList<>(SpecValidator.validateAnyFiles(submission.spec()));
+        if (v.isEmpty()) {
+            submission = confined(submission, config.files(), v);
+        }
+        if (v.isEmpty() && !BypassRelay.applies(submission.spec())) {
+            try {
+                MixPlan.of(submission.spec(), images); // fills the image cache, outside the lock
+            } catch (RuntimeException e) {
+                LOG.debugf("prefetching images: %s", e.getMessage()); // the locked apply meets it again
+            }
+            MixTaskSpec next = submission.spec();
+            if (next.background != null && images.tooLarge(next.background.image) != null) {
+                v.add(new Violation("spec.background.image", images.tooLarge(next.background.image)));
+            }
+            if (next.watermark != null && images.tooLarge(next.watermark.image) != null) {
+                v.add(new Violation("spec.watermark.image", images.tooLarge(next.watermark.image)));
+            }
+        }
+        synchronized (this) {
+            if (!v.isEmpty()) {
+                lastUpdate = new WorkerReport.UpdateResult(submission.generation(), "Failed",
+                        v.stream().map(Violation::toString).reduce((a, b) -> a + "; " + b).orElse(""));
+                return v;
+            }
+            return applyChecked(submission);
+        }
+    }
+
+    private List<Violation> applyChecked(SpecSubmission submission) {
         if (spec != null && spec.seq != null && submission.spec().seq != null && submission.spec().seq < spec.seq) {
             Violation stale = new Violation("spec.seq", "must not go back: " + submission.spec().seq + " < applied " + spec.seq);
             lastUpdate = new WorkerReport.UpdateResult(submission.generation(), "Failed", stale.toString());

@@ -63,6 +63,10 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
             Path p = outputDir.resolve(base.replaceAll("[^A-Za-z0-9._-]", "_") + ".mp4");
             return file(p, out);
         }
+        String refused = io.streammix.api.validation.UrlPolicy.refusal(url, io.streammix.api.validation.UrlPolicy.Use.OUTPUT);
+        if (refused != null) {
+            throw new IllegalArgumentException("refused by the URL policy: " + refused);
+        }
         String lower = url.toLowerCase(Locale.ROOT);
         if (lower.startsWith("rtmp://") || lower.startsWith("rtmps://")) {
             return new OutputTarget(url, "flv", Map.of(), true, null, InputSource.safe(url), null);

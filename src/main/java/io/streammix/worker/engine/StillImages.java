@@ -5,6 +5,9 @@ import io.streammix.worker.media.Demuxer;
 import io.streammix.worker.media.Frames;
 import io.streammix.worker.media.Interrupter;
 import io.streammix.worker.media.MediaException;
+import io.streammix.worker.media.MediaLimits;
+import io.streammix.worker.media.PictureHeader;
+import io.streammix.worker.media.PictureTooLargeException;
 import io.streammix.worker.media.Scaler;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -31,6 +34,8 @@ public final class StillImages implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StillImages.class);
     private final Map<String, Picture> cache = new ConcurrentHashMap<>();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    /** Image URLs refused as over {@link MediaLimits}, with why (no URL in it): a spec naming one is refused. */
+    private final Map<String, String> tooLarge = new ConcurrentHashMap<>();
 
     /** A picture ready to draw; for watermarks also its planes in Java arrays for alpha blending. */
     public static final class Picture {
@@ -62,6 +67,7 @@ public final class StillImages implements AutoCloseable {
                         Frames.free(img);
                     }
                 } catch (RuntimeException e) {
+                    refused(imageUrl, e);
                     warn("background image not shown: " + e.getMessage());
                 }
             }
@@ -98,9 +104,21 @@ public final class StillImages implements AutoCloseable {
             cache.put(key, pic);
             return pic;
         } catch (RuntimeException e) {
+            refused(imageUrl, e);
             warn("watermark not shown: " + e.getMessage());
             return null;
         }
+    }
+
+    private void refused(String url, RuntimeException e) {
+        if (e instanceof PictureTooLargeException) {
+            tooLarge.put(url, e.getMessage());
+        }
+    }
+
+    /** Why the image at {@code url} was refused as too large, or null. */
+    public String tooLarge(String url) {
+        return url == null ? null : tooLarge.get(url);
     }
 
     private void warn(String w) {
@@ -112,19 +130,30 @@ public final class StillImages implements AutoCloseable {
 
     /** Decodes the first picture of an image (or any video) URL; the caller frees the frame. */
     public static AVFrame decode(String url, String name) {
+        String refused = io.streammix.api.validation.UrlPolicy.refusal(url, io.streammix.api.validation.UrlPolicy.Use.IMAGE);
+        if (refused != null) {
+            throw new MediaException(name + ": refused by the URL policy: " + refused);
+        }
         InputSource src = InputSource.of(urlOnly(url), null);
         try (Interrupter intr = new Interrupter();
              Demuxer d = Demuxer.open(src.url(), src.format(), src.options(), intr,
-                     InputSource.CONNECT_TIMEOUT_MS, InputSource.READ_TIMEOUT_MS, name)) {
+                     InputSource.CONNECT_TIMEOUT_MS, InputSource.READ_TIMEOUT_MS, name, false)) {
+            // Caps before decoding (issue 13): the size of the file or response, then the picture's own header.
+            long bytes = d.size();
+            if (bytes > MediaLimits.MAX_IMAGE_BYTES) {
+                throw new PictureTooLargeException(name + ": " + bytes + " bytes, more than the worker's limit of "
+                        + MediaLimits.MAX_IMAGE_BYTES + " bytes");
+            }
             int vs = d.bestStream(AVMEDIA_TYPE_VIDEO);
             if (vs < 0) {
                 throw new MediaException(name + ": not a picture");
             }
             AVPacket pkt = av_packet_alloc();
             AVFrame[] out = new AVFrame[1];
-            try (Decoder dec = new Decoder(d.stream(vs), name)) {
+            try (Decoder dec = new Decoder(d.stream(vs), name, MediaLimits.MAX_IMAGE_PIXELS)) {
                 while (out[0] == null && d.read(pkt, name)) {
                     if (pkt.stream_index() == vs) {
+                        checkPicture(pkt, name);
                         dec.decode(pkt, f -> out[0] = av_frame_clone(f), name);
                     }
                     av_packet_unref(pkt);
@@ -143,6 +172,22 @@ public final class StillImages implements AutoCloseable {
                 throw new MediaException(name + ": no picture could be decoded");
             }
             return out[0];
+        }
+    }
+
+    /** The encoded picture's size and the dimensions its header states, against {@link MediaLimits}, before decoding. */
+    private static void checkPicture(AVPacket pkt, String name) {
+        if (pkt.size() > MediaLimits.MAX_IMAGE_BYTES) {
+            throw new PictureTooLargeException(name + ": " + pkt.size() + " bytes, more than the worker's limit of "
+                    + MediaLimits.MAX_IMAGE_BYTES + " bytes");
+        }
+        int n = Math.min(pkt.size(), 64 * 1024);
+        byte[] head = new byte[n];
+        pkt.data().position(0).get(head, 0, n);
+        long[] wh = PictureHeader.dimensions(head, n);
+        if (wh != null && wh[0] * wh[1] > MediaLimits.MAX_IMAGE_PIXELS) {
+            throw new PictureTooLargeException(name + ": the picture is " + wh[0] + "x" + wh[1] + ", more than the worker's limit of "
+                    + "4096x4096 pixels");
         }
     }
 

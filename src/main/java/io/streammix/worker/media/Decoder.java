@@ -28,13 +28,29 @@ public final class Decoder implements AutoCloseable {
     private long refused;
     private final AVRational timeBase;
 
+    /** A decoder that refuses pictures over {@link MediaLimits#MAX_INPUT_PIXELS}. */
     public Decoder(AVStream stream, String name) {
+        this(stream, name, MediaLimits.MAX_INPUT_PIXELS);
+    }
+
+    /**
+     * @param maxPixels the largest picture accepted: a stream that says it is larger is refused here, and FFmpeg's own
+     *                  {@code max_pixels} refuses a frame that turns out larger before allocating it
+     */
+    public Decoder(AVStream stream, String name, long maxPixels) {
+        long w = stream.codecpar().width();
+        long h = stream.codecpar().height();
+        if (w * h > maxPixels) {
+            throw new PictureTooLargeException(name + ": the picture is " + w + "x" + h + ", more than the worker's limit of "
+                    + MediaLimits.megapixels(maxPixels));
+        }
         AVCodec codec = avcodec_find_decoder(stream.codecpar().codec_id());
         Av.notNull(codec, name + ": no decoder for codec id " + stream.codecpar().codec_id());
         ctx = avcodec_alloc_context3(codec);
         try {
             Av.check(avcodec_parameters_to_context(ctx, stream.codecpar()), name + ": decoder parameters");
             ctx.pkt_timebase(stream.time_base());
+            ctx.max_pixels(maxPixels);
             // Slice threads add no latency; frame threads would delay every picture by a frame per thread.
             ctx.thread_type(2 /* FF_THREAD_SLICE */);
             ctx.thread_count(0);

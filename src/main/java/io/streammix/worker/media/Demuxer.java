@@ -39,20 +39,36 @@ public final class Demuxer implements AutoCloseable {
      */
     public static Demuxer open(String url, String format, Map<String, String> options, Interrupter interrupter,
                                long connectTimeoutMillis, long readTimeoutMillis, String name) {
+        return open(url, format, options, interrupter, connectTimeoutMillis, readTimeoutMillis, name, true);
+    }
+
+    /**
+     * @param analyze false to skip {@code avformat_find_stream_info}, which decodes a first frame to learn what the
+     *                demuxer did not say: a still image is then checked ({@link MediaLimits}) before anything decodes it
+     */
+    public static Demuxer open(String url, String format, Map<String, String> options, Interrupter interrupter,
+                               long connectTimeoutMillis, long readTimeoutMillis, String name, boolean analyze) {
         AVInputFormat fmt = null;
         if (format != null) {
             fmt = av_find_input_format(format);
             Av.notNull(fmt, name + ": input format " + format + " is not available");
         }
+        boolean graph = "lavfi".equals(format);
+        if (!graph) {
+            OpenGuard.check(url, name);
+        }
         AVFormatContext ctx = avformat_alloc_context();
         interrupter.install(ctx.interrupt_callback());
-        AVDictionary opts = Av.dict(options);
+        AVDictionary opts = Av.dict(graph ? options : OpenGuard.withWhitelist(url, options));
         try {
             interrupter.arm(connectTimeoutMillis);
             int ret = avformat_open_input(ctx, url, fmt, opts);
             if (ret < 0) {
                 // avformat_open_input frees the context on failure.
                 throw new MediaException(name + ": cannot open: " + reason(ret, interrupter, connectTimeoutMillis), ret);
+            }
+            if (!analyze) {
+                return new Demuxer(ctx, interrupter, readTimeoutMillis);
             }
             interrupter.arm(connectTimeoutMillis);
             ret = avformat_find_stream_info(ctx, (org.bytedeco.javacpp.PointerPointer<?>) null);
@@ -74,6 +90,15 @@ public final class Demuxer implements AutoCloseable {
             return "timed out after " + timeoutMillis + " ms";
         }
         return Av.error(ret);
+    }
+
+    /** The size of the input in bytes when known (a file, an HTTP response with a length), else -1. */
+    public long size() {
+        if (ctx.pb() == null || ctx.pb().isNull()) {
+            return -1;
+        }
+        long size = org.bytedeco.ffmpeg.global.avformat.avio_size(ctx.pb());
+        return size < 0 ? -1 : size;
     }
 
     /** Index of the best stream of that media type (AVMEDIA_TYPE_*), or -1. */

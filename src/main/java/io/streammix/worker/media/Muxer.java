@@ -8,6 +8,8 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 
+import io.streammix.api.validation.UrlPolicy;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,12 +106,26 @@ public final class Muxer implements AutoCloseable {
                 st.time_base(s.timeBase());
                 timeBases.add(s.timeBase());
             }
+            String whitelist = url == null ? null : UrlPolicy.protocols(url);
+            if (url != null) {
+                OpenGuard.check(url, name);
+                // The muxer's own opens (HLS segments and playlists, rotated files) use the context's whitelist,
+                // avio_open2 the dict's.
+                Av.check(org.bytedeco.ffmpeg.global.avutil.av_opt_set(ctx, "protocol_whitelist", whitelist, 0),
+                        name + ": protocol whitelist");
+            }
             if (io != null) {
                 ctx.pb(io);
             } else if ((ctx.oformat().flags() & AVFMT_NOFILE) == 0) {
+                AVDictionary ioOpts = Av.dict(Map.of("protocol_whitelist", whitelist));
                 AVIOContext pb = new AVIOContext(null);
                 interrupter.arm(ioTimeoutMillis);
-                int ret = avio_open2(pb, url, AVIO_FLAG_WRITE, ctx.interrupt_callback(), (AVDictionary) null);
+                int ret;
+                try {
+                    ret = avio_open2(pb, url, AVIO_FLAG_WRITE, ctx.interrupt_callback(), ioOpts);
+                } finally {
+                    av_dict_free(ioOpts);
+                }
                 if (ret < 0) {
                     throw new MediaException(name + ": cannot open the destination: "
                             + (interrupter.expired() ? "timed out" : Av.error(ret)), ret);

@@ -103,9 +103,12 @@ public final class AdmissionCases {
                 .put("mountPath", "/scratch/rec"), "spec.worker.volumes[0]"));
         c.add(invalid("volume mounted on /", o -> ((ObjectNode) o.at("/spec/worker/volumes/0")).put("mountPath", "/"),
                 "spec.worker.volumes[0]"));
-        c.add(valid("volume mounted at a path that only begins like the scratch space", o -> ((ObjectNode) o.at(
-                "/spec/worker/volumes/0")).put("mountPath", "/scratchpad")));
+        c.add(valid("volume mounted at a path that only begins like the scratch space", o -> {
+            ((ObjectNode) o.at("/spec/worker/volumes/0")).put("mountPath", "/scratchpad");
+            ((ObjectNode) o.at("/spec/outputs/3")).put("url", "/scratchpad/mix.mp4");
+        }));
         audioOnlyFileCases(c);
+        urlPolicyCases(c);
         return c;
     }
 
@@ -140,6 +143,77 @@ public final class AdmissionCases {
                 "spec.outputs[3].audio.codec"));
         c.add(invalid("OPUS in an .mp3 file", o -> recordTo(o, "recordings/MIX.Mp3", false, "OPUS"), "spec.outputs[3].audio.codec"));
         c.add(invalid("MP3 in an .m4a file", o -> recordTo(o, "/recordings/mix.m4a", false, "MP3"), "spec.outputs[3].audio.codec"));
+    }
+
+    /**
+     * The URL policy (issue 13, finding 3): each SSRF and local-file form the audit tried, on inputs, outputs and both
+     * images, refused by CEL and by the Java rules naming the field; the forms a real task uses still pass.
+     */
+    private static void urlPolicyCases(List<AdmissionCase> c) {
+        c.add(valid("input file on the task's volume", o -> input(o).put("url", "/recordings/intro.mp4")));
+        c.add(valid("input file:// URL on the task's volume, looped", o -> input(o).put("url", "file:///recordings/intro.mp4").put("loop", true)));
+        c.add(valid("relative output path (the local run's out/demo.mp4)", o -> ((ObjectNode) o.at("/spec/outputs/3")).put("url", "out/demo.mp4")));
+        c.add(valid("images on the task's volume", o -> {
+            ((ObjectNode) o.at("/spec/background")).put("image", "/recordings/bg.png");
+            ((ObjectNode) o.at("/spec/watermark")).put("image", "file:///recordings/logo.png");
+        }));
+        c.add(valid("http input on an ordinary host and port, with user info", o -> input(o).put("url", "http://user:pw@10.1.2.3:8080/live.flv")));
+        c.add(valid("IPv6 input outside link-local", o -> input(o).put("url", "rtmp://[2001:db8::1]/live/a")));
+
+        String[][] inputs = {
+                {"FFmpeg subfile: reading a local file", "subfile,,start,0,end,0,,:/etc/passwd"},
+                {"FFmpeg concat: of local files", "concat:/etc/passwd|/etc/hosts"},
+                {"FFmpeg data: URL", "data:image/png;base64,iVBORw0KGgo="},
+                {"crypto+file: nesting the file protocol", "crypto+file:///etc/passwd"},
+                {"an unlisted scheme (ftp)", "ftp://files.example/a.mp4"},
+                {"cloud metadata address", "http://169.254.169.254/latest/meta-data/"},
+                {"cloud metadata address behind user info", "rtmp://user@169.254.169.254/live/x"},
+                {"metadata address as one decimal number", "http://2852039166/latest/"},
+                {"metadata address in hexadecimal", "http://0xA9FEA9FE/latest/"},
+                {"metadata address in octal", "http://0251.0376.0251.0376/latest/"},
+                {"metadata address in the a.b form", "http://169.16689662/latest/"},
+                {"IPv6 link-local", "http://[fe80::1%25eth0]:8080/x"},
+                {"IPv4-mapped IPv6 metadata address", "http://[::ffff:169.254.169.254]/x"},
+                {"AWS IPv6 metadata address", "http://[fd00:ec2::254]/latest/"},
+                {"GCE metadata name", "http://metadata.google.internal/computeMetadata/v1/"},
+                {"the Kubernetes API server by name", "https://kubernetes.default.svc/api/v1/secrets"},
+                {"the Kubernetes API server by its full name", "https://KUBERNETES.default.svc.cluster.local:443/api"},
+                {"a local file outside the task's volumes", "/etc/passwd"},
+                {"a file:// URL outside the task's volumes", "file:///deployments/lib/main.jar"},
+                {"a path that climbs out of the volume", "/recordings/../etc/mixtask/spec.json"},
+                {"a relative path that climbs", "../../etc/mixtask/token"},
+        };
+        for (String[] in : inputs) {
+            c.add(invalid("input: " + in[0], o -> input(o).put("url", in[1]), "spec.inputs[1].url"));
+        }
+        String[][] outputs = {
+                {"http is not a push scheme", "http://media.example/push"},
+                {"a file outside the task's volumes", "/etc/mixtask/out.mp4"},
+                {"a file:// URL climbing out of the volume", "file:///recordings/../scratch/javacpp/x.mp4"},
+                {"subfile in a path", "subfile,,start,0,end,0,,:/recordings/x.mp4"},
+                {"the metadata address", "rtmp://169.254.169.254/live/x"},
+        };
+        for (String[] out : outputs) {
+            c.add(invalid("output: " + out[0], o -> ((ObjectNode) o.at("/spec/outputs/1")).put("url", out[1]), "spec.outputs[1].url"));
+        }
+        String[][] images = {
+                {"an rtmp image", "rtmp://media.example/live/x"},
+                {"a data: image", "data:image/png;base64,iVBORw0KGgo="},
+                {"the metadata address", "http://169.254.169.254/latest/meta-data/iam/x.png"},
+                {"a local file outside the task's volumes", "/etc/passwd"},
+                {"a file:// URL outside the task's volumes", "file:///etc/mixtask/token"},
+                {"subfile in a path", "subfile,,start,0,end,0,,:/etc/passwd"},
+        };
+        for (String[] img : images) {
+            c.add(invalid("background image: " + img[0], o -> ((ObjectNode) o.at("/spec/background")).put("image", img[1]),
+                    "spec.background.image"));
+            c.add(invalid("watermark image: " + img[0], o -> ((ObjectNode) o.at("/spec/watermark")).put("image", img[1]),
+                    "spec.watermark.image"));
+        }
+    }
+
+    private static ObjectNode input(ObjectNode o) {
+        return (ObjectNode) o.at("/spec/inputs/1");
     }
 
     /** Points the recording output at {@code url}, with a picture or start-mix's 1x1 audio-only recipe, and a codec or none. */

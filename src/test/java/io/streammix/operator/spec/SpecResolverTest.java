@@ -16,6 +16,7 @@ import io.streammix.worker.control.SpecSubmission;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,13 +47,13 @@ class SpecResolverTest {
     void unsupportedSchemesAreRefusedWithoutEchoingTheUrl() {
         MixTask task = Tasks.mixTask("ns", "a");
         task.getSpec().inputs.get(0).url = "ftp://user:pw@host/file";
-        assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).hasMessageStartingWith("spec.inputs[0]:")
-                .hasMessageContaining("ftp").hasMessageNotContaining("pw@host");
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).hasMessageStartingWith("spec.inputs[0].url:")
+                .hasMessageContaining("scheme").hasMessageNotContaining("pw@host");
 
         MixTask out = Tasks.mixTask("ns", "b");
         out.getSpec().outputs.get(0).streamId = null;
         out.getSpec().outputs.get(0).url = "https://example.com/ingest";
-        assertThatThrownBy(() -> resolver(MEDIA).resolve(out)).hasMessageStartingWith("spec.outputs[0]:");
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(out)).hasMessageStartingWith("spec.outputs[0].url:");
     }
 
     @Test
@@ -63,7 +64,7 @@ class SpecResolverTest {
 
     @Test
     void urlFromIsReadFromTheSecretAndMissingKeysAreNamed() throws Exception {
-        client.resource(new SecretBuilder().withNewMetadata().withName("keys").withNamespace("ns").endMetadata()
+        client.resource(new SecretBuilder().withNewMetadata().withName("keys").withNamespace("ns").addToLabels(io.streammix.operator.spec.SpecResolver.READABLE_LABEL, "true").endMetadata()
                 .withStringData(Map.of("push", "rtmps://live.example.com/app/KEY-42")).build()).create();
         MixTask task = Tasks.mixTask("ns", "a");
         task.getSpec().outputs.get(0).streamId = null;
@@ -94,12 +95,14 @@ class SpecResolverTest {
 
     @Test
     void s3KeysAreReadFromSecretsIntoTheSubmissionNotTheSpec() throws Exception {
-        client.resource(new SecretBuilder().withNewMetadata().withName("s3").withNamespace("ns").endMetadata()
+        client.resource(new SecretBuilder().withNewMetadata().withName("s3").withNamespace("ns").addToLabels(io.streammix.operator.spec.SpecResolver.READABLE_LABEL, "true").endMetadata()
                 .withStringData(Map.of("id", "AKIDEXAMPLE", "secret", "wJalrXUtnFEMI/K7MDENG")).build()).create();
         MixTask task = Tasks.mixTask("ns", "rec");
         MixOutput rec = new MixOutput();
         rec.name = "rec";
         rec.url = "/recordings/mix.mp4";
+        task.getSpec().worker = new io.streammix.api.v1alpha1.WorkerOverrides();
+        task.getSpec().worker.volumes = List.of(new io.streammix.api.v1alpha1.WorkerVolume("rec", "rec-pvc", "/recordings"));
         rec.recording = new Recording();
         rec.recording.upload = new S3Upload();
         rec.recording.upload.bucket = "recordings";
@@ -121,5 +124,40 @@ class SpecResolverTest {
         rec.recording.upload.secretKeyFrom = new ValueFrom("s3", "nope");
         assertThatThrownBy(() -> resolver(MEDIA).resolve(task))
                 .hasMessage("spec.outputs[1].recording.upload.secretKeyFrom: Secret 's3' has no key 'nope'");
+    }
+
+    /** Issue 13, finding 2: the operator reads only Secrets that opted in, and says the same of those that did not exist. */
+    @Test
+    void secretsWithoutTheOptInLabelAreNotRead() {
+        client.resource(new SecretBuilder().withNewMetadata().withName("sa-token").withNamespace("ns").endMetadata()
+                .withStringData(Map.of("token", "rtmp://steal.example/live/eyJhbGciOi")).build()).create();
+        MixTask task = Tasks.mixTask("ns", "a");
+        task.getSpec().outputs.get(0).streamId = null;
+        task.getSpec().outputs.get(0).urlFrom = new ValueFrom("sa-token", "token");
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).isInstanceOfSatisfying(InvalidSpecException.class, e -> {
+            assertThat(e.field()).isEqualTo("spec.outputs[0].urlFrom");
+            assertThat(e.getMessage()).contains("not found, or not labelled " + SpecResolver.READABLE_LABEL + "=true")
+                    .doesNotContain("eyJhbGciOi");
+        });
+        task.getSpec().outputs.get(0).urlFrom = new ValueFrom("no-such", "token");
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).hasMessageContaining("not found, or not labelled");
+    }
+
+    /** Issue 13, finding 3: a urlFrom value goes through the URL policy too, named by its field, never echoed. */
+    @Test
+    void secretValuesMeetTheUrlPolicy() {
+        for (String value : new String[] {"subfile,,start,0,end,0,,:/var/run/secrets/kubernetes.io/serviceaccount/token",
+                "http://169.254.169.254/latest/meta-data/iam/security-credentials/", "/etc/mixtask/spec.json"}) {
+            client.resource(new SecretBuilder().withNewMetadata().withName("k").withNamespace("ns")
+                    .addToLabels(SpecResolver.READABLE_LABEL, "true").endMetadata()
+                    .withStringData(Map.of("in", value)).build()).createOr(r -> r.update());
+            MixTask task = Tasks.mixTask("ns", "a");
+            task.getSpec().inputs.get(0).url = null;
+            task.getSpec().inputs.get(0).urlFrom = new ValueFrom("k", "in");
+            assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).as(value).isInstanceOfSatisfying(InvalidSpecException.class, e -> {
+                assertThat(e.field()).isEqualTo("spec.inputs[0].urlFrom");
+                assertThat(e.getMessage()).doesNotContain(value).doesNotContain("169.254.169.254/latest");
+            });
+        }
     }
 }

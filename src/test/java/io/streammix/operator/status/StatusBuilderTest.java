@@ -136,6 +136,77 @@ class StatusBuilderTest {
         assertThat(notHonored.getMessage()).contains("encoding AAC-LC instead").doesNotContain("pw@");
     }
 
+    /**
+     * Issue 13, finding 2: a urlFrom value without a scheme (a file path) reached status.outputs[].files and reasons
+     * verbatim, because the redaction only knew URLs. Now every field that can carry a Secret value is redacted by field:
+     * inputs[].urlFrom, outputs[].urlFrom (a path and a URL), recording.upload's access and secret keys, in files,
+     * uploads, reasons, warnings and conditions; and without the resolved values (an older spec) the files of a
+     * Secret-fed output are counted, not listed, and its reasons lose their paths.
+     */
+    @Test
+    void secretValuesNeverReachStatusWhateverFieldTheyCameThrough() throws Exception {
+        MixTask task = task();
+        task.getSpec().inputs.get(0).url = null;
+        task.getSpec().inputs.get(0).urlFrom = new io.streammix.api.v1alpha1.ValueFrom("keys", "cam");
+        io.streammix.api.v1alpha1.MixOutput rec = new io.streammix.api.v1alpha1.MixOutput();
+        rec.name = "rec";
+        rec.urlFrom = new io.streammix.api.v1alpha1.ValueFrom("keys", "rec-path");
+        io.streammix.api.v1alpha1.MixOutput push = new io.streammix.api.v1alpha1.MixOutput();
+        push.name = "push";
+        push.urlFrom = new io.streammix.api.v1alpha1.ValueFrom("keys", "push");
+        task.getSpec().outputs = List.of(task.getSpec().outputs.get(0), rec, push);
+
+        String camValue = "srt://ingest.example:9000?streamid=#!::r=live/cam-k3y-7781,m=request";
+        String recValue = "/recordings/acme-q3-private-board.mp4"; // no scheme: the old redaction let it through
+        String pushValue = "rtmp://live.example.com/app/sk-live-99812";
+        String accessKey = "AKIAEXAMPLEKEY77";
+        String secretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY";
+        io.streammix.api.v1alpha1.MixTaskSpec resolvedSpec = new com.fasterxml.jackson.databind.ObjectMapper()
+                .convertValue(task.getSpec(), io.streammix.api.v1alpha1.MixTaskSpec.class);
+        resolvedSpec.inputs.get(0).url = camValue;
+        resolvedSpec.outputs.get(1).url = recValue;
+        resolvedSpec.outputs.get(2).url = pushValue;
+        var resolved = new io.streammix.operator.spec.ResolvedSpec(new io.streammix.worker.control.SpecSubmission(1, resolvedSpec,
+                java.util.Map.of("rec", new io.streammix.worker.control.SpecSubmission.S3Credentials(accessKey, secretKey))), List.of());
+
+        String stem = "acme-q3-private-board";
+        WorkerReport report = new WorkerReport(WorkerReport.DEGRADED, "2026-01-01T00:00:05Z", 5, 1, null,
+                List.of(new WorkerReport.Input("cam1", WorkerReport.Input.LOST, "2026-01-01T00:00:06Z",
+                        "cam1: cannot open: " + camValue + ": Connection refused", null),
+                        new WorkerReport.Input("cam2", WorkerReport.Input.LIVE, "2026-01-01T00:00:06Z", null, 25.0)),
+                List.of(new WorkerReport.Output("out1", WorkerReport.Output.LIVE, "2026-01-01T00:00:06Z", null, 1L, 10L, null),
+                        new WorkerReport.Output("rec", WorkerReport.Output.RECONNECTING, "2026-01-01T00:00:06Z",
+                                "file " + stem + ".mp4: cannot open the destination: Permission denied (" + recValue + ")", 1L, 10L,
+                                List.of(recValue, "/recordings/" + stem + "-20260101-000000-0001.mp4"),
+                                List.of(new WorkerReport.FileUpload("/recordings/" + stem + "-20260101-000000-0000.mp4",
+                                        WorkerReport.FileUpload.FAILED, "s3://bucket/mixes/" + stem + "-20260101-000000-0000.mp4", 3,
+                                        "403 for key " + accessKey + " signed with " + secretKey + " on /recordings/" + stem + ".mp4"))),
+                        new WorkerReport.Output("push", WorkerReport.Output.RECONNECTING, "2026-01-01T00:00:06Z",
+                                "publish to sk-live-99812 refused", null, 0L, null)),
+                List.of("output rec: " + stem + ".mp4 rotated", "input cam1 key cam-k3y-7781 expired"),
+                new WorkerReport.UpdateResult(1, "Failed", "spec.outputs[1].url: " + recValue + " not writable"));
+
+        Instant now = Instant.parse("2026-01-01T00:01:00Z");
+        for (Optional<io.streammix.operator.spec.ResolvedSpec> known : List.of(Optional.of(resolved),
+                Optional.<io.streammix.operator.spec.ResolvedSpec>empty())) {
+            Observation seen = new Observation(known, Optional.empty(), true, Optional.empty(), Optional.of(report), null, now);
+            MixTaskStatus s = StatusBuilder.build(task, null, seen);
+            String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
+            String events = s.conditions.toString();
+            for (String leak : new String[] {recValue, stem, "cam-k3y-7781", "sk-live-99812", accessKey, secretKey, "K7MDENG"}) {
+                // Unknown values (a worker still on an older spec) are found by field only: paths and file names go.
+                if (known.isPresent() || leak.equals(recValue) || leak.equals(stem)) {
+                    assertThat(json).as("status, values " + (known.isPresent() ? "known" : "unknown")).doesNotContain(leak);
+                    assertThat(events).doesNotContain(leak);
+                }
+            }
+            assertThat(s.outputs.get(1).files).as("files of a Secret-fed output are not listed").isNull();
+            assertThat(s.outputs.get(1).filesTotal).isEqualTo(2);
+            assertThat(s.outputs.get(1).reason).contains("Permission denied").contains("<spec.outputs[1].urlFrom>");
+            assertThat(s.inputs.get(0).reason).contains("Connection refused");
+        }
+    }
+
     static Observation silent(Optional<Pod> pod, Instant now, long silentSeconds) {
         return new Observation(Optional.empty(), Optional.empty(), true, pod, Optional.empty(),
                 "worker control API not reachable (HttpConnectTimeoutException)", now, Optional.empty(),

@@ -88,7 +88,9 @@ class AudioOnlyFileRulesTest {
                             cel.add(f.rule().message().substring(0, f.rule().message().indexOf(':')).replace("[]", "[3]"));
                         }
                     }
-                    List<Violation> java = SpecValidator.validate(JSON.treeToValue(task, MixTask.class).getSpec());
+                    // The URL policy's rule on where files may lie (under the task's volumes) is not this test's subject.
+                    List<Violation> java = SpecValidator.validate(JSON.treeToValue(task, MixTask.class).getSpec()).stream()
+                            .filter(v -> !v.field().equals("spec.outputs[3].url")).toList();
                     assertThat(java).as(what + ": no other rule").allMatch(v -> v.field().startsWith("spec.outputs[3]."));
 
                     MixOutput out = JSON.treeToValue(task.at("/spec/outputs/3"), MixOutput.class);

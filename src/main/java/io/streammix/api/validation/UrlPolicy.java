@@ -1,0 +1,130 @@
+package io.streammix.api.validation;
+
+import io.streammix.api.v1alpha1.SpecRules;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The one URL policy for inputs, outputs and images (issue 13), in Java: the twin of the CEL rules in {@link SpecRules}
+ * (same regular expressions), used by {@link SpecValidator} at admission's second door, by the operator on values read
+ * from Secrets ({@code urlFrom}), and by the worker before it opens anything. Messages name the rule, never the URL.
+ *
+ * <ul>
+ *   <li>schemes: inputs rtmp(s), http(s), srt, rtsp, file, synthetic; outputs rtmp(s), srt, file; images http(s), file;</li>
+ *   <li>a path without a scheme has no ':' (FFmpeg would read {@code subfile,,start,0,end,0,,:/etc/x} or
+ *   {@code concat:a|b} as protocols);</li>
+ *   <li>no ".." segment; no link-local, metadata or API-server host, nor numeric host forms that resolve to them;</li>
+ *   <li>absolute file paths only under the task's volumes ({@link #absoluteFileUnder});</li>
+ *   <li>FFmpeg opens every URL with a {@code protocol_whitelist} of its scheme's protocols ({@link #protocols}), so
+ *   nothing it opens on the way (an HLS playlist's segments, a redirect) can be a file or a pseudo-protocol.</li>
+ * </ul>
+ */
+public final class UrlPolicy {
+    /** What a URL is for, and the schemes that use allows. */
+    public enum Use {
+        INPUT(SpecRules.RE_INPUT_SCHEMES, "rtmp, rtmps, http, https, srt, rtsp, file or synthetic"),
+        OUTPUT(SpecRules.RE_OUTPUT_SCHEMES, "rtmp, rtmps, srt or file"),
+        IMAGE(SpecRules.RE_IMAGE_SCHEMES, "http, https or file");
+
+        private final Pattern schemes;
+        private final String names;
+
+        Use(String regex, String names) {
+            this.schemes = Pattern.compile(regex);
+            this.names = names;
+        }
+    }
+
+    private static final Pattern SCHEME = Pattern.compile(SpecRules.RE_SCHEME);
+    private static final Pattern DOT_DOT = Pattern.compile(SpecRules.RE_DOT_DOT);
+    private static final Pattern FORBIDDEN_HOST = Pattern.compile(SpecRules.RE_FORBIDDEN_HOST);
+    private static final Pattern FILE_SCHEME = Pattern.compile("^(?i:file):");
+
+    private UrlPolicy() {
+    }
+
+    /** Why {@code url} may not be used so (the admission rules, volumes aside), or null when it may. Never quotes the URL. */
+    public static String refusal(String url, Use use) {
+        if (url == null) {
+            return null;
+        }
+        if (SCHEME.matcher(url).find()) {
+            if (!use.schemes.matcher(url).find()) {
+                return "the scheme must be " + use.names + " (FFmpeg pseudo-protocols such as concat:, subfile:, data: are refused)";
+            }
+        } else if (url.contains(":")) {
+            return "a path without a scheme must not contain ':' (FFmpeg would read a protocol such as subfile,...: in it)";
+        }
+        if (DOT_DOT.matcher(url).find()) {
+            return "no '..' path segments";
+        }
+        if (FORBIDDEN_HOST.matcher(url).find()) {
+            return "no link-local, cloud-metadata or Kubernetes API server host (169.254.0.0/16, fe80::/10, metadata, "
+                    + "kubernetes.default...), nor numeric host forms other than dotted decimal";
+        }
+        return null;
+    }
+
+    /** The lower-case scheme of a URL; a plain path counts as file. */
+    public static String scheme(String url) {
+        var m = SCHEME.matcher(url);
+        return m.find() ? url.substring(0, m.end() - 1).toLowerCase(Locale.ROOT) : "file";
+    }
+
+    /** True for a plain path or a file: URL. */
+    public static boolean isFile(String url) {
+        return url != null && (!SCHEME.matcher(url).find() || FILE_SCHEME.matcher(url).find());
+    }
+
+    /**
+     * The CEL rule's reading: an absolute file path (plain, or file:// / FILE:// URL) must start with one of the mount
+     * paths and a slash; relative paths and other schemes pass.
+     */
+    public static boolean absoluteFileUnder(String url, List<String> mountPaths) {
+        if (url == null || !(url.startsWith("/") || FILE_SCHEME.matcher(url).find())) {
+            return true;
+        }
+        for (String m : mountPaths) {
+            if (url.startsWith(m + "/") || url.startsWith("file://" + m + "/") || url.startsWith("FILE://" + m + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The local path a file URL names: file:///a and file:/a are /a; a plain path as it is. Null for other schemes. */
+    public static String filePath(String url) {
+        if (!isFile(url)) {
+            return null;
+        }
+        if (!FILE_SCHEME.matcher(url).find()) {
+            return url;
+        }
+        String rest = url.substring(5);
+        if (rest.startsWith("//")) {
+            rest = rest.substring(2);
+            int slash = rest.indexOf('/');
+            rest = slash < 0 ? "/" : rest.substring(slash); // file://host/path: the host is ignored, as FFmpeg does not use it
+        }
+        int q = rest.indexOf('?');
+        return q < 0 ? rest : rest.substring(0, q);
+    }
+
+    /**
+     * The FFmpeg {@code protocol_whitelist} for opening {@code url}: its own protocol and what that protocol opens
+     * beneath (tcp, tls, udp), never file unless the URL is a file, never a pseudo-protocol (concat, subfile, data,
+     * crypto+file...). HTTP allows crypto for AES-128 HLS segments, whose keys and segments are then http(s) too.
+     */
+    public static String protocols(String url) {
+        return switch (scheme(url)) {
+            case "rtmp" -> "rtmp,tcp";
+            case "rtmps" -> "rtmps,rtmp,tcp,tls";
+            case "http", "https" -> "http,https,tcp,tls,crypto";
+            case "srt" -> "srt";
+            case "rtsp" -> "rtsp,rtp,tcp,udp,tls";
+            default -> "file";
+        };
+    }
+}

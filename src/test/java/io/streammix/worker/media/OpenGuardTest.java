@@ -1,0 +1,52 @@
+package io.streammix.worker.media;
+
+import io.streammix.worker.EngineRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Issue 13, finding 3, at the last door: whatever URL reaches FFmpeg (admission and the operator aside), the worker
+ * refuses link-local and metadata addresses before connecting, and FFmpeg's protocol whitelist refuses pseudo-protocols
+ * that the audit used to read local files ({@code subfile,,start,0,end,0,,:/path} read the file on the old worker).
+ */
+class OpenGuardTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void linkLocalAndMetadataAddressesAreRefusedBeforeConnecting() {
+        for (String url : new String[] {"http://169.254.169.254/latest/meta-data/", "rtmp://[fe80::1]/live/x",
+                "http://[::ffff:169.254.169.254]/", "srt://169.254.10.10:9000", "http://100.100.100.200/latest/"}) {
+            assertThatThrownBy(() -> OpenGuard.check(url, "spec.inputs[0]")).as(url).isInstanceOf(MediaException.class)
+                    .hasMessageStartingWith("spec.inputs[0]: refused").hasMessageNotContaining("169.254");
+        }
+        assertThatCode(() -> OpenGuard.check("rtmp://127.0.0.1:1935/live/x", "in")).doesNotThrowAnyException();
+        assertThatCode(() -> OpenGuard.check("/recordings/a.mp4", "in")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void pseudoProtocolsAreOffTheWhitelistEvenIfAPathSlipsThrough() throws Exception {
+        EngineRun.prepare();
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "token=abc\n".repeat(100));
+        String subfile = "subfile,,start,0,end,0,,:" + secret;
+        String concat = "concat:" + secret + "|" + secret;
+        for (String url : new String[] {subfile, concat, "data:text/plain;base64,dG9rZW49YWJj"}) {
+            try (Interrupter i = new Interrupter()) {
+                assertThatThrownBy(() -> Demuxer.open(url, "tty", Map.of(), i, 2000, 2000, "spec.inputs[0]").close()).as(url)
+                        .isInstanceOf(MediaException.class).hasMessageStartingWith("spec.inputs[0]: cannot open");
+            }
+        }
+        // The same file as a plain path opens (the tty demuxer reads any text): the refusal was the protocol's.
+        try (Interrupter i = new Interrupter()) {
+            Demuxer.open(secret.toString(), "tty", Map.of(), i, 2000, 2000, "in").close();
+        }
+    }
+}
