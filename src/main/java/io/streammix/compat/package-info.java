@@ -1,0 +1,15 @@
+/**
+ * Compatibility with the vendor's start-mix API: {@link io.streammix.compat.StartMixConverter} turns a start-mix
+ * request (read leniently by {@code StartMixFields}: keys in any case, with or without underscores) into a MixTask,
+ * reporting what it drops and failing with a {@link io.streammix.compat.StartMixException} naming the vendor field;
+ * {@link io.streammix.compat.StartMixCommand} is its CLI (request JSON in, MixTask YAML out for {@code kubectl
+ * apply}); {@link io.streammix.compat.StartMixResponse} builds the vendor's response from a MixTask's status.
+ *
+ * <p>Not here: an HTTP endpoint (there is none: requests reach the cluster as MixTasks through the API server and
+ * its admission), range checks (left to {@link io.streammix.api.validation.SpecValidator}, which the command runs
+ * before printing), and the field mapping's rationale ({@code docs/start-mix-mapping.md}).
+ *
+ * <p>Threads: the CLI's main thread ({@code ./mvnw -q compile exec:java@start-mix}); each {@code convert} call
+ * builds its own converter, so nothing is shared. Nothing here runs in the operator or the worker.
+ */
+package io.streammix.compat;

@@ -1,0 +1,15 @@
+/**
+ * A task's status, derived, never guessed from the spec: {@link io.streammix.operator.status.StatusBuilder} builds it
+ * from an {@link io.streammix.operator.status.Observation} (the worker's report, the worker pod, the previous status,
+ * the fate of the last push as a {@link io.streammix.operator.status.SpecUpdate}); {@link
+ * io.streammix.operator.status.Conditions} moves {@code lastTransitionTime} only on a real change; {@link
+ * io.streammix.operator.status.StatusWrites} decides whether a write is due (changes at once, moving figures once per
+ * {@code mixtask.status-figures-interval}); {@link io.streammix.operator.status.LastStatus} remembers the last one
+ * derived per task; {@link io.streammix.operator.status.Redactor} strips URLs from text that reaches status or Events.
+ *
+ * <p>Not here: the status model ({@link io.streammix.api.v1alpha1.MixTaskStatus}), the write itself (JOSDK's status
+ * patch, returned by the reconciler) and the Events derived from two statuses ({@code .events}).
+ *
+ * <p>Threads: JOSDK reconcile threads; the builder is pure, LastStatus is a concurrent map (in memory only).
+ */
+package io.streammix.operator.status;
