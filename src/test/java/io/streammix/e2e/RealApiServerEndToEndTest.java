@@ -186,7 +186,7 @@ class RealApiServerEndToEndTest {
         cp.kubectl().run("create", "namespace", ns);
         List<String> run = new ArrayList<>();
         try (var files = java.nio.file.Files.list(java.nio.file.Path.of("examples"))) {
-            for (java.nio.file.Path file : files.sorted().toList()) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 String yaml = java.nio.file.Files.readString(file);
                 String doc = java.util.Arrays.stream(yaml.split("\n---")).filter(d -> d.contains("kind: MixTask")).findFirst().orElseThrow();
                 MixTask task = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(doc, MixTask.class);

@@ -204,7 +204,7 @@ class MixTaskReconcilerTest {
         assertThat(families).containsKey("mixtask_worker_container_restarts");
     }
 
-    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/metrics", management = true) // the management root is /q
     java.net.URL metricsUrl;
 
     @Test
