@@ -10,7 +10,6 @@ import io.streammix.api.v1alpha1.Phase;
 import io.streammix.operator.worker.WorkerNames;
 import io.streammix.testing.kube.ChartRelease;
 import io.streammix.testing.kube.ControlPlane;
-import io.streammix.testing.kube.ControlPlaneBinaries;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,10 +33,7 @@ class ChartOnApiServerTest {
 
     @BeforeAll
     static void cluster() {
-        ControlPlaneBinaries.assumeAvailable();
-        cp = ControlPlane.shared();
-        cp.installCrd();
-        cp.kubelet();
+        cp = ControlPlane.forMixTasks();
         admin = cp.adminClient();
     }
 
@@ -46,10 +42,6 @@ class ChartOnApiServerTest {
         if (admin != null) {
             admin.close();
         }
-    }
-
-    static Map<String, String> overrides() {
-        return Map.of("mixtask.worker.control-url-template", "http://{podIP}:8081");
     }
 
     @Test
@@ -63,7 +55,7 @@ class ChartOnApiServerTest {
         assertThat(admin.serviceAccounts().inNamespace("team-b").withName("mixtask-worker").get().getAutomountServiceAccountToken())
                 .isFalse();
 
-        try (ChartRelease.Running operator = release.startOperator(overrides(), null);
+        try (ChartRelease.Running operator = release.startOperator(ChartRelease.LOOPBACK_OVERRIDES, null);
              KubernetesClient asOperator = release.operatorClient()) {
             cp.kubectl().runWithInput(task("scoped"), "apply", "-n", "team-b", "-f", "-").assertSuccess();
             cp.kubectl().runWithInput(task("elsewhere"), "apply", "-n", "team-c", "-f", "-").assertSuccess();
@@ -88,12 +80,12 @@ class ChartOnApiServerTest {
     void twoReplicasShareOneLeaseAndTheStandbyTakesOverTheSameWorker() {
         ChartRelease release = ChartRelease.standard(cp);
         cp.kubectl("create", "namespace", "lease-test");
-        ChartRelease.Running a = release.startOperator(overrides(), replica("replica-a"));
+        ChartRelease.Running a = release.startOperator(ChartRelease.LOOPBACK_OVERRIDES, replica("replica-a"));
         ChartRelease.Running b = null;
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> holder() != null);
             assertThat(holder()).isEqualTo("replica-a");
-            b = release.startOperator(overrides(), replica("replica-b"));
+            b = release.startOperator(ChartRelease.LOOPBACK_OVERRIDES, replica("replica-b"));
             cp.kubectl().runWithInput(task("leased"), "apply", "-n", "lease-test", "-f", "-").assertSuccess();
             cp.kubectl("wait", "-n", "lease-test", "--for=condition=Ready", "mt/leased", "--timeout=90s").assertSuccess();
             assertThat(holder()).isEqualTo("replica-a");

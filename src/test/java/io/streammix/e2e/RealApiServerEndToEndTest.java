@@ -13,7 +13,6 @@ import io.streammix.operator.worker.WorkerNames;
 import io.streammix.testing.kube.ChartRelease;
 import io.streammix.testing.kube.ClusterNetwork;
 import io.streammix.testing.kube.ControlPlane;
-import io.streammix.testing.kube.ControlPlaneBinaries;
 import io.streammix.testing.kube.Kubectl;
 import io.streammix.testing.kube.PodProcess;
 import io.streammix.worker.playback.LiveFlvFrames;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,18 +57,10 @@ class RealApiServerEndToEndTest {
 
     @BeforeAll
     static void cluster() {
-        ControlPlaneBinaries.assumeAvailable();
-        cp = ControlPlane.shared();
-        cp.installCrd();
-        cp.kubelet();
+        cp = ControlPlane.forMixTasks();
         release = ChartRelease.standard(cp);
-        operator = release.startOperator(operatorOverrides(), null);
+        operator = release.startOperator(ChartRelease.LOOPBACK_OVERRIDES, null);
         user = cp.adminClient();
-    }
-
-    /** Only what this machine needs: the worker's control API at its pod IP (no cluster DNS here). */
-    static Map<String, String> operatorOverrides() {
-        return Map.of("mixtask.worker.control-url-template", "http://{podIP}:8081");
     }
 
     @AfterAll
@@ -247,7 +237,7 @@ class RealApiServerEndToEndTest {
         String podName = workerPod().getMetadata().getName();
         long duration = task().getStatus().mixDuration;
         operator.close();
-        operator = release.startOperator(operatorOverrides(), null);
+        operator = release.startOperator(ChartRelease.LOOPBACK_OVERRIDES, null);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(task().getStatus().mixDuration).as("mixDuration keeps growing").isGreaterThan(duration + 2));
         assertThat(workerPod().getMetadata().getName()).as("the same worker pod").isEqualTo(podName);

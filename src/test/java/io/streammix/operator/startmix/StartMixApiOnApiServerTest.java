@@ -6,7 +6,6 @@ import io.streammix.compat.StartMixApi;
 import io.streammix.operator.spec.SpecResolver;
 import io.streammix.testing.kube.ChartRelease;
 import io.streammix.testing.kube.ControlPlane;
-import io.streammix.testing.kube.ControlPlaneBinaries;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -30,10 +29,7 @@ class StartMixApiOnApiServerTest {
 
     @Test
     void seedRequestBecomesAReadyMixTaskUnderTheChartsPermissionsAndStopDeletesIt() throws Exception {
-        ControlPlaneBinaries.assumeAvailable();
-        ControlPlane cp = ControlPlane.shared();
-        cp.installCrd();
-        cp.kubelet();
+        ControlPlane cp = ControlPlane.forMixTasks();
         ChartRelease release = ChartRelease.install(cp, "api-mixtask-operator", "mixtask-api", Map.of("startMixApi.enabled", "true",
                 "leaderElection.enabled", "false", "statusRefreshInterval", "2s"));
         cp.kubectl("create", "namespace", TENANT);
@@ -42,7 +38,7 @@ class StartMixApiOnApiServerTest {
                 .replace("namespace: default", "namespace: " + TENANT).replace("change-me-to-a-long-random-string", token),
                 "apply", "-f", "-").assertSuccess();
 
-        Map<String, String> overrides = Map.of("mixtask.worker.control-url-template", "http://{podIP}:8081");
+        Map<String, String> overrides = ChartRelease.LOOPBACK_OVERRIDES;
         try (ChartRelease.Running operator = release.startOperator(overrides, null);
              KubernetesClient asOperator = release.operatorClient();
              SecretTokens tokens = new SecretTokens(asOperator, List.of());

@@ -34,6 +34,8 @@ import java.util.stream.Collectors;
 public record ChartRelease(ControlPlane cp, String name, String namespace, Map<String, String> values,
                            Map<String, String> properties) {
     public static final Path CHART = Path.of("helm", "mixtask-operator");
+    /** What an operator here needs beyond the release's configuration: the worker's control API at its pod IP (no cluster DNS). */
+    public static final Map<String, String> LOOPBACK_OVERRIDES = Map.of("mixtask.worker.control-url-template", "http://{podIP}:8081");
     private static final Map<String, ChartRelease> INSTALLED = new ConcurrentHashMap<>();
 
     /**

@@ -58,6 +58,18 @@ public final class ControlPlane implements AutoCloseable {
     private boolean crdInstalled;
     private LoopbackKubelet kubelet;
 
+    /**
+     * What tests that run MixTasks need: the binaries (else the test skips, or fails in CI), this JVM's control plane
+     * with the MixTask CRD installed and the kubelet running worker pods.
+     */
+    public static ControlPlane forMixTasks() {
+        ControlPlaneBinaries.assumeAvailable();
+        ControlPlane cp = shared();
+        cp.installCrd();
+        cp.kubelet();
+        return cp;
+    }
+
     /** The control plane of this test JVM, started on first call. Callers first check {@link ControlPlaneBinaries#assumeAvailable()}. */
     public static synchronized ControlPlane shared() {
         if (shared == null) {
