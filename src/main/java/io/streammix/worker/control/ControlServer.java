@@ -31,6 +31,8 @@ import java.util.concurrent.RejectedExecutionException;
 public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControlServer.class);
     static final int MAX_BODY = 1 << 20;
+    /** The most of a too-large body read (and thrown away) so that the client gets its 413 (see {@code tooLarge}). */
+    static final int DRAIN_LIMIT = 4 * MAX_BODY;
     public static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -140,17 +142,13 @@ public final class ControlServer implements AutoCloseable {
     private void putSpec(HttpServerRequest req) {
         String length = req.getHeader("Content-Length");
         if (length != null && parseLong(length) > MAX_BODY) {
-            send(req, 413, "text/plain", "body too large\n");
-            req.connection().close();
+            tooLarge(req, parseLong(length) <= DRAIN_LIMIT ? 0 : -1);
             return;
         }
         Buffer body = Buffer.buffer();
         req.handler(chunk -> {
             if (body.length() + chunk.length() > MAX_BODY) {
-                if (!req.response().ended()) {
-                    send(req, 413, "text/plain", "body too large\n");
-                    req.connection().close();
-                }
+                tooLarge(req, body.length() + chunk.length());
                 return;
             }
             body.appendBuffer(chunk);
@@ -211,6 +209,35 @@ public final class ControlServer implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         send(req, code, "application/json", text);
+    }
+
+    /**
+     * 413 for a body over {@link #MAX_BODY}. A client that is still sending only reads the answer once it has sent
+     * everything (Java's HttpClient does so): closing at once would give it a broken pipe instead of the 413. So a body of
+     * at most {@link #DRAIN_LIMIT} is read to its end and discarded (the request deadline bounds the time), and the
+     * connection closed after the answer; a larger one is answered and closed at once.
+     *
+     * @param received bytes already read; -1: do not drain
+     */
+    private static void tooLarge(HttpServerRequest req, long received) {
+        if (received < 0) {
+            req.response().putHeader("Connection", "close");
+            send(req, 413, "text/plain", "body too large\n");
+            req.connection().close();
+            return;
+        }
+        long[] seen = {received};
+        req.handler(chunk -> {
+            seen[0] += chunk.length();
+            if (seen[0] > DRAIN_LIMIT) {
+                req.connection().close();
+            }
+        });
+        // "Connection: close": the server closes the connection once the answer is out.
+        req.endHandler(v -> {
+            req.response().putHeader("Connection", "close");
+            send(req, 413, "text/plain", "body too large\n");
+        });
     }
 
     private static void send(HttpServerRequest req, int code, String type, String body) {
