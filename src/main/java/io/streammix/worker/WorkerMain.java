@@ -27,6 +27,16 @@ import java.util.concurrent.CountDownLatch;
  * cleanly: outputs flushed, trailers written.
  */
 public final class WorkerMain {
+    static {
+        // One log manager from the first line on: the JDK's, with its console handler. The pod's command (java -jar ...
+        // worker) sets no java.util.logging.manager, and Vert.x's logging (SLF4J to the JBoss LogManager) could win the
+        // race to initialise JUL on another thread; then the JBoss LogManager, unconfigured outside Quarkus, had no
+        // handler and every worker log line was lost (about one start in three, seen in EarlierUploadsTest).
+        if (System.getProperty("java.util.logging.manager") == null) {
+            java.util.logging.LogManager.getLogManager();
+        }
+    }
+
     private static final Logger LOG = Logger.getLogger(WorkerMain.class);
 
     private WorkerMain() {
