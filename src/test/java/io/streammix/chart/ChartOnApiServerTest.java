@@ -27,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * than the release's, and replicas share one real Lease. A permission the code uses and the chart lacks shows here as
  * a task that never becomes Ready.
  */
+@org.junit.jupiter.api.Tag(io.streammix.testing.kube.ControlPlane.TAG)
 class ChartOnApiServerTest {
     static ControlPlane cp;
     static KubernetesClient admin;

@@ -38,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * and the garbage collector. Along the way: the operator never writes a MixTask's spec or metadata, a worker killed
  * with SIGKILL comes back, and a restarted operator adopts the running worker.
  */
+@org.junit.jupiter.api.Tag(io.streammix.testing.kube.ControlPlane.TAG)
 class RealApiServerEndToEndTest {
     static final String NS = "default";
     static final String TASK = "synthetic-demo";

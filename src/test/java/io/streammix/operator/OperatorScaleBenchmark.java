@@ -37,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * {@code ./mvnw -q test -Dtest=OperatorScaleBenchmark -Dtest.excludedGroups= [-Dbenchmark.tasks=1000]}
  */
 @Tag("benchmark")
+@org.junit.jupiter.api.Tag(io.streammix.testing.kube.ControlPlane.TAG)
 class OperatorScaleBenchmark {
     static final int TASKS = Integer.getInteger("benchmark.tasks", 1000);
     static final String NS = "scale";

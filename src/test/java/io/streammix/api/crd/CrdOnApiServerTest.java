@@ -30,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * CEL validation (server-side dry run): valid rows are accepted, invalid ones refused with a message naming the
  * field. cel-java and the JSON-schema library ({@code AdmissionRulesTest}) stay as the fast check without a server.
  */
+@org.junit.jupiter.api.Tag(io.streammix.testing.kube.ControlPlane.TAG)
 class CrdOnApiServerTest {
     static final String NAMESPACE = "crd-admission";
     static ControlPlane cp;

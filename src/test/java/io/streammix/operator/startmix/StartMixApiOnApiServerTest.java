@@ -24,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * operator with a real worker, updated by a higher seq and deleted by stop-mix. A verb the API uses and the chart
  * lacks fails here.
  */
+@org.junit.jupiter.api.Tag(io.streammix.testing.kube.ControlPlane.TAG)
 class StartMixApiOnApiServerTest {
     static final String TENANT = "api-tenant";
 

@@ -46,6 +46,12 @@ import javax.net.ssl.X509TrustManager;
  * identities are real ServiceAccount tokens from the TokenRequest API ({@link #clientAs}).
  */
 public final class ControlPlane implements AutoCloseable {
+    /**
+     * The JUnit tag of every test class that uses the control plane: Maven runs them in a JVM of their own (the
+     * {@code kube-api} execution of surefire), so the control plane's processes never share a machine's JVM with the
+     * media tests, which time frames.
+     */
+    public static final String TAG = "kube";
     private static final Logger LOG = Logger.getLogger(ControlPlane.class);
     private static ControlPlane shared;
 
@@ -235,8 +241,23 @@ public final class ControlPlane implements AutoCloseable {
             return;
         }
         kubectl("apply", "--server-side", "-f", CrdGenerator.COMMITTED.toString()).assertSuccess();
-        kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/mixtasks.streammix.io").assertSuccess();
+        // Not `kubectl wait`: on a CRD created a moment ago it can fail at once, the conditions not being there yet.
+        try (KubernetesClient admin = adminClient()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!established(admin)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the MixTask CRD was not Established in 60 s");
+                }
+                sleep(100);
+            }
+        }
         crdInstalled = true;
+    }
+
+    private static boolean established(KubernetesClient admin) {
+        var crd = admin.apiextensions().v1().customResourceDefinitions().withName("mixtasks.streammix.io").get();
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null && crd.getStatus().getConditions()
+                .stream().anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
     }
 
     /** The control plane's one kubelet (a second would race it for every pod), started on first use. */
