@@ -28,10 +28,16 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class WorkerMain {
     static {
-        // One log manager from the first line on: the JDK's, with its console handler. The pod's command (java -jar ...
-        // worker) sets no java.util.logging.manager, and Vert.x's logging (SLF4J to the JBoss LogManager) could win the
-        // race to initialise JUL on another thread; then the JBoss LogManager, unconfigured outside Quarkus, had no
-        // handler and every worker log line was lost (about one start in three, seen in EarlierUploadsTest).
+        // One logging path, chosen before any logger exists: the JDK's (JUL, its console handler). The pod's command
+        // (java -jar ... worker) sets nothing, and then JBoss Logging may pick SLF4J -- initialised at the same moment
+        // by Vert.x on another thread, and bound to the JBoss LogManager, which has no handler outside Quarkus -- so
+        // that every worker log line was lost in some starts (seen in EarlierUploadsTest and WorkerMetricsScrapeTest).
+        if (System.getProperty("org.jboss.logging.provider") == null) {
+            System.setProperty("org.jboss.logging.provider", "jdk");
+        }
+        if (System.getProperty("vertx.logger-delegate-factory-class-name") == null) {
+            System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
+        }
         if (System.getProperty("java.util.logging.manager") == null) {
             java.util.logging.LogManager.getLogManager();
         }
