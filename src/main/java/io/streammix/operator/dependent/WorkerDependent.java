@@ -59,6 +59,17 @@ public abstract class WorkerDependent<R extends HasMetadata> extends CRUDKuberne
         super.addReferenceHandlingMetadata(target, primary);
     }
 
+    /** Marks {@code resource} with the hash of {@code spec} under {@code key}, the annotation {@link #sameHash} compares. */
+    protected static <T extends HasMetadata> T withSpecHash(T resource, String key, Object spec) {
+        resource.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of(key, ContentHash.of(spec))));
+        return resource;
+    }
+
+    /** True when both carry the same spec hash under {@code key} (what we decided, not what the server defaulted). */
+    protected static boolean sameHash(HasMetadata actual, HasMetadata desired, String key) {
+        return java.util.Objects.equals(annotation(actual, key), annotation(desired, key));
+    }
+
     protected static String annotation(HasMetadata resource, String key) {
         var annotations = resource.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(key);

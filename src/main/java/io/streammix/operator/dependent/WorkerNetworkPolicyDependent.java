@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The worker's NetworkPolicy, one per task beside its Deployment (same namespace, same owner): it exists wherever
@@ -71,8 +70,7 @@ public class WorkerNetworkPolicyDependent extends WorkerDependent<NetworkPolicy>
                 .withEgress(new NetworkPolicyEgressRuleBuilder().withTo(egressPeers(context.getClient())).build())
                 .endSpec()
                 .build();
-        policy.getMetadata().setAnnotations(new HashMap<>(Map.of(WorkerNames.POLICY_HASH_ANNOTATION, ContentHash.of(policy.getSpec()))));
-        return policy;
+        return withSpecHash(policy, WorkerNames.POLICY_HASH_ANNOTATION, policy.getSpec());
     }
 
     private List<NetworkPolicyIngressRule> ingress(NetworkPolicyPeer operatorPods) {
@@ -111,7 +109,6 @@ public class WorkerNetworkPolicyDependent extends WorkerDependent<NetworkPolicy>
 
     @Override
     protected boolean sameAs(NetworkPolicy actual, NetworkPolicy desired) {
-        return Objects.equals(annotation(actual, WorkerNames.POLICY_HASH_ANNOTATION),
-                annotation(desired, WorkerNames.POLICY_HASH_ANNOTATION));
+        return sameHash(actual, desired, WorkerNames.POLICY_HASH_ANNOTATION);
     }
 }

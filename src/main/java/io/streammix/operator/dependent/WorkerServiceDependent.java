@@ -9,9 +9,6 @@ import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.operator.worker.WorkerNames;
 import io.streammix.worker.control.ControlApi;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Objects;
 
 /** The worker's Service: media port 8080 (HLS and HTTP-FLV playback) and control port 8081 (the operator). */
 public class WorkerServiceDependent extends WorkerDependent<Service> {
@@ -22,7 +19,7 @@ public class WorkerServiceDependent extends WorkerDependent<Service> {
 
     @Override
     protected Service desired(MixTask task, Context<MixTask> context) {
-        return withHash(new ServiceBuilder()
+        Service service = new ServiceBuilder()
                 .withNewMetadata()
                 .withName(WorkerNames.workerName(task))
                 .withNamespace(task.getMetadata().getNamespace())
@@ -37,17 +34,12 @@ public class WorkerServiceDependent extends WorkerDependent<Service> {
                         new ServicePortBuilder().withName("control").withProtocol("TCP").withPort(ControlApi.CONTROL_PORT)
                                 .withTargetPort(new IntOrString("control")).build())
                 .endSpec()
-                .build());
-    }
-
-    private static Service withHash(Service service) {
-        service.getMetadata().setAnnotations(new HashMap<>(Map.of(WorkerNames.SERVICE_HASH_ANNOTATION, ContentHash.of(service.getSpec()))));
-        return service;
+                .build();
+        return withSpecHash(service, WorkerNames.SERVICE_HASH_ANNOTATION, service.getSpec());
     }
 
     @Override
     protected boolean sameAs(Service actual, Service desired) {
-        return Objects.equals(annotation(actual, WorkerNames.SERVICE_HASH_ANNOTATION),
-                annotation(desired, WorkerNames.SERVICE_HASH_ANNOTATION));
+        return sameHash(actual, desired, WorkerNames.SERVICE_HASH_ANNOTATION);
     }
 }
