@@ -18,7 +18,7 @@ import io.streammix.api.v1alpha1.SeiMode;
 import io.streammix.api.v1alpha1.VideoCodec;
 import io.streammix.api.v1alpha1.VideoEncoding;
 import io.streammix.api.v1alpha1.Watermark;
-import io.streammix.worker.control.ControlApi;
+import io.streammix.api.validation.UrlPolicy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -61,7 +61,7 @@ public final class StartMixConverter {
 
     private static final Pattern URL_SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*)://");
     /** Schemes the worker pulls from and pushes to over the network (a plain path is a file). */
-    private static final Set<String> PULL = ControlApi.INPUT_SCHEMES;
+    private static final Set<String> PULL = UrlPolicy.INPUT_SCHEMES;
     private static final Set<String> PUSH = Set.of("rtmp", "rtmps", "srt");
 
     /**
@@ -201,7 +201,7 @@ public final class StartMixConverter {
                 warnings.add(at + ".mixurl: ignored because stream_id is given");
             }
         } else if (url != null) {
-            m.url = checkScheme(url, ControlApi.OUTPUT_SCHEMES, at + ".mixurl", "push to");
+            m.url = checkScheme(url, UrlPolicy.OUTPUT_SCHEMES, at + ".mixurl", "push to");
         }
         if (m.streamId == null && m.url == null) {
             throw new StartMixException(at, "one of mixurl and stream_id is required");

@@ -7,12 +7,12 @@ import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.v1alpha1.MixTaskStatus;
 import io.streammix.api.v1alpha1.Phase;
 import io.streammix.api.v1alpha1.PlayInfo;
+import io.streammix.api.validation.UrlPolicy;
 import io.streammix.api.validation.Violation;
 import io.streammix.compat.MixTaskStore;
 import io.streammix.operator.spec.InvalidSpecException;
-import io.streammix.worker.control.ControlApi;
-import io.streammix.worker.control.SpecSubmission;
-import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.contract.SpecSubmission;
+import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.engine.MixEngine;
 import io.streammix.worker.playback.LiveStreams;
 import org.jboss.logging.Logger;
@@ -139,12 +139,12 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
     public synchronized List<PlayInfo> admit(MixTask task) throws InvalidSpecException {
         MixTaskSpec resolved = LocalResolver.resolve(task, inputUrlTemplate, Map.of());
         for (int i = 0; i < resolved.inputs.size(); i++) {
-            checkScheme("spec.inputs[" + i + "].url", resolved.inputs.get(i).url, ControlApi.INPUT_SCHEMES, "pull from");
+            checkScheme("spec.inputs[" + i + "].url", resolved.inputs.get(i).url, UrlPolicy.INPUT_SCHEMES, "pull from");
         }
         for (int i = 0; i < resolved.outputs.size(); i++) {
             MixOutput out = resolved.outputs.get(i);
             if (out.url != null) {
-                checkScheme("spec.outputs[" + i + "].url", out.url, ControlApi.OUTPUT_SCHEMES, "push to");
+                checkScheme("spec.outputs[" + i + "].url", out.url, UrlPolicy.OUTPUT_SCHEMES, "push to");
             }
         }
         List<String> keys = keys(task.getSpec());

@@ -9,7 +9,7 @@ import io.streammix.compat.StartMixResponse;
 import io.streammix.compat.StartMixTokens;
 import io.streammix.worker.HttpReplies;
 import io.streammix.worker.NativeSetup;
-import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.contract.ControlApi;
 import io.streammix.worker.playback.LiveStreams;
 import io.streammix.worker.playback.MediaServer;
 

@@ -1,8 +1,8 @@
 package io.streammix.worker;
 
-import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.contract.ControlApi;
+import io.streammix.worker.contract.SpecSubmission;
 import io.streammix.worker.control.ControlServer;
-import io.streammix.worker.control.SpecSubmission;
 import io.streammix.worker.engine.FileAccess;
 import io.streammix.worker.engine.MixEngine;
 import io.streammix.worker.metrics.MetricsServer;

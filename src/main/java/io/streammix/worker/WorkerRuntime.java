@@ -1,10 +1,10 @@
 package io.streammix.worker;
 
 import io.streammix.api.validation.Violation;
+import io.streammix.worker.contract.SpecSubmission;
+import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.control.BearerAuth;
 import io.streammix.worker.control.ControlServer;
-import io.streammix.worker.control.SpecSubmission;
-import io.streammix.worker.control.WorkerReport;
 import io.streammix.worker.engine.MixEngine;
 import io.streammix.worker.playback.MediaServer;
 import org.jboss.logging.Logger;

@@ -6,7 +6,7 @@ import io.streammix.compat.StartMixApi;
 import io.streammix.compat.StartMixTokens;
 import io.streammix.worker.MediaTools;
 import io.streammix.worker.NativeSetup;
-import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.contract.WorkerReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

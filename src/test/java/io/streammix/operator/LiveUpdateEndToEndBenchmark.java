@@ -18,14 +18,14 @@ import io.streammix.operator.testing.Tasks;
 import io.streammix.worker.EngineRun;
 import io.streammix.worker.MediaTools;
 import io.streammix.worker.WorkerRuntime;
-import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.contract.ControlApi;
+import io.streammix.worker.contract.SpecSubmission;
+import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.control.ControlServer;
-import io.streammix.worker.control.SpecSubmission;
-import io.streammix.worker.control.WorkerReport;
 import io.streammix.worker.engine.MixEngine;
-import io.streammix.worker.playback.LiveFlvFrames;
 import io.streammix.worker.media.Encoder;
 import io.streammix.worker.media.Frames;
+import io.streammix.worker.playback.LiveFlvFrames;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -40,9 +40,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 /**
  * (b) of the live-update measures, end to end: from a MixTask patch ({@code client...edit(...)} returning) to the

@@ -2,7 +2,7 @@ package io.streammix.operator;
 
 import java.util.Map;
 
-import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.contract.ControlApi;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 

@@ -25,7 +25,7 @@ import io.streammix.operator.testing.CrdSetup;
 import io.streammix.operator.testing.FakeWorker;
 import io.streammix.operator.testing.FakeWorkerResource;
 import io.streammix.operator.testing.Tasks;
-import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.contract.ControlApi;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.testing.FakeWorker;
 import io.streammix.operator.testing.OperatorHarness;
 import io.streammix.operator.testing.Tasks;
-import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.contract.ControlApi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

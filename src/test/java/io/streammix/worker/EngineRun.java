@@ -1,7 +1,7 @@
 package io.streammix.worker;
 
 import io.streammix.api.v1alpha1.MixTaskSpec;
-import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.contract.SpecSubmission;
 import io.streammix.worker.engine.MixEngine;
 
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.streammix.worker;
 import io.streammix.api.v1alpha1.AudioEncoding;
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.VideoEncoding;
-import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.contract.SpecSubmission;
 import io.streammix.worker.engine.MixEngine;
 import io.streammix.worker.playback.FlvBroadcaster;
 import io.streammix.worker.playback.LiveStreams;

@@ -2,7 +2,7 @@ package io.streammix.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streammix.api.v1alpha1.MixTaskSpec;
-import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.contract.SpecSubmission;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,9 @@
 package io.streammix.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.contract.ControlApi;
+import io.streammix.worker.contract.SpecSubmission;
 import io.streammix.worker.control.ControlServer;
-import io.streammix.worker.control.SpecSubmission;
 
 import java.io.IOException;
 import java.net.URI;

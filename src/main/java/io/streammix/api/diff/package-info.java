@@ -6,7 +6,7 @@
  * value-dependent class (live for H.264, output restart for H.265).
  *
  * <p>Not here: acting on the differences. The operator's reconciler announces them ({@code SpecChanged} Events); the
- * worker's {@code io.streammix.worker.engine.OutputChanges} reuses {@link io.streammix.api.diff.SpecDiff#identity} and
+ * worker's {@code io.streammix.worker.engine.update.OutputChanges} reuses {@link io.streammix.api.diff.SpecDiff#identity} and
  * {@link io.streammix.api.diff.SpecDiff#codecOf} to decide which outputs to keep, reconfigure or reopen.
  *
  * <p>Threads: stateless static code, called from the operator's JOSDK reconcile threads and, in the worker, from

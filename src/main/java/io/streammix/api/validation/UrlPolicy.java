@@ -37,6 +37,14 @@ public final class UrlPolicy {
         }
     }
 
+    /**
+     * The schemes of {@link Use#INPUT} and {@link Use#OUTPUT} as names, for messages and for the start-mix converter and
+     * the local run, which check a scheme before a URL is built; the patterns above are the rule.
+     */
+    public static final java.util.Set<String> INPUT_SCHEMES =
+            java.util.Set.of("rtmp", "rtmps", "http", "https", "srt", "rtsp", "file", "synthetic");
+    public static final java.util.Set<String> OUTPUT_SCHEMES = java.util.Set.of("rtmp", "rtmps", "srt", "file");
+
     private static final Pattern SCHEME = Pattern.compile(SpecRules.RE_SCHEME);
     private static final Pattern DOT_DOT = Pattern.compile(SpecRules.RE_DOT_DOT);
     private static final Pattern FORBIDDEN_HOST = Pattern.compile(SpecRules.RE_FORBIDDEN_HOST);

@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.operator.worker.WorkerNames;
-import io.streammix.worker.control.ControlApi;
-import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.contract.ControlApi;
+import io.streammix.worker.contract.SpecSubmission;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.operator.worker.WorkerNames;
-import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.contract.ControlApi;
 
 
 /** The worker's Service: media port 8080 (HLS and HTTP-FLV playback) and control port 8081 (the operator). */

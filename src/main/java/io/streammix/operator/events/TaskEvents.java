@@ -13,7 +13,7 @@ import io.streammix.api.v1alpha1.Phase;
 import io.streammix.operator.status.Conditions;
 import io.streammix.operator.status.Redactor;
 import io.streammix.operator.status.StatusBuilder;
-import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.contract.WorkerReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

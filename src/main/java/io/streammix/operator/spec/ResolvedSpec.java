@@ -1,7 +1,7 @@
 package io.streammix.operator.spec;
 
 import io.streammix.api.v1alpha1.PlayInfo;
-import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.contract.SpecSubmission;
 
 import java.util.List;
 

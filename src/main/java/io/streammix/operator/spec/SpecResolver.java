@@ -17,7 +17,7 @@ import io.streammix.api.validation.Violation;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.config.UrlTemplate;
 import io.streammix.operator.worker.WorkerNames;
-import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.contract.SpecSubmission;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
@@ -26,8 +26,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Checks a spec (the admission rules again, plus what only the operator knows: its fps cap, the

@@ -3,7 +3,7 @@ package io.streammix.operator.status;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.streammix.operator.spec.InvalidSpecException;
 import io.streammix.operator.spec.ResolvedSpec;
-import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.contract.WorkerReport;
 
 import java.time.Duration;
 import java.time.Instant;

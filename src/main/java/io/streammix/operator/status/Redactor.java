@@ -5,7 +5,7 @@ import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.operator.spec.ResolvedSpec;
-import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.contract.SpecSubmission;
 
 import java.util.ArrayList;
 import java.util.Comparator;

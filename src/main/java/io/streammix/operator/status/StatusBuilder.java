@@ -3,15 +3,15 @@ package io.streammix.operator.status;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.streammix.api.v1alpha1.FileUploadStatus;
 import io.streammix.api.v1alpha1.InputStatus;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskStatus;
-import io.streammix.api.v1alpha1.FileUploadStatus;
 import io.streammix.api.v1alpha1.OutputStatus;
 import io.streammix.api.v1alpha1.Phase;
 import io.streammix.api.v1alpha1.WorkerInfo;
 import io.streammix.operator.spec.ResolvedSpec;
-import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.contract.WorkerReport;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -6,9 +6,9 @@ import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.config.UrlTemplate;
 import io.streammix.operator.spec.SpecResolver;
-import io.streammix.worker.control.ControlApi;
-import io.streammix.worker.control.SpecSubmission;
-import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.contract.ControlApi;
+import io.streammix.worker.contract.SpecSubmission;
+import io.streammix.worker.contract.WorkerReport;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;

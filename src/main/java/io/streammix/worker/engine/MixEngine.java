@@ -1,21 +1,40 @@
 package io.streammix.worker.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streammix.api.v1alpha1.ExtraParam;
 import io.streammix.api.v1alpha1.MixInput;
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.validation.SpecValidator;
 import io.streammix.api.validation.Violation;
-import io.streammix.worker.control.SpecSubmission;
-import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.contract.SpecSubmission;
+import io.streammix.worker.contract.WorkerReport;
+import io.streammix.worker.engine.bypass.BypassOutput;
+import io.streammix.worker.engine.bypass.BypassRelay;
+import io.streammix.worker.engine.input.InputSource;
+import io.streammix.worker.engine.input.InputWorker;
+import io.streammix.worker.engine.input.RunningInputs;
+import io.streammix.worker.engine.mix.InputSlot;
+import io.streammix.worker.engine.mix.MixClock;
+import io.streammix.worker.engine.mix.Timeline;
+import io.streammix.worker.engine.output.OutputWorker;
+import io.streammix.worker.engine.output.OutputWorkers;
+import io.streammix.worker.engine.output.sink.OutputSink;
+import io.streammix.worker.engine.output.sink.OutputSinks;
+import io.streammix.worker.engine.scene.MixPlan;
+import io.streammix.worker.engine.scene.StillImages;
+import io.streammix.worker.engine.sei.SeiFeed;
+import io.streammix.worker.engine.status.InputFigures;
+import io.streammix.worker.engine.status.MixFigures;
+import io.streammix.worker.engine.status.OutputFigures;
+import io.streammix.worker.engine.status.TaskState;
+import io.streammix.worker.engine.update.OutputChanges;
+import io.streammix.worker.engine.update.SpecWarnings;
 import io.streammix.worker.playback.LiveStreams;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +74,6 @@ public final class MixEngine implements AutoCloseable {
         }
     }
 
-    /** One running input: its thread and what it shares with the clock. */
-    private record Input(MixInput spec, InputSlot slot, InputWorker worker, String sourceKey) {
-    }
-
     private final Config config;
     private final StillImages images = new StillImages();
     private final Timeline timeline = new Timeline();
@@ -68,7 +83,7 @@ public final class MixEngine implements AutoCloseable {
     private volatile List<OutputWorker> outputs = List.of();
     /** The running outputs by identity (see OutputChanges); only touched under the engine's lock. */
     private Map<String, OutputWorker> outputsById = Map.of();
-    private final Map<String, Input> inputs = new LinkedHashMap<>();
+    private final RunningInputs inputs;
     private final MixClock clock;
     private final SeiFeed sei = new SeiFeed(() -> plan, () -> slots);
     /** Non-null when the task is bypassed: its input's packets go to the outputs as they are (no clock, no encoders). */
@@ -85,6 +100,7 @@ public final class MixEngine implements AutoCloseable {
     private MixEngine(Config config) {
         this.config = config;
         this.clock = new MixClock(timeline, () -> plan, () -> slots, () -> outputs);
+        this.inputs = new RunningInputs(() -> plan, timeline, config.streamUrl());
     }
 
     /** Validates and starts mixing {@code submission}; throws IllegalArgumentException listing violations. */
@@ -181,7 +197,8 @@ public final class MixEngine implements AutoCloseable {
     /** Installs a spec and says what it did to the outputs ("live", or which outputs were touched). */
     private String install(SpecSubmission submission) {
         MixTaskSpec next = submission.spec();
-        OutputChanges.Plan outs = OutputChanges.between(spec, next).reopening(newCredentials(next, submission.uploadCredentials()));
+        OutputChanges.Plan outs = OutputChanges.between(spec, next)
+                .reopening(spec == null ? Set.of() : OutputChanges.newCredentials(next, credentials, submission.uploadCredentials()));
         MixPlan nextPlan = MixPlan.of(next, images);
         // Outputs that go away or are reopened leave the clock first, so no frame of the new plan reaches them;
         // a reopened network output is closed before it connects again (never two publishers of one stream).
@@ -192,32 +209,12 @@ public final class MixEngine implements AutoCloseable {
         leaving.removeIf(Objects::isNull);
         if (!leaving.isEmpty()) {
             outputs = outputs.stream().filter(o -> !leaving.contains(o)).toList();
-            stopAll(leaving);
+            OutputWorkers.stopAll(leaving);
         }
         // The plan first, so that inputs started below scale for their new rects at once.
         plan = nextPlan;
         sei.update(next);
-        Map<String, Input> keep = new LinkedHashMap<>();
-        for (int i = 0; i < next.inputs.size(); i++) {
-            MixInput in = next.inputs.get(i);
-            String name = in.displayName(i);
-            String key = Objects.toString(in.url) + "|" + in.streamId + "|" + in.loop;
-            Input running = inputs.remove(name);
-            if (running != null && running.sourceKey().equals(key)) {
-                keep.put(name, running);
-                continue;
-            }
-            if (running != null) {
-                running.worker().stop();
-            }
-            keep.put(name, startInput(in, name, key));
-        }
-        inputs.values().forEach(i -> i.worker().stop());
-        inputs.clear();
-        inputs.putAll(keep);
-        Map<String, InputSlot> s = new LinkedHashMap<>();
-        inputs.forEach((k, v) -> s.put(k, v.slot()));
-        slots = java.util.Collections.unmodifiableMap(s); // keeps spec order for status
+        slots = inputs.reconcile(next.inputs);
         Map<String, OutputWorker> byId = new LinkedHashMap<>();
         for (OutputChanges.Step step : outs.steps()) {
             OutputWorker w = switch (step.action()) {
@@ -244,7 +241,7 @@ public final class MixEngine implements AutoCloseable {
         credentials = submission.uploadCredentials();
         digest = submission.digest();
         specWarnings.clear();
-        specWarnings.addAll(unsupported(next));
+        specWarnings.addAll(SpecWarnings.of(next, BypassRelay.applies(next)));
         return outs.summary();
     }
 
@@ -276,20 +273,8 @@ public final class MixEngine implements AutoCloseable {
         generation = submission.generation();
         digest = submission.digest();
         specWarnings.clear();
-        specWarnings.addAll(unsupported(next));
+        specWarnings.addAll(SpecWarnings.of(next, BypassRelay.applies(next)));
         return changed ? "bypass relay restarted" : "live";
-    }
-
-    /** Identities (in {@code next}) of the running outputs whose upload keys are not the ones they were opened with. */
-    private Set<String> newCredentials(MixTaskSpec next, Map<String, SpecSubmission.S3Credentials> wanted) {
-        Set<String> changed = new HashSet<>();
-        for (int i = 0; i < next.outputs.size(); i++) {
-            String name = next.outputs.get(i).displayName(i);
-            if (spec != null && !Objects.equals(credentials.get(name), wanted.get(name))) {
-                changed.add(io.streammix.api.diff.SpecDiff.identity(next.outputs.get(i), i));
-            }
-        }
-        return changed;
     }
 
     private static String json(Object o) {
@@ -316,64 +301,10 @@ public final class MixEngine implements AutoCloseable {
         return config.streams();
     }
 
-    private Input startInput(MixInput in, String name, String key) {
-        InputSlot slot = new InputSlot(name);
-        InputSource source;
-        try {
-            source = InputSource.of(in, config.streamUrl());
-        } catch (IllegalArgumentException e) {
-            // A bad URL is a state with a reason, never a crash.
-            slot.lost(e.getMessage());
-            return new Input(in, slot, new InputWorker(slot, null, () -> plan, timeline), key);
-        }
-        InputWorker w = new InputWorker(slot, source, () -> plan, timeline);
-        w.start();
-        return new Input(in, slot, w, key);
-    }
-
-    private static List<String> unsupported(MixTaskSpec s) {
-        List<String> w = new ArrayList<>();
-        if (BypassRelay.applies(s) && (Boolean.TRUE.equals(s.soundLevel) || s.userData != null || s.watermark != null)) {
-            w.add("bypass: the input is relayed as it is, so userData, soundLevel and watermark do not apply");
-        }
-        if (s.extraParams != null) {
-            for (ExtraParam p : s.extraParams) {
-                if (!"video_encode".equals(p.key) && !"sei_mode".equals(p.key)) {
-                    w.add("extraParams: unknown key ignored: " + p.key);
-                }
-            }
-        }
-        return w;
-    }
-
     private void stopOutputs() {
-        stopAll(outputs);
+        OutputWorkers.stopAll(outputs);
         outputs = List.of();
         outputsById = Map.of();
-    }
-
-    /** Flushes and closes these outputs side by side (each writes its trailer or ends its connection). */
-    private static void stopAll(List<OutputWorker> list) {
-        List<Thread> stoppers = new ArrayList<>();
-        for (OutputWorker o : list) {
-            Thread t = new Thread(() -> {
-                try {
-                    o.stop(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "stop-" + o.name);
-            t.start();
-            stoppers.add(t);
-        }
-        for (Thread t : stoppers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     /** Seconds since mixing started. */
@@ -385,11 +316,7 @@ public final class MixEngine implements AutoCloseable {
         List<WorkerReport.Input> ins = new ArrayList<>();
         slots.values().forEach(s -> ins.add(s.report()));
         List<WorkerReport.Output> outs = bypass != null ? bypass.reports() : outputs.stream().map(OutputWorker::report).toList();
-        boolean degraded = ins.stream().anyMatch(i -> !WorkerReport.Input.LIVE.equals(i.state()))
-                || outs.stream().anyMatch(o -> !WorkerReport.Output.LIVE.equals(o.state()));
-        boolean failed = !outs.isEmpty() && outs.stream().allMatch(o -> WorkerReport.Output.FAILED.equals(o.state()));
-        String state = stopping ? WorkerReport.STOPPING : failed ? WorkerReport.FAILED
-                : degraded ? WorkerReport.DEGRADED : WorkerReport.RUNNING;
+        String state = TaskState.of(stopping, ins, outs);
         List<String> warnings = new ArrayList<>(specWarnings);
         outputs.forEach(o -> warnings.addAll(o.warnings()));
         warnings.addAll(images.warnings());
@@ -423,16 +350,14 @@ public final class MixEngine implements AutoCloseable {
         }
         stopping = true;
         LOG.info("stopping the mix");
-        inputs.values().forEach(i -> i.worker().stop());
+        inputs.stopAll();
         if (bypass != null) {
             bypass.close();
         }
         try {
             clock.stop();
             stopOutputs();
-            for (Input i : inputs.values()) {
-                i.worker().join(3000);
-            }
+            inputs.joinAll(3000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

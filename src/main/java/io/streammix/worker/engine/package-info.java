@@ -1,18 +1,27 @@
 /**
- * The mixer of one task: {@link io.streammix.worker.engine.MixEngine} runs the inputs ({@code InputWorker}: demux,
- * decode, place on the mix {@link io.streammix.worker.engine.Timeline}, scale into the rect, resample to 48 kHz), the
- * output clock ({@code MixClock}: {@code Compositor} and {@code AudioMixer} per tick, from the current immutable {@link
- * io.streammix.worker.engine.MixPlan}) and the outputs ({@code OutputWorker}: bounded queue that drops the newest item
- * when full, encode once, write to every {@code OutputSink}). {@code apply} swaps the plan between two ticks and
- * touches only changed inputs and outputs ({@code OutputChanges}); bypass ({@code BypassRelay}) remuxes one input.
+ * The mixer of one task. {@link io.streammix.worker.engine.MixEngine} owns its lifecycle and {@code apply}: it validates
+ * a submission, confines its files ({@link io.streammix.worker.engine.FileAccess}), builds the next plan and swaps it in,
+ * reconciles the inputs and outputs that changed, and closes everything. The parts live in sub-packages, in the order
+ * media flows through them:
+ * <ul>
+ *   <li>{@code input}: pulling one input (demux, decode, timestamps onto the mix timeline, scale into the rect,
+ *   resample to 48 kHz) and the set of running inputs;</li>
+ *   <li>{@code scene}: what is drawn where ({@code MixPlan}, {@code InputLayout}) and still images;</li>
+ *   <li>{@code mix}: the output clock, the compositor and audio mixer it runs per tick, and the hand-off buffers between
+ *   input threads and the clock ({@code InputSlot}, {@code AudioRing});</li>
+ *   <li>{@code output} and {@code output.sink}: encoding once per output, and the muxers and destinations it writes to;</li>
+ *   <li>{@code sei}: what the video outputs carry as SEI; {@code bypass}: relaying one input without decoding;</li>
+ *   <li>{@code update}: what a new spec means for the running outputs; {@code status}: states, counters, figures;</li>
+ *   <li>{@code retry}: the one reconnect schedule of inputs, outputs and bypass.</li>
+ * </ul>
  *
- * <p>Not here: FFmpeg calls ({@code .media}), serving published streams ({@code .playback}), finished recording files
- * and uploads ({@code .recording}), HTTP ({@code .control}). URLs in {@code InputSource} and {@code OutputTarget} may
- * hold keys: log their {@code safeName} only. AVFrames are native memory: whoever takes one frees it.
+ * <p>Not here: FFmpeg calls ({@code worker.media}), serving published streams ({@code worker.playback}), finished
+ * recording files and uploads ({@code worker.recording}), HTTP ({@code worker.control}), what operator and worker share
+ * ({@code worker.contract}). URLs may hold keys: log a {@code safeName} only. AVFrames are native memory: whoever takes
+ * one frees it.
  *
- * <p>Threads: {@code input-<name>} per input, {@code mix-clock} (max priority), {@code output-<name>} per output; in
- * bypass {@code bypass-input-<name>} and {@code bypass-output-<name>}; short-lived {@code stop-<name>} while outputs
- * close. {@code apply} runs on a {@code control-api} thread under the engine's lock; {@code report()} and {@code
- * figures()} are read from the control and metrics HTTP threads.
+ * <p>Threads: {@code apply} and {@code close} run on a {@code control-api} thread under the engine's lock; {@code
+ * report()} and {@code figures()} are read from the control and metrics HTTP threads without it. The threads of the
+ * parts are named in their packages.
  */
 package io.streammix.worker.engine;

@@ -12,10 +12,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
-import io.streammix.worker.control.WorkerReport;
-import io.streammix.worker.engine.InputFigures;
-import io.streammix.worker.engine.MixFigures;
-import io.streammix.worker.engine.OutputFigures;
+import io.streammix.worker.contract.WorkerReport;
+import io.streammix.worker.engine.status.InputFigures;
+import io.streammix.worker.engine.status.MixFigures;
+import io.streammix.worker.engine.status.OutputFigures;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 /**
  * The worker's Prometheus metrics: {@link io.streammix.worker.metrics.WorkerMetrics} turns the engine's figures
- * ({@link io.streammix.worker.engine.MixFigures}) into Micrometer meters in a Prometheus registry, labelled with the
+ * ({@link io.streammix.worker.engine.status.MixFigures}) into Micrometer meters in a Prometheus registry, labelled with the
  * task's namespace and name and the input or output name (never a URL or key); {@link
  * io.streammix.worker.metrics.MetricsServer} serves them on a port of their own ({@code 9102}, {@code /metrics})
  * without the control token, read-only, so any Prometheus the NetworkPolicy admits may scrape it.

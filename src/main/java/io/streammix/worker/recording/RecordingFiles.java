@@ -1,6 +1,6 @@
 package io.streammix.worker.recording;
 
-import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.contract.WorkerReport;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.streammix.worker.recording;
 
 import io.streammix.api.v1alpha1.S3Upload;
-import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.contract.SpecSubmission;
 
 import java.nio.file.Path;
 
@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * @param segmentList   with rotation, where the segment muxer lists each file it has finished (CSV); else null
  * @param rotateSeconds rotation period, null for none
  * @param rotateBytes   size at which a file is ended (at the next keyframe), null for none; when set, the worker
- *                      decides every cut ({@code io.streammix.worker.engine.ByteRotation}), the period included
+ *                      decides every cut ({@code io.streammix.worker.engine.output.sink.ByteRotation}), the period included
  * @param upload        where finished files go, null to keep them on the volume only
  * @param credentials   the upload's key pair, null without upload
  */

@@ -11,8 +11,8 @@ import io.streammix.api.v1alpha1.ValueFrom;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.testing.OperatorHarness;
 import io.streammix.operator.testing.Tasks;
+import io.streammix.worker.contract.SpecSubmission;
 import io.streammix.worker.control.ControlServer;
-import io.streammix.worker.control.SpecSubmission;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

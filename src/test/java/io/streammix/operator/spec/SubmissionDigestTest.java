@@ -2,7 +2,7 @@ package io.streammix.operator.spec;
 
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.operator.testing.Tasks;
-import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.contract.SpecSubmission;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;

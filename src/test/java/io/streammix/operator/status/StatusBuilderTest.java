@@ -7,7 +7,7 @@ import io.streammix.api.v1alpha1.MixTaskStatus;
 import io.streammix.api.v1alpha1.Phase;
 import io.streammix.operator.testing.FakeWorker;
 import io.streammix.operator.testing.Tasks;
-import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.contract.WorkerReport;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -166,8 +166,8 @@ class StatusBuilderTest {
         resolvedSpec.inputs.get(0).url = camValue;
         resolvedSpec.outputs.get(1).url = recValue;
         resolvedSpec.outputs.get(2).url = pushValue;
-        var resolved = new io.streammix.operator.spec.ResolvedSpec(new io.streammix.worker.control.SpecSubmission(1, resolvedSpec,
-                java.util.Map.of("rec", new io.streammix.worker.control.SpecSubmission.S3Credentials(accessKey, secretKey))), List.of());
+        var resolved = new io.streammix.operator.spec.ResolvedSpec(new io.streammix.worker.contract.SpecSubmission(1, resolvedSpec,
+                java.util.Map.of("rec", new io.streammix.worker.contract.SpecSubmission.S3Credentials(accessKey, secretKey))), List.of());
 
         String stem = "acme-q3-private-board";
         WorkerReport report = new WorkerReport(WorkerReport.DEGRADED, "2026-01-01T00:00:05Z", 5, 1, null,

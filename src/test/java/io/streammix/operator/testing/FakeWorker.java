@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.streammix.worker.control.ControlApi;
-import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.contract.ControlApi;
+import io.streammix.worker.contract.WorkerReport;
 
 import java.io.IOException;
 import java.net.InetAddress;

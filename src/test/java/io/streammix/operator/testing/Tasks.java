@@ -8,7 +8,7 @@ import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.v1alpha1.Rect;
 import io.streammix.api.v1alpha1.VideoEncoding;
-import io.streammix.worker.control.ControlApi;
+import io.streammix.worker.contract.ControlApi;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

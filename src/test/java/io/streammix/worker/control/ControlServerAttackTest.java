@@ -1,6 +1,9 @@
 package io.streammix.worker.control;
 
 import io.streammix.api.validation.Violation;
+import io.streammix.worker.contract.ControlApi;
+import io.streammix.worker.contract.SpecSubmission;
+import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.http.HttpLimits;
 import io.streammix.worker.http.SlowClients;
 import org.junit.jupiter.api.AfterEach;

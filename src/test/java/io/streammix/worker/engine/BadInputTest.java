@@ -3,7 +3,7 @@ package io.streammix.worker.engine;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.worker.EngineRun;
 import io.streammix.worker.MediaTools;
-import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.contract.WorkerReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +48,7 @@ class BadInputTest {
             assertThat(by.get("png").reason()).isNotBlank();
             assertThat(by.get("param").reason()).contains("fps");
             by.values().forEach(i -> assertThat(String.valueOf(i.reason())).doesNotContain("s3cret", "streamkey", "t0ken", "user:"));
-            assertThat(engine.report().state()).isEqualTo(io.streammix.worker.control.WorkerReport.DEGRADED);
+            assertThat(engine.report().state()).isEqualTo(io.streammix.worker.contract.WorkerReport.DEGRADED);
             long frames = engine.report().outputs().get(0).frames();
             Thread.sleep(1000);
             assertThat(engine.report().outputs().get(0).frames()).as("the mix goes on").isGreaterThan(frames + 5);

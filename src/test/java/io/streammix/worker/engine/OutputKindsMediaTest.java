@@ -9,7 +9,7 @@ import io.streammix.api.v1alpha1.VideoCodec;
 import io.streammix.api.v1alpha1.VideoEncoding;
 import io.streammix.worker.EngineRun;
 import io.streammix.worker.MediaTools;
-import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.contract.WorkerReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

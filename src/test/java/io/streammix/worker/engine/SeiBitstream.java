@@ -1,5 +1,6 @@
 package io.streammix.worker.engine;
 
+import io.streammix.worker.engine.sei.SeiMessages;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;

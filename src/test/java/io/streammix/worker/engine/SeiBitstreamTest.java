@@ -1,5 +1,7 @@
 package io.streammix.worker.engine;
 
+import io.streammix.worker.engine.sei.HevcSeiNal;
+import io.streammix.worker.engine.sei.SeiMessages;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package io.streammix.worker.engine;
 
 import io.streammix.worker.EngineRun;
+import io.streammix.worker.engine.sei.SeiMessages;
 import io.streammix.worker.media.Decoder;
 import io.streammix.worker.media.Demuxer;
 import io.streammix.worker.media.Interrupter;
@@ -14,12 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.bytedeco.ffmpeg.avutil.AVFrame.AV_FRAME_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_FRAME_DATA_SEI_UNREGISTERED;
-import static org.bytedeco.ffmpeg.avutil.AVFrame.AV_FRAME_FLAG_KEY;
 
 /**
  * Reads back the SEI of a video file the way a player does: decodes it with FFmpeg, whose H.264/H.265 decoders

@@ -5,7 +5,7 @@ import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.worker.LoopbackFeeds;
 import io.streammix.worker.MediaTools;
 import io.streammix.worker.WorkerProcess;
-import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.contract.SpecSubmission;
 import org.hawkular.agent.prometheus.types.MetricType;
 import org.hawkular.agent.prometheus.types.Summary;
 import org.junit.jupiter.api.Test;

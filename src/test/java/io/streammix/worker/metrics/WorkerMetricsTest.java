@@ -1,8 +1,8 @@
 package io.streammix.worker.metrics;
 
-import io.streammix.worker.engine.InputFigures;
-import io.streammix.worker.engine.MixFigures;
-import io.streammix.worker.engine.OutputFigures;
+import io.streammix.worker.engine.status.InputFigures;
+import io.streammix.worker.engine.status.MixFigures;
+import io.streammix.worker.engine.status.OutputFigures;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -2,15 +2,15 @@ package io.streammix.worker.recording;
 
 import io.streammix.api.v1alpha1.S3Upload;
 import io.streammix.api.v1alpha1.ValueFrom;
-import io.streammix.worker.control.SpecSubmission;
+import io.streammix.worker.contract.SpecSubmission;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.File;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.util.ArrayList;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**

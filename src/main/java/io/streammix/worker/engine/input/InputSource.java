@@ -1,0 +1,88 @@
+package io.streammix.worker.engine.input;
+
+import io.streammix.api.validation.UrlPolicy;
+
+import io.streammix.api.v1alpha1.MixInput;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where and how an input is opened: the URL as FFmpeg wants it, a forced format, protocol options
+ * (timeouts), and whether it is a network stream (reconnect with backoff) or a file (loop or stop).
+ *
+ * @param url     what FFmpeg opens; may carry credentials, so it is never logged: use {@code safeName}
+ * @param safeName the URL without user info, path beyond the host, or query: fit for logs and reasons
+ */
+public record InputSource(String url, String format, Map<String, String> options, boolean network, boolean loop,
+                          boolean stillImage, String safeName) {
+
+    /** Read deadline of network inputs: a publisher silent this long counts as gone. */
+    public static final long READ_TIMEOUT_MS = 5_000;
+    public static final long CONNECT_TIMEOUT_MS = 8_000;
+
+    /**
+     * @param streamUrl turns a streamId into a pull URL (the operator's template); null when the spec
+     *                  carries URLs only
+     */
+    public static InputSource of(MixInput in, java.util.function.Function<String, String> streamUrl) {
+        String url = in.url;
+        if (url == null && in.streamId != null && streamUrl != null) {
+            url = streamUrl.apply(in.streamId);
+        }
+        if (url == null) {
+            throw new IllegalArgumentException("no URL to pull (streamId inputs need the operator's URL template)");
+        }
+        String refused = io.streammix.api.validation.UrlPolicy.refusal(url, io.streammix.api.validation.UrlPolicy.Use.INPUT);
+        if (refused != null) {
+            throw new IllegalArgumentException("refused by the URL policy: " + refused);
+        }
+        boolean loop = Boolean.TRUE.equals(in.loop);
+        if (SyntheticSource.matches(url)) {
+            return new InputSource(SyntheticSource.toLavfiGraph(url), "lavfi", Map.of(), false, true, false,
+                    url.split("\\?")[0]);
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        boolean still = lower.matches("^[^?]*\\.(png|jpe?g)(\\?.*)?$");
+        int colon = lower.indexOf("://");
+        String scheme = colon > 0 ? lower.substring(0, colon) : "file";
+        if (scheme.equals("file")) {
+            String path = colon > 0 ? URI.create(url).getPath() : url;
+            return new InputSource(path, null, Map.of(), false, loop, still, "file " + Path.of(path).getFileName());
+        }
+        Map<String, String> opts = new LinkedHashMap<>();
+        // Generic per-read timeout of every network protocol (microseconds); the interrupt deadline backs it up.
+        opts.put("rw_timeout", Long.toString(READ_TIMEOUT_MS * 1000));
+        switch (scheme) {
+            // rtmp's own "timeout" option means "listen", so only rw_timeout applies there.
+            case "rtmp", "rtmps" -> opts.put("rtmp_live", "live");
+            case "rtsp" -> {
+                opts.put("timeout", Long.toString(READ_TIMEOUT_MS * 1000));
+                opts.put("rtsp_transport", "tcp");
+            }
+            case "srt" -> opts.put("connect_timeout", Long.toString(CONNECT_TIMEOUT_MS));
+            case "http", "https" -> opts.put("timeout", Long.toString(READ_TIMEOUT_MS * 1000));
+            default -> throw new IllegalArgumentException("unsupported URL scheme '" + scheme
+                    + "' (" + String.join(", ", new java.util.TreeSet<>(UrlPolicy.INPUT_SCHEMES)) + ")");
+        }
+        if (scheme.startsWith("rtmp") || lower.matches("^https?://[^?#]*\\.flv([?#].*)?$")) {
+            // FLV sends its codec headers before any media, so a short probe is enough; FFmpeg's 5 s default held an
+            // audio-only stream (no video frame count to end the probe early) silent for 5 s after every connect.
+            opts.put("analyzeduration", "1000000");
+        }
+        return new InputSource(url, null, opts, true, loop, still, safe(url));
+    }
+
+    /** scheme://host:port only: user info, stream keys in the path and query strings stay out of logs. */
+    public static String safe(String url) {
+        try {
+            URI u = URI.create(url);
+            return u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "") + "/…";
+        } catch (RuntimeException e) {
+            return "(unparsable URL)";
+        }
+    }
+}

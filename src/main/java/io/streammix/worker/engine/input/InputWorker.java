@@ -1,0 +1,362 @@
+package io.streammix.worker.engine.input;
+
+import io.streammix.worker.contract.WorkerReport;
+import io.streammix.worker.engine.mix.AudioRing;
+import io.streammix.worker.engine.mix.InputSlot;
+import io.streammix.worker.engine.mix.Timeline;
+import io.streammix.worker.engine.retry.RetrySchedule;
+import io.streammix.worker.engine.scene.InputLayout;
+import io.streammix.worker.engine.scene.MixPlan;
+import io.streammix.worker.engine.scene.StillImages;
+import io.streammix.worker.media.Av;
+import io.streammix.worker.media.Decoder;
+import io.streammix.worker.media.Demuxer;
+import io.streammix.worker.media.Frames;
+import io.streammix.worker.media.Interrupter;
+import io.streammix.worker.media.MediaException;
+import io.streammix.worker.media.Resampler;
+import io.streammix.worker.media.Scaler;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.ShortPointer;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
+
+/**
+ * Pulls one input on its own thread: connect, demux, decode, put each frame on the mix timeline, scale
+ * pictures to the input's rect, resample audio to 48 kHz stereo, and hand both to the {@link InputSlot}.
+ * Failures become the slot's state; network inputs reconnect with exponential backoff, files loop or end.
+ *
+ * <p>Timing: the first frame after a (re)connect fixes the input's offset (its pts + offset = mix time),
+ * one offset for audio and video so their sync survives, placed {@link #JITTER} seconds ahead of now. Frames
+ * are released no earlier than {@code JITTER} before their time, which paces files and synthetic sources
+ * to real time and smooths bursts from network sources.
+ */
+public final class InputWorker implements Runnable {
+    private static final Logger LOG = Logger.getLogger(InputWorker.class);
+    public static final double JITTER = 0.2;
+    private static final double MAX_LATE = 0.5;
+    private static final double MAX_EARLY = 3.0;
+    private final RetrySchedule retry = RetrySchedule.standard();
+
+    private final InputSlot slot;
+    private final InputSource source;
+    private final Supplier<MixPlan> plan;
+    private final Timeline timeline;
+    private final Interrupter interrupter = new Interrupter();
+    private final Scaler scaler = new Scaler();
+    private volatile boolean stopped;
+    private volatile Thread thread;
+
+    private double offset = Double.NaN;
+    private double lastEnd = Double.NaN;
+    private boolean rebase;
+    private Resampler resampler;
+    private final AVChannelLayout stereo = Resampler.layout(AudioRing.CHANNELS);
+    private ShortPointer pcm = new ShortPointer(0);
+    private short[] pcmJava = new short[0];
+    private final PointerPointer<ShortPointer> pcmPlanes = new PointerPointer<>(1);
+
+    public InputWorker(InputSlot slot, InputSource source, Supplier<MixPlan> plan, Timeline timeline) {
+        this.slot = slot;
+        this.source = source;
+        this.plan = plan;
+        this.timeline = timeline;
+    }
+
+    public void start() {
+        thread = new Thread(this, "input-" + slot.name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public void stop() {
+        stopped = true;
+        interrupter.stop();
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    public void join(long millis) throws InterruptedException {
+        Thread t = thread;
+        if (t != null) {
+            t.join(millis);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopped) {
+                // A lost input stays Lost, with its reason, while it retries: Connecting is for the first attempt.
+                if (!WorkerReport.Input.LOST.equals(slot.state())) {
+                    slot.connecting();
+                }
+                long began = System.nanoTime();
+                boolean ended;
+                try {
+                    ended = session();
+                } catch (RuntimeException e) {
+                    if (stopped) {
+                        break;
+                    }
+                    String before = slot.reason();
+                    slot.lost(e.getMessage());
+                    if (!e.getMessage().equals(before)) {
+                        // Once per new reason: a source that stays away does not flood the log at every retry.
+                        LOG.warnf("input %s (%s) lost: %s; retrying with backoff", slot.name, source.safeName(), e.getMessage());
+                    }
+                    ended = false;
+                }
+                if (ended) {
+                    slot.lost("end of file");
+                    return;
+                }
+                if ((System.nanoTime() - began) / 1_000_000 > 10_000) {
+                    retry.reset(); // a connection that held for a while is not a flapping source
+                }
+                retry.failed();
+                retry.awaitDue(() -> stopped);
+            }
+        } finally {
+            slot.clearPictures();
+            scaler.close();
+            if (resampler != null) {
+                resampler.close();
+            }
+            pcm.close();
+            pcmPlanes.close();
+            stereo.close();
+            interrupter.close();
+        }
+    }
+
+    /** One connection; returns true when a non-looping file reached its end. */
+    private boolean session() {
+        offset = Double.NaN;
+        if (source.stillImage()) {
+            showStill();
+            return false;
+        }
+        try (Demuxer d = Demuxer.open(source.url(), source.format(), source.options(), interrupter,
+                InputSource.CONNECT_TIMEOUT_MS, InputSource.READ_TIMEOUT_MS, slot.name)) {
+            int vs = d.bestStream(AVMEDIA_TYPE_VIDEO);
+            int as = d.bestStream(AVMEDIA_TYPE_AUDIO);
+            if (vs < 0 && as < 0) {
+                throw new MediaException(slot.name + ": no audio or video stream");
+            }
+            try (Decoder vdec = vs >= 0 ? new Decoder(d.stream(vs), slot.name) : null;
+                 Decoder adec = as >= 0 ? new Decoder(d.stream(as), slot.name) : null) {
+                return pump(d, vs, vdec, as, adec);
+            }
+        }
+    }
+
+    private boolean pump(Demuxer d, int vs, Decoder vdec, int as, Decoder adec) {
+        AVPacket pkt = av_packet_alloc();
+        try {
+            while (!stopped) {
+                if (!d.read(pkt, slot.name)) {
+                    if (source.loop()) {
+                        d.rewind(slot.name);
+                        if (vdec != null) {
+                            vdec.flush();
+                        }
+                        if (adec != null) {
+                            adec.flush();
+                        }
+                        rebase = true;
+                        continue;
+                    }
+                    if (source.network()) {
+                        throw new MediaException(slot.name + ": the stream ended");
+                    }
+                    return true;
+                }
+                try {
+                    if (pkt.stream_index() == vs) {
+                        decode(vdec, pkt, f -> onVideo(f, vdec));
+                    } else if (pkt.stream_index() == as) {
+                        decode(adec, pkt, f -> onAudio(f, adec));
+                    }
+                } finally {
+                    av_packet_unref(pkt);
+                }
+            }
+            return false;
+        } finally {
+            av_packet_free(pkt);
+        }
+    }
+
+    private void decode(Decoder dec, AVPacket pkt, java.util.function.Consumer<AVFrame> sink) {
+        long refused = dec.refused();
+        dec.decode(pkt, sink, slot.name);
+        slot.decodeErrors(dec.refused() - refused);
+    }
+
+    /** Maps a pts (seconds) to mix time, (re)anchoring the offset when needed, and waits until it is due. */
+    private double toMixTime(double pts, double duration) {
+        double now = timeline.now();
+        if (Double.isNaN(offset)) {
+            offset = anchor(now) - pts;
+        } else if (rebase) {
+            // Looped file: continue right after the last frame of the previous pass.
+            offset = Math.max(lastEnd, now) - pts;
+            rebase = false;
+        }
+        double t = pts + offset;
+        if (t < now - MAX_LATE || t > now + MAX_EARLY) {
+            LOG.infof("input %s: timestamps jumped (%.3f s off the clock); re-anchoring", slot.name, t - now);
+            offset = anchor(now) - pts;
+            slot.audio.discontinuity();
+            t = pts + offset;
+        }
+        lastEnd = Double.isNaN(lastEnd) ? t + duration : Math.max(lastEnd, t + duration);
+        while (!stopped && t - JITTER > timeline.now()) {
+            LockSupport.parkNanos((long) (Math.min(0.05, t - JITTER - timeline.now()) * 1e9));
+        }
+        slot.reached(t);
+        return t;
+    }
+
+    /**
+     * Where an input's first frame lands: {@link #JITTER} ahead, rounded up to the output's tick grid (k / fps), so
+     * that an input at the output rate (or a divisor of it) has its pictures exactly on ticks and picture sampling
+     * adds no A/V error.
+     */
+    private double anchor(double now) {
+        int fps = plan.get().fps();
+        double t = now + JITTER;
+        return fps > 0 ? Math.ceil(t * fps) / fps : t;
+    }
+
+    private static double pts(AVFrame f, Decoder dec) {
+        long ts = f.best_effort_timestamp();
+        if (ts == AV_NOPTS_VALUE) {
+            ts = f.pts();
+        }
+        return ts == AV_NOPTS_VALUE ? Double.NaN : Av.seconds(ts, dec.timeBase());
+    }
+
+    private double lastVideoPts = Double.NaN;
+
+    private void onVideo(AVFrame f, Decoder dec) {
+        double pts = pts(f, dec);
+        if (Double.isNaN(pts)) {
+            pts = Double.isNaN(lastVideoPts) ? 0 : lastVideoPts + 1 / 30.0;
+        }
+        lastVideoPts = pts;
+        slot.frameDecoded();
+        double t = toMixTime(pts, 1 / 30.0);
+        if (!slot.isLive()) {
+            slot.live();
+            LOG.infof("input %s (%s) live", slot.name, source.safeName());
+        }
+        publish(f, t);
+    }
+
+    private void publish(AVFrame f, double t) {
+        MixPlan p = plan.get();
+        InputLayout layout = p.input(slot.name);
+        if (layout == null || !p.hasVideo() || !layout.content().hasVideo()) {
+            return;
+        }
+        InputLayout.Placement pl = layout.place(f.width(), f.height());
+        AVFrame out;
+        if (f.format() == AV_PIX_FMT_YUV420P && pl.width() == f.width() && pl.height() == f.height()
+                && pl.cropW() == f.width() && pl.cropH() == f.height()) {
+            // Already the rect's size and format: pass the decoder's picture on by reference, no copy.
+            out = av_frame_clone(f);
+        } else {
+            out = Frames.video(pl.width(), pl.height(), AV_PIX_FMT_YUV420P);
+            try {
+                scaler.scale(f, pl.cropX(), pl.cropY(), pl.cropW(), pl.cropH(), out);
+            } catch (RuntimeException e) {
+                Frames.free(out);
+                throw e;
+            }
+        }
+        slot.offer(new InputSlot.Picture(out, t, layout.width(), layout.height(), pl.dx(), pl.dy()));
+    }
+
+    private void onAudio(AVFrame f, Decoder dec) {
+        int n = f.nb_samples();
+        double pts = pts(f, dec);
+        if (Double.isNaN(pts) || n <= 0) {
+            return;
+        }
+        if (resampler == null || !resampler.accepts(f.ch_layout(), f.format(), f.sample_rate())) {
+            if (resampler != null) {
+                resampler.close();
+            }
+            resampler = new Resampler(f.ch_layout(), f.format(), f.sample_rate(), stereo, AV_SAMPLE_FMT_S16, AudioRing.RATE);
+        }
+        int cap = (int) ((long) n * AudioRing.RATE / f.sample_rate()) + 256;
+        if (pcm.capacity() < (long) cap * AudioRing.CHANNELS) {
+            pcm.close();
+            pcm = new ShortPointer((long) cap * AudioRing.CHANNELS);
+            pcmJava = new short[cap * AudioRing.CHANNELS];
+        }
+        pcmPlanes.put(0, pcm);
+        int got = resampler.convert(pcmPlanes, cap, f.extended_data(), n);
+        double t = toMixTime(pts, n / (double) f.sample_rate());
+        if (!slot.isLive()) {
+            slot.live();
+            LOG.infof("input %s (%s) live", slot.name, source.safeName());
+        }
+        pcm.position(0).get(pcmJava, 0, got * AudioRing.CHANNELS);
+        slot.audio.write(Math.round(t * AudioRing.RATE), pcmJava, got);
+    }
+
+    /** A still image: decode once, then redraw only when its rect changes. */
+    private void showStill() {
+        AVFrame still = StillImages.decode(source.url(), slot.name);
+        try {
+            slot.still(true);
+            slot.frameDecoded();
+            slot.live();
+            InputLayout shown = null;
+            while (!stopped) {
+                MixPlan p = plan.get();
+                InputLayout l = p.input(slot.name);
+                if (l != null && !l.equals(shown)) {
+                    // Scaling crops the frame it is given: give it a new reference each time.
+                    AVFrame ref = org.bytedeco.ffmpeg.global.avutil.av_frame_clone(still);
+                    try {
+                        publish(ref, -1);
+                    } finally {
+                        Frames.free(ref);
+                    }
+                    shown = l;
+                }
+                sleepMillis(100);
+            }
+        } finally {
+            Frames.free(still);
+        }
+    }
+
+    private void sleepMillis(long ms) {
+        long end = System.nanoTime() + ms * 1_000_000;
+        while (!stopped && System.nanoTime() < end) {
+            LockSupport.parkNanos(Math.min(end - System.nanoTime(), 100_000_000));
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.streammix.worker.engine.mix;
+
+import io.streammix.worker.contract.WorkerReport;
+import io.streammix.worker.engine.status.InputFigures;
+import io.streammix.worker.media.Frames;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+
+/**
+ * What an input thread hands to the output clock: scaled pictures stamped with their time on the mix
+ * timeline, audio in an {@link AudioRing}, and the input's state for status. The input thread only adds;
+ * the clock takes pictures out and frees them, so a frame is never freed while it is drawn.
+ */
+public final class InputSlot {
+    private static final int MAX_QUEUED = 32;
+
+    /** A picture scaled for the rect it was made for; {@code time} in seconds on the mix timeline. */
+    public record Picture(AVFrame frame, double time, int rectWidth, int rectHeight, int dx, int dy) {
+    }
+
+    public final String name;
+    public final AudioRing audio = new AudioRing(3);
+    private final ArrayDeque<Picture> pictures = new ArrayDeque<>();
+    private volatile String state = WorkerReport.Input.CONNECTING;
+    private volatile String reason;
+    private volatile Instant since = Instant.now();
+    private volatile boolean live;
+    private volatile int level;
+    private final long[] frameTimes = new long[64];
+    private int frameCount;
+    // Counters for the metrics (InputFigures). Each has one writer: the input thread, or the clock for
+    // dropped/repeated; volatile so a scrape reads a recent value without a lock.
+    private volatile long framesIn;
+    private volatile long losses;
+    private volatile long decodeErrors;
+    private volatile long dropped;
+    private volatile long repeated;
+    /** A still image: drawn once per layout, so never counted as repeated. */
+    private volatile boolean still;
+    /** Mix time of the newest frame or audio handed over; NaN before the first. */
+    private volatile double newestTime = Double.NaN;
+
+    public InputSlot(String name) {
+        this.name = name;
+    }
+
+    public synchronized void offer(Picture p) {
+        while (pictures.size() >= MAX_QUEUED) {
+            Frames.free(pictures.pollFirst().frame());
+        }
+        pictures.addLast(p);
+        frameTimes[frameCount++ % frameTimes.length] = System.nanoTime();
+    }
+
+    /** Removes and returns the newest picture due at {@code time} (older due ones are freed), or null. */
+    synchronized Picture takeDue(double time) {
+        Picture due = null;
+        while (!pictures.isEmpty() && pictures.peekFirst().time() <= time) {
+            if (due != null) {
+                Frames.free(due.frame());
+                dropped++; // a newer picture was due by this tick: this one is never drawn
+            }
+            due = pictures.pollFirst();
+        }
+        return due;
+    }
+
+    public synchronized void clearPictures() {
+        pictures.forEach(p -> Frames.free(p.frame()));
+        pictures.clear();
+    }
+
+    public void connecting() {
+        set(WorkerReport.Input.CONNECTING, null, false);
+    }
+
+    public void live() {
+        set(WorkerReport.Input.LIVE, null, true);
+    }
+
+    public void lost(String why) {
+        if (!WorkerReport.Input.LOST.equals(state)) {
+            losses++;
+        }
+        set(WorkerReport.Input.LOST, why, false);
+      clearPictures();
+        audio.reset();
+    }
+
+    private void set(String s, String why, boolean isLive) {
+        if (!s.equals(state) || !java.util.Objects.equals(why, reason)) {
+            since = Instant.now();
+        }
+        state = s;
+        reason = why;
+        live = isLive;
+    }
+
+    public boolean isLive() {
+        return live;
+    }
+
+    public void level(int l) {
+        level = l;
+    }
+
+    public int level() {
+        return level;
+    }
+
+    /** A picture decoded (drawn or not): the input's frames in. */
+    public void frameDecoded() {
+        framesIn++;
+    }
+
+    /** Packets the decoder refused (corrupt data it skipped). */
+    public void decodeErrors(long n) {
+        decodeErrors += n;
+    }
+
+    public void still(boolean s) {
+        still = s;
+    }
+
+    public boolean still() {
+        return still;
+    }
+
+    /** The clock drew this input's previous picture again: no new one was due. */
+    void repeated() {
+        repeated++;
+    }
+
+    /** Media up to mix time {@code t} has been handed over. */
+    public void reached(double t) {
+        if (Double.isNaN(newestTime) || t > newestTime) {
+            newestTime = t;
+        }
+    }
+
+    /**
+     * @param now    the mix clock
+     * @param jitter how far ahead of the clock frames are released ({@code InputWorker.JITTER})
+     */
+    public InputFigures figures(double now, double jitter) {
+        double newest = newestTime;
+        // A frame is released at (its time - jitter): past that, the input is late by the difference.
+        double lag = Double.isNaN(newest) ? Double.NaN : Math.max(0, now - (newest - jitter));
+        return new InputFigures(name, state, framesIn, losses, lag, decodeErrors, dropped, repeated, level);
+    }
+
+    /** Decoded pictures per second over the last few seconds. */
+    synchronized Double fps() {
+        int n = Math.min(frameCount, frameTimes.length);
+        if (n < 2) {
+            return null;
+        }
+        long newest = frameTimes[(frameCount - 1) % frameTimes.length];
+        long oldest = frameTimes[(frameCount - n) % frameTimes.length];
+        if (System.nanoTime() - newest > 2_000_000_000L || newest == oldest) {
+            return 0.0;
+        }
+        return Math.round((n - 1) * 1e9 / (newest - oldest) * 10) / 10.0;
+    }
+
+    public WorkerReport.Input report() {
+        return new WorkerReport.Input(name, state, since.toString(), reason, live ? fps() : null);
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public String state() {
+        return state;
+    }
+}

@@ -1,0 +1,129 @@
+package io.streammix.worker.engine.mix;
+
+import io.streammix.worker.engine.scene.MixPlan;
+import io.streammix.worker.media.Frames;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * The output clock: one thread that, on the mix timeline, draws a canvas every 1/fps seconds and mixes
+ * audio in {@link #CHUNK}-sample chunks, reading the current {@link MixPlan} once per tick, and hands both
+ * to every output. Video tick k has pts k; audio chunk j starts at sample j * CHUNK: both count from the
+ * same instant, so the outputs are in sync by construction.
+ */
+public final class MixClock implements Runnable {
+    private static final Logger LOG = Logger.getLogger(MixClock.class);
+    public static final int CHUNK = 1024;
+    /** Ticks further behind than this are skipped rather than rendered late (CPU starvation). */
+    private static final double MAX_BEHIND = 1.0;
+
+    private final Timeline timeline;
+    private final Supplier<MixPlan> plan;
+    private final Supplier<Map<String, InputSlot>> slots;
+    private final Supplier<? extends List<? extends MixSink>> outputs;
+    private final Compositor compositor = new Compositor();
+    private final AudioMixer mixer = new AudioMixer();
+    private volatile boolean stopped;
+    private volatile long videoTicks;
+    private volatile long skippedTicks;
+    /** Summed over rendered ticks: how long after its time each one was rendered (one writer: this thread). */
+    private volatile double tickLateness;
+    private Thread thread;
+    private int fps;
+    private long tick;
+    private double tickBase;
+
+    public MixClock(Timeline timeline, Supplier<MixPlan> plan, Supplier<Map<String, InputSlot>> slots,
+             Supplier<? extends List<? extends MixSink>> outputs) {
+        this.timeline = timeline;
+        this.plan = plan;
+        this.slots = slots;
+        this.outputs = outputs;
+    }
+
+    public void start() {
+        thread = new Thread(this, "mix-clock");
+        thread.setPriority(Thread.MAX_PRIORITY);
+        thread.start();
+    }
+
+    public void stop() throws InterruptedException {
+        stopped = true;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+            thread.join(5000);
+        }
+    }
+
+    public long videoTicks() {
+        return videoTicks;
+    }
+
+    public long skippedTicks() {
+        return skippedTicks;
+    }
+
+    public double tickLatenessSeconds() {
+        return tickLateness;
+    }
+
+    @Override
+    public void run() {
+        long chunk = 0;
+        try {
+            while (!stopped) {
+                double now = timeline.now();
+                MixPlan p = plan.get();
+                if (p.hasVideo()) {
+                    if (p.fps() != fps) {
+                        // Ticks stay on the grid k / fps of the mix timeline, which inputs align their pictures to.
+                        fps = p.fps();
+                        tickBase = Math.ceil(now * fps) / fps;
+                        tick = 0;
+                    }
+                    while (tickBase + tick / (double) fps <= now) {
+                        double t = tickBase + tick / (double) fps;
+                        if (now - t > MAX_BEHIND) {
+                            skippedTicks++;
+                        } else {
+                            AVFrame canvas = compositor.compose(p, slots.get(), t, 0.5 / fps);
+                            try {
+                                for (MixSink o : outputs.get()) {
+                                    o.offerVideo(canvas, t);
+                                }
+                            } finally {
+                                Frames.free(canvas);
+                            }
+                            videoTicks++;
+                            tickLateness += timeline.now() - t;
+                        }
+                        tick++;
+                    }
+                }
+                while ((chunk + 1) * CHUNK / (double) AudioRing.RATE <= now) {
+                    long pos = chunk * CHUNK;
+                    short[] mixed = mixer.mix(p, slots.get(), pos, CHUNK);
+                    for (MixSink o : outputs.get()) {
+                        o.offerAudio(mixed, pos, CHUNK);
+                    }
+                    chunk++;
+                }
+                double nextVideo = p.hasVideo() ? tickBase + tick / (double) fps : Double.MAX_VALUE;
+                double nextAudio = (chunk + 1) * CHUNK / (double) AudioRing.RATE;
+                double wait = Math.min(nextVideo, nextAudio) - timeline.now();
+                if (wait > 0) {
+                    LockSupport.parkNanos((long) (wait * 1e9) + 200_000);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("output clock failed", e);
+        } finally {
+            compositor.close();
+        }
+    }
+}

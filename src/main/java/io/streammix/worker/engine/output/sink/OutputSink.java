@@ -1,0 +1,199 @@
+package io.streammix.worker.engine.output.sink;
+
+import io.streammix.worker.engine.retry.RetrySchedule;
+import io.streammix.worker.media.Encoder;
+import io.streammix.worker.media.Interrupter;
+import io.streammix.worker.media.MediaException;
+import io.streammix.worker.media.Muxer;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.util.List;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_clone;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+
+/**
+ * One destination of an output's encoded packets, with its own muxer: a URL or file ({@link UrlSink}), the
+ * worker's own HLS directory ({@link HlsSink}) or its live HTTP-FLV stream ({@link FlvLiveSink}). An output
+ * encodes once and writes every packet to each of its sinks, each with its own packet reference (a muxer
+ * rescales the packet in place and takes its reference).
+ *
+ * <p>A network sink that fails is closed and reopened with backoff ({@link RetrySchedule#standard}: 1 s doubling to 16 s) while encoding goes on;
+ * an optional sink (the media-port playback of an output that has a URL) that fails is given up with a warning;
+ * any other sink's failure fails its output. After (re)opening, a sink with video skips packets until the next
+ * video keyframe, so every connection and file starts decodable.
+ */
+public abstract class OutputSink {
+    private static final Logger LOG = Logger.getLogger(OutputSink.class);
+    static final long IO_TIMEOUT_MS = 8_000;
+
+    private Muxer muxer;
+    private List<Encoder> encoders;
+    private boolean hasVideo;
+    private boolean waitingForKey;
+    private final RetrySchedule retry = RetrySchedule.standard();
+    private volatile String problem;
+    private volatile String givenUp;
+    private boolean optional;
+    /** Failures that scheduled a reconnect; read by a metrics scrape. */
+    private volatile long reconnects;
+
+    /** Where this sink writes, safe for logs and status (no stream keys). */
+    public abstract String safeName();
+
+    /** FFmpeg's muxer name (flv, mp4, hls...): which codecs this sink can hold. */
+    public abstract String format();
+
+    /** True when failures are retried (pushes to a server); false when they fail the output. */
+    abstract boolean network();
+
+    /** Opens a new muxer on this sink's destination for these streams. */
+    abstract Muxer openMuxer(List<Encoder> encoders, Interrupter interrupter, String output) throws IOException;
+
+    /** Called before each packet is given to {@code muxer} (e.g. to decide where a recording's file ends). */
+    void writing(Muxer muxer, int stream, AVPacket pkt, boolean video) {
+    }
+
+    /** Called after each packet written to {@code muxer}; by default {@link #written()}. */
+    void written(Muxer muxer) {
+        written();
+    }
+
+    /** Called after each packet written (e.g. to push buffered bytes to clients). */
+    void written() {
+    }
+
+    /** Called after the muxer is closed (trailer written) or lost. */
+    void closed() {
+    }
+
+    /** Files this sink wrote, for the status; null when none. */
+    public List<String> files() {
+        return null;
+    }
+
+    /** Marks this sink as an extra: its failure never fails the output. */
+    final OutputSink optional() {
+        optional = true;
+        return this;
+    }
+
+    /** Why an optional sink was given up, null while it works. */
+    public String givenUp() {
+        return givenUp;
+    }
+
+    /** Network failures of this sink that scheduled a reconnect. */
+    public long reconnects() {
+        return reconnects;
+    }
+
+    /** Why this sink is not writing (it is reconnecting), null when it is. */
+    public String problem() {
+        return problem;
+    }
+
+    /** Opens the sink; a network sink that cannot connect schedules a retry instead of throwing. */
+    public final void open(List<Encoder> encoders, boolean hasVideo, Interrupter interrupter, String output) {
+        this.encoders = encoders;
+        this.hasVideo = hasVideo;
+        connect(interrupter, output);
+    }
+
+    private void connect(Interrupter interrupter, String output) {
+        try {
+            muxer = openMuxer(encoders, interrupter, output);
+            waitingForKey = hasVideo;
+            retry.reset();
+            problem = null;
+            LOG.infof("output %s writing to %s", output, safeName());
+        } catch (IOException | MediaException e) {
+            if (optional) {
+                giveUp(output, e.getMessage());
+                return;
+            }
+            if (!network()) {
+                throw new MediaException(e.getMessage());
+            }
+            retryLater(output, e.getMessage());
+        }
+    }
+
+    private void giveUp(String output, String why) {
+        givenUp = safeName() + " stopped: " + why;
+        LOG.warnf("output %s: %s", output, givenUp);
+    }
+
+    private void retryLater(String output, String why) {
+        reconnects++; // one writer: the output's thread
+        long delay = retry.failed();
+        problem = why + " (next attempt in " + (delay / 1000) + " s)";
+        LOG.warnf("output %s (%s): %s; retrying in %d ms", output, safeName(), why, delay);
+    }
+
+    /** Reopens a lost network sink when its backoff has passed. Returns true when it was reopened. */
+    public final boolean reconnectIfDue(Interrupter interrupter, String output) {
+        if (muxer != null || problem == null || !network() || !retry.due()) {
+            return false;
+        }
+        connect(interrupter, output);
+        return muxer != null;
+    }
+
+    /** Writes a reference to {@code pkt} (the caller keeps its own); returns the bytes written, 0 if skipped. */
+    public final int write(int stream, AVPacket pkt, boolean video, String output) {
+        if (muxer == null) {
+            return 0;
+        }
+        if (waitingForKey) {
+            if (!video || (pkt.flags() & AV_PKT_FLAG_KEY) == 0) {
+                return 0;
+            }
+            waitingForKey = false;
+        }
+        AVPacket ref = av_packet_clone(pkt);
+        int size = pkt.size();
+        try {
+            writing(muxer, stream, pkt, video);
+            muxer.write(stream, ref);
+            written(muxer);
+            return size;
+        } catch (MediaException e) {
+            if (optional) {
+                closeMuxer(output);
+                giveUp(output, e.getMessage());
+                return 0;
+            }
+            if (!network()) {
+                throw e;
+            }
+            closeMuxer(output);
+            retryLater(output, e.getMessage());
+            return 0;
+        } finally {
+            av_packet_free(ref);
+        }
+    }
+
+    /** Writes the trailer and closes. */
+    public final void close(String output) {
+        closeMuxer(output);
+    }
+
+    private void closeMuxer(String output) {
+        if (muxer == null) {
+            return;
+        }
+        try {
+            muxer.close();
+        } catch (RuntimeException e) {
+            LOG.debugf("output %s (%s): closing: %s", output, safeName(), e.getMessage());
+        } finally {
+            muxer = null;
+            closed();
+        }
+    }
+}

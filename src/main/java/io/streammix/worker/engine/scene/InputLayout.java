@@ -1,0 +1,38 @@
+package io.streammix.worker.engine.scene;
+
+import io.streammix.api.v1alpha1.Content;
+import io.streammix.api.v1alpha1.RenderMode;
+
+/**
+ * Where and how one input appears in the mix. Rect edges are rounded to even pixels (outward, within the
+ * canvas) so that chroma planes of 4:2:0 pictures line up.
+ */
+public record InputLayout(String name, int left, int top, int width, int height, int layer, RenderMode renderMode,
+                          Content content, int volume, long soundLevelId) {
+
+    /** Where a source picture of {@code srcW x srcH} goes: the scaled size, its offset in the rect, and the source crop. */
+    public Placement place(int srcW, int srcH) {
+        if (renderMode == RenderMode.Fit) {
+            double s = Math.min(width / (double) srcW, height / (double) srcH);
+            int w = even(Math.min(width, (int) Math.round(srcW * s)));
+            int h = even(Math.min(height, (int) Math.round(srcH * s)));
+            return new Placement(w, h, even((width - w) / 2), even((height - h) / 2), 0, 0, srcW, srcH);
+        }
+        double s = Math.max(width / (double) srcW, height / (double) srcH);
+        int cw = Math.min(srcW, (int) Math.round(width / s));
+        int ch = Math.min(srcH, (int) Math.round(height / s));
+        return new Placement(width, height, 0, 0, even((srcW - cw) / 2), even((srcH - ch) / 2), cw, ch);
+    }
+
+    static int even(int v) {
+        return Math.max(2, v & ~1);
+    }
+
+    /**
+     * @param width,height size of the scaled picture
+     * @param dx,dy        its offset inside the rect (Fit leaves bars)
+     * @param cropX,cropY,cropW,cropH the window of the source that is shown (Crop cuts the overflow)
+     */
+    public record Placement(int width, int height, int dx, int dy, int cropX, int cropY, int cropW, int cropH) {
+    }
+}

@@ -1,0 +1,27 @@
+package io.streammix.worker.engine.input;
+
+import io.streammix.api.v1alpha1.MixInput;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How network inputs are opened: timeouts for every protocol, a short probe where the container allows it. */
+class InputSourceTest {
+    static InputSource of(String url) {
+        MixInput in = new MixInput();
+        in.url = url;
+        return InputSource.of(in, null);
+    }
+
+    @Test
+    void flvInputsAreProbedBrieflyOthersKeepFfmpegsDefault() {
+        assertThat(of("rtmp://media/live/a").options()).containsEntry("analyzeduration", "1000000").containsKey("rw_timeout");
+        assertThat(of("https://media/live/a.flv?token=x").options()).containsEntry("analyzeduration", "1000000");
+        assertThat(of("HTTP://media/live/A.FLV").options()).containsEntry("analyzeduration", "1000000");
+        // MPEG-TS (HLS, SRT) and RTSP may join mid-GOP: their parameter sets come with the next keyframe.
+        assertThat(of("http://media/live/a/index.m3u8").options()).doesNotContainKey("analyzeduration");
+        assertThat(of("srt://media:9000?streamid=a").options()).doesNotContainKey("analyzeduration");
+        assertThat(of("rtsp://cam/stream").options()).doesNotContainKey("analyzeduration");
+        assertThat(of("http://media/a.flv.m3u8").options()).doesNotContainKey("analyzeduration");
+    }
+}
