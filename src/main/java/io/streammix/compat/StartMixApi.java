@@ -263,7 +263,7 @@ public final class StartMixApi {
         try {
             StartMixFields r = new StartMixFields(parse(body));
             r.onlyKnown(StartMixConverter.TOP);
-            taskId = StartMixConverter.taskId(r);
+            taskId = StartMixNames.taskId(r);
             idName = r.text("id_name");
             seq = r.number("seq");
             appid = r.number("appid");
@@ -276,7 +276,7 @@ public final class StartMixApi {
             return Reply.error(FORBIDDEN, "appid: this access_token is not for appid " + appid);
         }
         String ns = binding.namespace();
-        String name = StartMixConverter.resourceName(taskId);
+        String name = StartMixNames.resourceName(taskId);
         ReentrantLock lock = lock(ns, idName != null ? idName : taskId);
         lock.lock();
         try {
@@ -376,7 +376,7 @@ public final class StartMixApi {
     }
 
     private static String vendor(Violation v) {
-        return StartMixConverter.vendorField(v.field()) + ": " + v.rule();
+        return StartMixNames.vendorField(v.field()) + ": " + v.rule();
     }
 
     private static String more(int n) {

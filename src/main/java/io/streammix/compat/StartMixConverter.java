@@ -20,11 +20,7 @@ import io.streammix.api.v1alpha1.VideoEncoding;
 import io.streammix.api.v1alpha1.Watermark;
 import io.streammix.api.validation.UrlPolicy;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -39,7 +35,7 @@ import java.util.regex.Pattern;
  * {@link Result#warnings()}; what is wrong (a field the vendor does not define, a value of the wrong type, the vendor's
  * private avertp:// transport) is a {@link StartMixException} naming the vendor field. Range checks are left to
  * admission and {@link io.streammix.api.validation.SpecValidator}, which name the MixTask field;
- * {@link #vendorField(String)} names it back in the request's terms.
+ * {@link StartMixNames#vendorField(String)} names it back in the request's terms.
  */
 public final class StartMixConverter {
     /** The request envelope: meaningful to the vendor's HTTPS API, not to a resource. */
@@ -83,7 +79,7 @@ public final class StartMixConverter {
         StartMixConverter c = new StartMixConverter();
         StartMixFields r = new StartMixFields(request);
         MixTask task = c.task(r, namespace);
-        return new Result(task, List.copyOf(c.warnings), r.text("id_name"), taskId(r), r.number("appid"));
+        return new Result(task, List.copyOf(c.warnings), r.text("id_name"), StartMixNames.taskId(r), r.number("appid"));
     }
 
     private MixTask task(StartMixFields r, String namespace) {
@@ -132,7 +128,7 @@ public final class StartMixConverter {
             }
         }
         MixTask task = new MixTask();
-        task.setMetadata(new ObjectMetaBuilder().withName(name(r)).withNamespace(namespace).build());
+        task.setMetadata(new ObjectMetaBuilder().withName(StartMixNames.name(r)).withNamespace(namespace).build());
         task.setSpec(spec);
         return task;
     }
@@ -146,7 +142,7 @@ public final class StartMixConverter {
             if (scheme(url) != null && PULL.contains(scheme(url))) {
                 // A URL the worker can pull from, and a stream id: pull that URL, under the stream id's name.
                 m.url = url;
-                m.name = label(m.streamId);
+                m.name = StartMixNames.label(m.streamId);
                 m.streamId = null;
             } else {
                 // "If stream_id is given, url is empty": a placeholder or a URL nobody here can pull; the stream id wins.
@@ -194,7 +190,7 @@ public final class StartMixConverter {
                 // The vendor's Java sample: mixurl = CDN push address + stream_id. Push there; the stream id names the
                 // output, so the worker also serves it (and the play URLs name it) under that id.
                 m.url = url;
-                m.name = label(m.streamId);
+                m.name = StartMixNames.label(m.streamId);
                 m.streamId = null;
             } else {
                 // "If stream_id is given, url is empty": a placeholder ("mixurl1") or a URL nobody here can push to.
@@ -357,95 +353,5 @@ public final class StartMixConverter {
             throw new StartMixException(at + "." + key, "is required");
         }
         return v;
-    }
-
-    /** task_id, else id_name. */
-    static String taskId(StartMixFields r) {
-        String id = r.text("task_id");
-        if (id == null) {
-            id = r.text("id_name");
-        }
-        if (id == null) {
-            throw new StartMixException("task_id", "task_id or id_name is required to name the task");
-        }
-        return id;
-    }
-
-    /** task_id, else id_name, made a valid resource name (a hash keeps two different ids apart). */
-    static String name(StartMixFields r) {
-        return resourceName(taskId(r));
-    }
-
-    /** A task id made a valid resource name, stably: the same id always gives the same name, two ids never one. */
-    public static String resourceName(String id) {
-        String clean = id.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-").replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
-        if (clean.equals(id) && !clean.isEmpty() && clean.length() <= 63) {
-            return clean;
-        }
-        String hash = sha256(id).substring(0, 8);
-        clean = clean.isEmpty() ? "task" : clean.substring(0, Math.min(clean.length(), 54));
-        return clean + "-" + hash;
-    }
-
-    /** A stream id as an input/output name (a DNS label): itself when it is one, else cleaned with a hash. */
-    static String label(String id) {
-        String clean = id.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-").replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
-        if (clean.equals(id) && !clean.isEmpty() && clean.length() <= 63) {
-            return clean;
-        }
-        String hash = sha256(id).substring(0, 8);
-        clean = clean.isEmpty() ? "stream" : clean.substring(0, Math.min(clean.length(), 54)).replaceAll("-+$", "");
-        return clean + "-" + hash;
-    }
-
-    /**
-     * A field of a MixTask ({@code spec.outputs[0].video.bitrate}, as admission and the SpecValidator name it) in the
-     * request's terms ({@code MixOutput[0].bitrate}); a field with no counterpart is returned as it is.
-     */
-    public static String vendorField(String specField) {
-        String f = specField;
-        for (String[] r : VENDOR_FIELDS) {
-            f = f.replaceAll(r[0], r[1]);
-        }
-        return f;
-    }
-
-    private static final String[][] VENDOR_FIELDS = {
-            {"^spec\\.inputs\\[\\]", "MixInput[]"},
-            {"^spec\\.inputs", "MixInput"},
-            {"^spec\\.outputs\\[\\]", "MixOutput[]"},
-            {"^spec\\.outputs", "MixOutput"},
-            {"^(MixInput\\[\\d*\\])\\.(streamId|name)", "$1.stream_id"},
-            {"^(MixInput\\[\\d*\\])\\.soundLevelId", "$1.sound_level_id"},
-            {"^(MixInput\\[\\d*\\])\\.content", "$1.content_control"},
-            {"^(MixInput\\[\\d*\\])\\.renderMode", "$1.render_mode"},
-            {"^(MixOutput\\[\\d*\\])\\.(streamId|name)", "$1.stream_id"},
-            {"^(MixOutput\\[\\d*\\])\\.url", "$1.mixurl"},
-            {"^(MixOutput\\[\\d*\\])\\.video\\.rateControl", "$1.encode_mode"},
-            {"^(MixOutput\\[\\d*\\])\\.video\\.quality", "$1.encode_qua"},
-            {"^(MixOutput\\[\\d*\\])\\.video\\.codec", "extra_params.video_encode"},
-            {"^(MixOutput\\[\\d*\\])\\.video\\.", "$1."},
-            {"^(MixOutput\\[\\d*\\])\\.video$", "$1.width"},
-            {"^(MixOutput\\[\\d*\\])\\.audio\\.codec", "$1.audio_enc_id"},
-            {"^(MixOutput\\[\\d*\\])\\.audio\\.bitrate", "$1.audio_bitrate"},
-            {"^(MixOutput\\[\\d*\\])\\.audio\\.channels", "$1.audio_channel_cnt"},
-            {"^spec\\.background\\.color", "output_bg_color"},
-            {"^spec\\.background\\.image", "output_bg_image"},
-            {"^spec\\.watermark", "watermark"},
-            {"^spec\\.userData", "userdata"},
-            {"^spec\\.roomId", "live_channel"},
-            {"^spec\\.seq", "seq"},
-            {"^spec\\.bypass", "bypass"},
-            {"^spec\\.soundLevel", "with_sound_level"},
-            {"^spec\\.seiMode", "extra_params.sei_mode"},
-            {"^spec\\.extraParams", "extra_params"},
-    };
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

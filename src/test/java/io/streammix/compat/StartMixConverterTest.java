@@ -194,16 +194,16 @@ class StartMixConverterTest {
 
     @Test
     void specFieldsAreNamedBackInTheRequestsTerms() {
-        assertThat(StartMixConverter.vendorField("spec.outputs[0].video.bitrate")).isEqualTo("MixOutput[0].bitrate");
-        assertThat(StartMixConverter.vendorField("spec.outputs[1].video.fps")).isEqualTo("MixOutput[1].fps");
-        assertThat(StartMixConverter.vendorField("spec.outputs[0].video.rateControl")).isEqualTo("MixOutput[0].encode_mode");
-        assertThat(StartMixConverter.vendorField("spec.outputs[0].audio.channels")).isEqualTo("MixOutput[0].audio_channel_cnt");
-        assertThat(StartMixConverter.vendorField("spec.outputs[2].url")).isEqualTo("MixOutput[2].mixurl");
-        assertThat(StartMixConverter.vendorField("spec.inputs[3].rect")).isEqualTo("MixInput[3].rect");
-        assertThat(StartMixConverter.vendorField("spec.inputs[0].streamId")).isEqualTo("MixInput[0].stream_id");
-        assertThat(StartMixConverter.vendorField("spec.background.color")).isEqualTo("output_bg_color");
-        assertThat(StartMixConverter.vendorField("spec.userData")).isEqualTo("userdata");
-        assertThat(StartMixConverter.vendorField("spec.watermark.rect")).isEqualTo("watermark.rect");
+        assertThat(StartMixNames.vendorField("spec.outputs[0].video.bitrate")).isEqualTo("MixOutput[0].bitrate");
+        assertThat(StartMixNames.vendorField("spec.outputs[1].video.fps")).isEqualTo("MixOutput[1].fps");
+        assertThat(StartMixNames.vendorField("spec.outputs[0].video.rateControl")).isEqualTo("MixOutput[0].encode_mode");
+        assertThat(StartMixNames.vendorField("spec.outputs[0].audio.channels")).isEqualTo("MixOutput[0].audio_channel_cnt");
+        assertThat(StartMixNames.vendorField("spec.outputs[2].url")).isEqualTo("MixOutput[2].mixurl");
+        assertThat(StartMixNames.vendorField("spec.inputs[3].rect")).isEqualTo("MixInput[3].rect");
+        assertThat(StartMixNames.vendorField("spec.inputs[0].streamId")).isEqualTo("MixInput[0].stream_id");
+        assertThat(StartMixNames.vendorField("spec.background.color")).isEqualTo("output_bg_color");
+        assertThat(StartMixNames.vendorField("spec.userData")).isEqualTo("userdata");
+        assertThat(StartMixNames.vendorField("spec.watermark.rect")).isEqualTo("watermark.rect");
     }
 
     static JsonNode seed(String name) throws Exception {

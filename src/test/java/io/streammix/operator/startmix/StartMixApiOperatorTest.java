@@ -13,6 +13,7 @@ import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.PlayInfo;
 import io.streammix.compat.MixTaskStore;
 import io.streammix.compat.StartMixApi;
+import io.streammix.compat.StartMixNames;
 import io.streammix.compat.StartMixTokens;
 import io.streammix.operator.spec.InvalidSpecException;
 import io.streammix.operator.spec.SpecResolver;
@@ -118,7 +119,7 @@ class StartMixApiOperatorTest {
         System.out.println("section 3 body -> " + reply);
         assertThat(reply.path("code").asInt()).as(reply.toString()).isZero();
         assertThat(reply.path("message").asText()).isEqualTo("success");
-        String name = io.streammix.compat.StartMixConverter.resourceName("mult_output_task_id");
+        String name = io.streammix.compat.StartMixNames.resourceName("mult_output_task_id");
         MixTask t = client.resources(MixTask.class).inNamespace(NS_A).withName(name).get();
         assertThat(t).as("created in the token's namespace").isNotNull();
         assertThat(t.getMetadata().getLabels()).containsEntry(StartMixApi.CREATED_BY, StartMixApi.CREATED_BY_VALUE);
