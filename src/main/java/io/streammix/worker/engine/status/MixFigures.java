@@ -1,11 +1,10 @@
 package io.streammix.worker.engine.status;
 
-import io.streammix.worker.engine.MixEngine;
 import java.util.List;
 
 /**
  * The mix as a whole and each of its inputs and outputs, read at once for a metrics scrape
- * ({@link MixEngine#figures()}). Plain values: the engine knows nothing of Micrometer.
+ * ({@code MixEngine.figures()}). Plain values: the engine knows nothing of Micrometer.
  *
  * @param mixSeconds          seconds on the mix timeline (media seconds produced)
  * @param ticks               video ticks rendered
