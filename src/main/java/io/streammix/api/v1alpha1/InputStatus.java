@@ -16,4 +16,11 @@ public class InputStatus {
     public String reason;
     @JsonPropertyDescription("Decoded video frames per second, when the input has video.")
     public Double fps;
+    @JsonPropertyDescription("While the input is Lost: when it was lost (RFC 3339); since changes with each new reason, this does not.")
+    public String lostSince;
+    @JsonPropertyDescription("While the input is Lost: when the next reconnect attempt starts (RFC 3339); in the past while that "
+            + "attempt is under way. Retries start 250 ms after the loss and back off to one every 2 s.")
+    public String nextAttemptAt;
+    @JsonPropertyDescription("While the input is Lost: reconnect attempts made since it was lost.")
+    public Integer attempts;
 }

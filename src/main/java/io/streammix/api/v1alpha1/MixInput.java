@@ -80,12 +80,23 @@ public class MixInput {
     @SpecChange(ChangeClass.LIVE)
     public Boolean loop;
 
+    @JsonPropertyDescription("What the rect shows while this input is lost: its last picture for holdLastFrameMillis (default "
+            + "1000), then the background or a placeholder image. Default: hold 1 s, then the background. The input "
+            + "reconnects by itself meanwhile (see status.inputs[]). No start-mix counterpart. Changes live.")
+    @SpecChange(ChangeClass.LIVE)
+    public LossPolicy onLoss;
+
     public RenderMode renderModeOrDefault() {
         return renderMode == null ? RenderMode.Crop : renderMode;
     }
 
     public Content contentOrDefault() {
         return content == null ? Content.AudioVideo : content;
+    }
+
+    /** The policy as written, or the defaults (hold 1 s, then the background). */
+    public LossPolicy onLossOrDefault() {
+        return onLoss == null ? new LossPolicy() : onLoss;
     }
 
     public int volumeOrDefault() {

@@ -26,6 +26,7 @@ import java.util.List;
 @ValidationRule(value = SpecRules.INPUT_FILES_IN_VOLUMES, message = "spec.inputs[].url" + SpecRules.FILES_IN_VOLUMES_MESSAGE_TAIL)
 @ValidationRule(value = SpecRules.OUTPUT_FILES_IN_VOLUMES, message = "spec.outputs[].url" + SpecRules.FILES_IN_VOLUMES_MESSAGE_TAIL)
 @ValidationRule(value = SpecRules.BACKGROUND_FILE_IN_VOLUMES, message = "spec.background.image" + SpecRules.FILES_IN_VOLUMES_MESSAGE_TAIL)
+@ValidationRule(value = SpecRules.LOSS_FILES_IN_VOLUMES, message = "spec.inputs[].onLoss.image" + SpecRules.FILES_IN_VOLUMES_MESSAGE_TAIL)
 @ValidationRule(value = SpecRules.WATERMARK_FILE_IN_VOLUMES, message = "spec.watermark.image" + SpecRules.FILES_IN_VOLUMES_MESSAGE_TAIL)
 @ValidationRule(value = SpecRules.BYPASS_ONE_INPUT, message = "spec.bypass: bypass needs exactly one input")
 public class MixTaskSpec {

@@ -163,4 +163,13 @@ public final class SpecRules {
             + UNDER_VOLUME_F;
     public static final String FILES_IN_VOLUMES_MESSAGE_TAIL = ": an absolute file path must lie under the mountPath of one of "
             + "spec.worker.volumes (a relative path is written under the worker's scratch output directory)";
+
+    /** A placeholder image exactly when the rect is to show one. */
+    public static final String LOSS_IMAGE_WITH_IMAGE = "(has(self.then) && self.then == 'Image') == has(self.image)";
+    public static final String LOSS_IMAGE_WITH_IMAGE_MESSAGE = "spec.inputs[].onLoss.image: required when then is Image, "
+            + "and not allowed otherwise (then defaults to Background)";
+    public static final String LOSS_IMAGE_SCHEME_MESSAGE = "spec.inputs[].onLoss.image: the scheme must be http, https or file";
+    public static final String LOSS_FILES_IN_VOLUMES = "self.inputs.all(i, !has(i.onLoss) || !has(i.onLoss.image) || "
+            + UNDER_VOLUME_A + "i.onLoss.image" + UNDER_VOLUME_B + "i.onLoss.image" + UNDER_VOLUME_C + "i.onLoss.image"
+            + UNDER_VOLUME_D + "i.onLoss.image" + UNDER_VOLUME_E + "i.onLoss.image" + UNDER_VOLUME_F + ")";
 }

@@ -1,6 +1,8 @@
 package io.streammix.api.validation;
 
 import io.streammix.api.v1alpha1.ExtraParam;
+import io.streammix.api.v1alpha1.LossDisplay;
+import io.streammix.api.v1alpha1.LossPolicy;
 import io.streammix.api.v1alpha1.MixInput;
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTaskSpec;
@@ -159,6 +161,9 @@ public final class SpecValidator {
             if (in != null && !UrlPolicy.absoluteFileUnder(in.url, mounts)) {
                 fail("spec.inputs[" + i + "].url", rule);
             }
+            if (in != null && in.onLoss != null && !UrlPolicy.absoluteFileUnder(in.onLoss.image, mounts)) {
+                fail("spec.inputs[" + i + "].onLoss.image", rule);
+            }
         }
         for (int i = 0; spec.outputs != null && i < spec.outputs.size(); i++) {
             MixOutput out = spec.outputs.get(i);
@@ -256,9 +261,25 @@ public final class SpecValidator {
             }
             range(at + ".volume", in.volume, 0, 200);
             range(at + ".soundLevelId", in.soundLevelId, 0, MAX_SOUND_LEVEL_ID);
+            checkLoss(at + ".onLoss", in.onLoss);
         }
         unique("spec.inputs[].name", "names must be unique", inputs, i -> i.name);
         unique("spec.inputs[].streamId", "stream ids must be unique", inputs, i -> i.streamId);
+    }
+
+    /** Twin of the schema of {@code onLoss} and {@link SpecRules#LOSS_IMAGE_WITH_IMAGE} and the image URL rules. */
+    private void checkLoss(String at, LossPolicy loss) {
+        if (loss == null) {
+            return;
+        }
+        range(at + ".holdLastFrameMillis", loss.holdLastFrameMillis, 0, 60_000);
+        boolean wantsImage = loss.then == LossDisplay.Image;
+        if (wantsImage != (loss.image != null)) {
+            fail(at + ".image", wantsImage ? "is required when then is Image"
+                    : "is only allowed when then is Image (then defaults to Background)");
+        }
+        length(at + ".image", loss.image, 1, 2048);
+        url(at + ".image", loss.image, UrlPolicy.Use.IMAGE);
     }
 
     private void checkOutputs(List<MixOutput> outputs) {

@@ -244,6 +244,9 @@ public final class StatusBuilder {
         s.since = in.since();
         s.reason = r.text(field, in.reason());
         s.fps = in.fps();
+        s.lostSince = in.lostSince();
+        s.nextAttemptAt = in.nextAttemptAt();
+        s.attempts = in.attempts();
         return s;
     }
 

@@ -46,12 +46,23 @@ public record WorkerReport(
     public static final String FAILED = "Failed";
     public static final String STOPPING = "Stopping";
 
-    /** @param state Connecting, Live or Lost */
+    /**
+     * @param state         Connecting, Live or Lost
+     * @param reason        why it is not live; never a URL (URLs can carry stream keys)
+     * @param lostSince     while Lost: when it was lost (RFC 3339); {@code since} moves with each new reason, this does not
+     * @param nextAttemptAt while Lost: when the next reconnect attempt starts (RFC 3339), in the past while it is under way
+     * @param attempts      while Lost: reconnect attempts made since the loss
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Input(String name, String state, String since, String reason, Double fps) {
+    public record Input(String name, String state, String since, String reason, Double fps, String lostSince,
+                        String nextAttemptAt, Integer attempts) {
         public static final String CONNECTING = "Connecting";
         public static final String LIVE = "Live";
         public static final String LOST = "Lost";
+
+        public Input(String name, String state, String since, String reason, Double fps) {
+            this(name, state, since, reason, fps, null, null, null);
+        }
     }
 
     /**

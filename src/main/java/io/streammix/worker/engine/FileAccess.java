@@ -53,6 +53,9 @@ public record FileAccess(List<Path> roots, Path base) {
         for (int i = 0; spec.inputs != null && i < spec.inputs.size(); i++) {
             MixInput in = spec.inputs.get(i);
             in.url = check("spec.inputs[" + i + "].url", in.url, v);
+            if (in.onLoss != null) {
+                in.onLoss.image = check("spec.inputs[" + i + "].onLoss.image", in.onLoss.image, v);
+            }
         }
         for (int i = 0; spec.outputs != null && i < spec.outputs.size(); i++) {
             MixOutput out = spec.outputs.get(i);

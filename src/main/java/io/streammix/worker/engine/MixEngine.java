@@ -162,6 +162,12 @@ public final class MixEngine implements AutoCloseable {
             if (next.watermark != null && images.tooLarge(next.watermark.image) != null) {
                 v.add(new Violation("spec.watermark.image", images.tooLarge(next.watermark.image)));
             }
+            for (int i = 0; i < next.inputs.size(); i++) {
+                String placeholder = next.inputs.get(i).onLoss == null ? null : next.inputs.get(i).onLoss.image;
+                if (images.tooLarge(placeholder) != null) {
+                    v.add(new Violation("spec.inputs[" + i + "].onLoss.image", images.tooLarge(placeholder)));
+                }
+            }
         }
         synchronized (this) {
             if (!v.isEmpty()) {

@@ -24,11 +24,21 @@ public final class Demuxer implements AutoCloseable {
     private final AVFormatContext ctx;
     private final Interrupter interrupter;
     private final long readTimeoutMillis;
+    /** How long {@code avformat_find_stream_info} read (ns): of a live stream, the media it buffered is that old. */
+    private long probeNanos;
 
     private Demuxer(AVFormatContext ctx, Interrupter interrupter, long readTimeoutMillis) {
         this.ctx = ctx;
         this.interrupter = interrupter;
         this.readTimeoutMillis = readTimeoutMillis;
+    }
+
+    /**
+     * Seconds spent probing the streams after opening. A live source delivers in real time, so the packets the probe read
+     * and buffered are about this much behind the live edge when the first of them is handed out.
+     */
+    public double probeSeconds() {
+        return probeNanos / 1e9;
     }
 
     /**
@@ -71,12 +81,15 @@ public final class Demuxer implements AutoCloseable {
                 return new Demuxer(ctx, interrupter, readTimeoutMillis);
             }
             interrupter.arm(connectTimeoutMillis);
+            long probing = System.nanoTime();
             ret = avformat_find_stream_info(ctx, (org.bytedeco.javacpp.PointerPointer<?>) null);
             if (ret < 0) {
                 avformat_close_input(ctx);
                 throw new MediaException(name + ": no stream information: " + reason(ret, interrupter, connectTimeoutMillis), ret);
             }
-            return new Demuxer(ctx, interrupter, readTimeoutMillis);
+            Demuxer d = new Demuxer(ctx, interrupter, readTimeoutMillis);
+            d.probeNanos = System.nanoTime() - probing;
+            return d;
         } finally {
             av_dict_free(opts);
         }
@@ -86,7 +99,9 @@ public final class Demuxer implements AutoCloseable {
         if (interrupter.stopped()) {
             return "stopped";
         }
-        if (interrupter.expired()) {
+        if (interrupter.expired() || ret == Av.EXIT) {
+            // AVERROR_EXIT comes only from our callback, so when not stopped it was the deadline (libsrt reported it so while
+            // the flag read false: "Immediate exit requested" told a user nothing).
             return "timed out after " + timeoutMillis + " ms";
         }
         return Av.error(ret);

@@ -107,9 +107,35 @@ public final class AdmissionCases {
             ((ObjectNode) o.at("/spec/worker/volumes/0")).put("mountPath", "/scratchpad");
             ((ObjectNode) o.at("/spec/outputs/3")).put("url", "/scratchpad/mix.mp4");
         }));
+        lossCases(c);
         audioOnlyFileCases(c);
         urlPolicyCases(c);
         return c;
+    }
+
+    /** spec.inputs[].onLoss: a placeholder image exactly when then is Image, and the image URL rules of spec.background.image. */
+    private static void lossCases(List<AdmissionCase> c) {
+        c.add(valid("onLoss empty: hold 1 s, then the background", o -> input(o).set("onLoss", F.objectNode())));
+        c.add(valid("onLoss hold at its maximum, no then", o -> input(o).set("onLoss", F.objectNode().put("holdLastFrameMillis", 60000))));
+        c.add(valid("onLoss placeholder on the task's volume", o -> input(o).set("onLoss", F.objectNode().put("then", "Image")
+                .put("image", "file:///recordings/standby.jpg"))));
+        c.add(invalid("onLoss then Image without an image", o -> input(o).set("onLoss", F.objectNode().put("then", "Image")),
+                "spec.inputs[1].onLoss.image"));
+        c.add(invalid("onLoss image with then Background", o -> input(o).set("onLoss", F.objectNode().put("then", "Background")
+                .put("image", "https://media.example/standby.png")), "spec.inputs[1].onLoss.image"));
+        c.add(invalid("onLoss image without then (Background by default)", o -> input(o).set("onLoss", F.objectNode()
+                .put("image", "https://media.example/standby.png")), "spec.inputs[1].onLoss.image"));
+        String[][] images = {
+                {"an rtmp placeholder", "rtmp://media.example/live/x"},
+                {"the metadata address", "http://169.254.169.254/latest/meta-data/x.png"},
+                {"a local file outside the task's volumes", "/etc/passwd"},
+                {"a path that climbs out of the volume", "/recordings/../etc/mixtask/token"},
+                {"subfile in a path", "subfile,,start,0,end,0,,:/etc/passwd"},
+        };
+        for (String[] img : images) {
+            c.add(invalid("onLoss image: " + img[0], o -> input(o).set("onLoss", F.objectNode().put("then", "Image")
+                    .put("image", img[1])), "spec.inputs[1].onLoss.image"));
+        }
     }
 
     /**

@@ -69,6 +69,27 @@ class StatusBuilderTest {
         assertThat(degraded.inputs.get(0).reason).doesNotContain("secret-host");
     }
 
+    @Test
+    void aLostInputsRetryScheduleReachesTheStatusAsTheWorkerReportedIt() {
+        WorkerReport report = new WorkerReport(WorkerReport.DEGRADED, "2026-01-01T00:00:05Z", 5, 1, null,
+                List.of(new WorkerReport.Input("cam1", WorkerReport.Input.LOST, "2026-01-01T00:00:09Z", "cam1: the stream ended",
+                        null, "2026-01-01T00:00:08Z", "2026-01-01T00:00:10.500Z", 3)), null, null, null);
+        MixTaskStatus s = StatusBuilder.build(task(), null, seen(report, Optional.empty(), Instant.parse("2026-01-01T00:00:10Z")));
+        var in = s.inputs.get(0);
+        assertThat(in.state).isEqualTo(WorkerReport.Input.LOST);
+        assertThat(in.lostSince).isEqualTo("2026-01-01T00:00:08Z");
+        assertThat(in.nextAttemptAt).isEqualTo("2026-01-01T00:00:10.500Z");
+        assertThat(in.attempts).isEqualTo(3);
+        assertThat(in.reason).isEqualTo("cam1: the stream ended");
+        // A live input has no retry schedule: the fields are absent from the status, not zero.
+        WorkerReport live = new WorkerReport(WorkerReport.RUNNING, "2026-01-01T00:00:05Z", 5, 1, null,
+                List.of(new WorkerReport.Input("cam1", WorkerReport.Input.LIVE, "2026-01-01T00:00:11Z", null, 25.0)), null, null, null);
+        var back = StatusBuilder.build(task(), s, seen(live, Optional.empty(), Instant.parse("2026-01-01T00:00:12Z"))).inputs.get(0);
+        assertThat(back.lostSince).isNull();
+        assertThat(back.nextAttemptAt).isNull();
+        assertThat(back.attempts).isNull();
+    }
+
     private static String specApplied(MixTaskStatus s) {
         var c = Conditions.find(s.conditions, Conditions.SPEC_APPLIED).orElseThrow();
         return c.getStatus() + "/" + c.getReason() + ": " + c.getMessage();

@@ -147,7 +147,7 @@ public final class BypassRelay implements Runnable {
             throw new MediaException(slot.name + ": bypass needs an encoded stream or file, not a picture or a synthetic source");
         }
         try (Demuxer d = Demuxer.open(source.url(), source.format(), source.options(), interrupter,
-                InputSource.CONNECT_TIMEOUT_MS, InputSource.READ_TIMEOUT_MS, slot.name)) {
+                InputSource.CONNECT_TIMEOUT_MS, source.readTimeoutMillis(), slot.name)) {
             int vs = d.bestStream(AVMEDIA_TYPE_VIDEO);
             int as = d.bestStream(AVMEDIA_TYPE_AUDIO);
             if (vs < 0 && as < 0) {

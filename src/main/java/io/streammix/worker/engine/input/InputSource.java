@@ -18,10 +18,27 @@ import java.util.Map;
  * @param safeName the URL without user info, path beyond the host, or query: fit for logs and reasons
  */
 public record InputSource(String url, String format, Map<String, String> options, boolean network, boolean loop,
-                          boolean stillImage, String safeName) {
+                          boolean stillImage, String safeName, long readTimeoutMillis) {
 
-    /** Read deadline of network inputs: a publisher silent this long counts as gone. */
-    public static final long READ_TIMEOUT_MS = 5_000;
+    public InputSource(String url, String format, Map<String, String> options, boolean network, boolean loop,
+                       boolean stillImage, String safeName) {
+        this(url, format, options, network, loop, stillImage, safeName, READ_TIMEOUT_MS);
+    }
+
+    /**
+     * Read deadline of network inputs: a publisher silent this long counts as gone. The last resort only (a closed
+     * connection, an RTMP unpublish or an SRT shutdown end the read at once): a live stream carries a packet every few
+     * tens of milliseconds (audio) or at least every frame, so 2.5 s of nothing is a dead peer, while TCP's first
+     * retransmissions (0.2 + 0.4 + 0.8 s) still fit in it. It was 5 s, which froze a live show for 5 s + the hold.
+     */
+    public static final long READ_TIMEOUT_MS = 2_500;
+    /**
+     * HLS reads wait for the next playlist refresh (up to a target duration, 2 to 10 s) by design: the deadline is the
+     * backstop there, and a playlist that stops growing is found by {@code m3u8_hold_counters} instead.
+     */
+    static final long HLS_READ_TIMEOUT_MS = 20_000;
+    /** Reloads of an HLS playlist without a new segment before the stream counts as ended (FFmpeg's default: 1000). */
+    static final int HLS_HOLD_RELOADS = 3;
     public static final long CONNECT_TIMEOUT_MS = 8_000;
 
     /**
@@ -73,7 +90,14 @@ public record InputSource(String url, String format, Map<String, String> options
             // audio-only stream (no video frame count to end the probe early) silent for 5 s after every connect.
             opts.put("analyzeduration", "1000000");
         }
-        return new InputSource(url, null, opts, true, loop, still, safe(url));
+        long readTimeout = READ_TIMEOUT_MS;
+        if (lower.matches("^https?://[^?#]*\\.m3u8([?#].*)?$")) {
+            // A live playlist that stops growing ends the stream after a few reloads (about 1.5 target durations),
+            // rather than FFmpeg's 1000 reloads (hours); it is then lost and retried like any other.
+            opts.put("m3u8_hold_counters", Integer.toString(HLS_HOLD_RELOADS));
+            readTimeout = HLS_READ_TIMEOUT_MS;
+        }
+        return new InputSource(url, null, opts, true, loop, still, safe(url), readTimeout);
     }
 
     /** scheme://host:port only: user info, stream keys in the path and query strings stay out of logs. */

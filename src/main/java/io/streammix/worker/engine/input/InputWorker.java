@@ -39,7 +39,9 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 /**
  * Pulls one input on its own thread: connect, demux, decode, put each frame on the mix timeline, scale
  * pictures to the input's rect, resample audio to 48 kHz stereo, and hand both to the {@link InputSlot}.
- * Failures become the slot's state; network inputs reconnect with exponential backoff, files loop or end.
+ * Failures become the slot's state (Lost, with the retry schedule for status); network inputs reconnect on a short
+ * schedule ({@link #FIRST_RETRY_MS} doubling to {@link #MAX_RETRY_MS}), files loop or end. What the rect shows meanwhile is the clock's business
+ * ({@link Compositor}, from the input's onLoss).
  *
  * <p>Timing: the first frame after a (re)connect fixes the input's offset (its pts + offset = mix time),
  * one offset for audio and video so their sync survives, placed {@link #JITTER} seconds ahead of now. Frames
@@ -51,7 +53,16 @@ public final class InputWorker implements Runnable {
     public static final double JITTER = 0.2;
     private static final double MAX_LATE = 0.5;
     private static final double MAX_EARLY = 3.0;
-    private final RetrySchedule retry = RetrySchedule.standard();
+    /** At most this much probed backlog is skipped through (a longer probe is not a live backlog). */
+    private static final double MAX_BACKLOG = 3.0;
+    /**
+     * Live inputs come back fast: a publisher that reconnects is usually back within a second, so the first retry is
+     * after 250 ms and the delay doubles up to 2 s (a retry of an absent RTMP or SRT peer costs one refused
+     * connection); a returning publisher is picked up within about 2 s. Outputs keep {@link RetrySchedule#standard()}.
+     */
+    public static final long FIRST_RETRY_MS = 250;
+    public static final long MAX_RETRY_MS = 2_000;
+    private final RetrySchedule retry = new RetrySchedule(FIRST_RETRY_MS, MAX_RETRY_MS);
 
     private final InputSlot slot;
     private final InputSource source;
@@ -61,8 +72,14 @@ public final class InputWorker implements Runnable {
     private final Scaler scaler = new Scaler();
     private volatile boolean stopped;
     private volatile Thread thread;
+    /** The current session delivered media (so its loss starts the retry schedule afresh). */
+    private boolean sessionWasLive;
 
     private double offset = Double.NaN;
+    /** Seconds of media a live source's probe buffered (see {@link Demuxer#probeSeconds()}); 0 for files. */
+    private double backlog;
+    /** Frames before this pts were buffered while probing: late by design, skipped through rather than re-anchored on. */
+    private double catchUpPts = Double.NaN;
     private double lastEnd = Double.NaN;
     private boolean rebase;
     private Resampler resampler;
@@ -105,7 +122,9 @@ public final class InputWorker implements Runnable {
         try {
             while (!stopped) {
                 // A lost input stays Lost, with its reason, while it retries: Connecting is for the first attempt.
-                if (!WorkerReport.Input.LOST.equals(slot.state())) {
+                if (slot.isLost()) {
+                    slot.attempt();
+                } else {
                     slot.connecting();
                 }
                 long began = System.nanoTime();
@@ -117,21 +136,23 @@ public final class InputWorker implements Runnable {
                         break;
                     }
                     String before = slot.reason();
-                    slot.lost(e.getMessage());
+                    slot.lost(e.getMessage(), timeline.now());
                     if (!e.getMessage().equals(before)) {
                         // Once per new reason: a source that stays away does not flood the log at every retry.
-                        LOG.warnf("input %s (%s) lost: %s; retrying with backoff", slot.name, source.safeName(), e.getMessage());
+                        LOG.warnf("input %s (%s) lost: %s; retrying", slot.name, source.safeName(), e.getMessage());
                     }
                     ended = false;
                 }
                 if (ended) {
-                    slot.lost("end of file");
+                    slot.lost("end of file", timeline.now());
                     return;
                 }
-                if ((System.nanoTime() - began) / 1_000_000 > 10_000) {
-                    retry.reset(); // a connection that held for a while is not a flapping source
+                if (sessionWasLive || (System.nanoTime() - began) / 1_000_000 > 10_000) {
+                    retry.reset(); // a stream that played: the next loss starts the schedule again from its fast end
                 }
+                sessionWasLive = false;
                 retry.failed();
+                slot.nextAttempt(retry.nextAttemptAt());
                 retry.awaitDue(() -> stopped);
             }
         } finally {
@@ -155,12 +176,17 @@ public final class InputWorker implements Runnable {
             return false;
         }
         try (Demuxer d = Demuxer.open(source.url(), source.format(), source.options(), interrupter,
-                InputSource.CONNECT_TIMEOUT_MS, InputSource.READ_TIMEOUT_MS, slot.name)) {
+                InputSource.CONNECT_TIMEOUT_MS, source.readTimeoutMillis(), slot.name)) {
             int vs = d.bestStream(AVMEDIA_TYPE_VIDEO);
             int as = d.bestStream(AVMEDIA_TYPE_AUDIO);
             if (vs < 0 && as < 0) {
                 throw new MediaException(slot.name + ": no audio or video stream");
             }
+            // The probe read a live source for this long: its buffered media would otherwise add that much latency for the
+            // whole session (about 1.4 s measured on RTMP). The first frame is placed that far back and the clock skips
+            // through the backlog instead.
+            backlog = source.network() ? Math.min(d.probeSeconds(), MAX_BACKLOG) : 0;
+            catchUpPts = Double.NaN;
             try (Decoder vdec = vs >= 0 ? new Decoder(d.stream(vs), slot.name) : null;
                  Decoder adec = as >= 0 ? new Decoder(d.stream(as), slot.name) : null) {
                 return pump(d, vs, vdec, as, adec);
@@ -215,14 +241,16 @@ public final class InputWorker implements Runnable {
     private double toMixTime(double pts, double duration) {
         double now = timeline.now();
         if (Double.isNaN(offset)) {
-            offset = anchor(now) - pts;
+            offset = anchor(now - backlog) - pts;
+            catchUpPts = pts + backlog;
         } else if (rebase) {
             // Looped file: continue right after the last frame of the previous pass.
             offset = Math.max(lastEnd, now) - pts;
             rebase = false;
         }
         double t = pts + offset;
-        if (t < now - MAX_LATE || t > now + MAX_EARLY) {
+        boolean catchingUp = pts < catchUpPts;
+        if ((t < now - MAX_LATE && !catchingUp) || t > now + MAX_EARLY) {
             LOG.infof("input %s: timestamps jumped (%.3f s off the clock); re-anchoring", slot.name, t - now);
             offset = anchor(now) - pts;
             slot.audio.discontinuity();
@@ -265,10 +293,7 @@ public final class InputWorker implements Runnable {
         lastVideoPts = pts;
         slot.frameDecoded();
         double t = toMixTime(pts, 1 / 30.0);
-        if (!slot.isLive()) {
-            slot.live();
-            LOG.infof("input %s (%s) live", slot.name, source.safeName());
-        }
+        goLive();
         publish(f, t);
     }
 
@@ -317,12 +342,17 @@ public final class InputWorker implements Runnable {
         pcmPlanes.put(0, pcm);
         int got = resampler.convert(pcmPlanes, cap, f.extended_data(), n);
         double t = toMixTime(pts, n / (double) f.sample_rate());
+        goLive();
+        pcm.position(0).get(pcmJava, 0, got * AudioRing.CHANNELS);
+        slot.audio.write(Math.round(t * AudioRing.RATE), pcmJava, got);
+    }
+
+    private void goLive() {
+        sessionWasLive = true;
         if (!slot.isLive()) {
             slot.live();
             LOG.infof("input %s (%s) live", slot.name, source.safeName());
         }
-        pcm.position(0).get(pcmJava, 0, got * AudioRing.CHANNELS);
-        slot.audio.write(Math.round(t * AudioRing.RATE), pcmJava, got);
     }
 
     /** A still image: decode once, then redraw only when its rect changes. */

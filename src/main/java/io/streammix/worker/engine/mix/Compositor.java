@@ -23,6 +23,11 @@ import static org.bytedeco.ffmpeg.global.avutil.av_image_copy;
  */
 final class Compositor implements AutoCloseable {
     private final Map<String, InputSlot.Picture> shown = new HashMap<>();
+    /**
+     * Inputs whose rect shows their loss display (past the hold), until their first picture after the return: an input
+     * that is live again but whose first picture is not due yet keeps its placeholder rather than flashing background.
+     */
+    private final java.util.Set<String> placeholders = new java.util.HashSet<>();
     private final PointerPointer<BytePointer> dst = new PointerPointer<>(4);
     private byte[] row = new byte[0];
 
@@ -35,6 +40,7 @@ final class Compositor implements AutoCloseable {
         for (InputSlot slot : slots.values()) {
             InputSlot.Picture due = slot.takeDue(time + slack);
             if (due != null) {
+                placeholders.remove(slot.name); // its first picture since the loss replaces the loss display
                 InputSlot.Picture old = shown.put(slot.name, due);
                 if (old != null) {
                     Frames.free(old.frame());
@@ -43,9 +49,19 @@ final class Compositor implements AutoCloseable {
                 slot.repeated(); // its last picture again: the input is slower than the output or stalling
             }
             if (!slot.isLive()) {
-                drop(slot.name);
+                InputLayout l = plan.input(slot.name);
+                // A lost input's rect holds its last picture for the hold time (onLoss), then shows the background or
+                // the placeholder until the first picture after its return. Read per tick: an edit of onLoss applies at once.
+                if (!slot.holding(time, l == null ? 0 : l.holdSeconds())) {
+                    drop(slot.name);
+                    slot.clearPictures(); // pictures queued before the loss are stale now
+                    if (slot.isLost()) {
+                        placeholders.add(slot.name);
+                    }
+                }
             }
         }
+        placeholders.retainAll(slots.keySet());
         shown.keySet().removeIf(name -> {
             if (!slots.containsKey(name)) {
                 Frames.free(shown.get(name).frame());
@@ -57,6 +73,10 @@ final class Compositor implements AutoCloseable {
         Av.check(av_frame_copy(canvas, plan.background().frame), "background");
         for (InputLayout l : plan.drawOrder()) {
             InputSlot.Picture p = shown.get(l.name());
+            if (p == null && l.placeholder() != null && placeholders.contains(l.name())) {
+                draw(l.placeholder().frame(), canvas, l.left() + l.placeholder().dx(), l.top() + l.placeholder().dy());
+                continue;
+            }
             if (p == null || p.rectWidth() != l.width() || p.rectHeight() != l.height()) {
                 continue; // nothing yet, or a picture made for the previous layout: background until the next one
             }

@@ -41,6 +41,14 @@ public final class InputSlot {
     private volatile boolean still;
     /** Mix time of the newest frame or audio handed over; NaN before the first. */
     private volatile double newestTime = Double.NaN;
+    /** Mix time of the newest picture handed over (the one a lost input's rect holds); NaN before the first. */
+    private volatile double newestPicture = Double.NaN;
+    // The loss and its retries, for status; written by the input thread only.
+    private volatile Instant lostSince;
+    private volatile Instant nextAttemptAt;
+    private volatile int attempts;
+    /** Mix time from which the hold of a lost input counts (its last picture, or the loss if later); NaN: no hold. */
+    private volatile double holdFrom = Double.NaN;
 
     public InputSlot(String name) {
         this.name = name;
@@ -51,6 +59,9 @@ public final class InputSlot {
             Frames.free(pictures.pollFirst().frame());
         }
         pictures.addLast(p);
+        if (p.time() >= 0) {
+            newestPicture = p.time();
+        }
         frameTimes[frameCount++ % frameTimes.length] = System.nanoTime();
     }
 
@@ -78,15 +89,57 @@ public final class InputSlot {
 
     public void live() {
         set(WorkerReport.Input.LIVE, null, true);
+        lostSince = null;
+        nextAttemptAt = null;
+        attempts = 0;
+        holdFrom = Double.NaN;
     }
 
+    /** Lost for a reason known before any media (a refused URL): nothing to hold. */
     public void lost(String why) {
+        lost(why, Double.NaN);
+    }
+
+    /**
+     * The input stopped (or an attempt to bring it back failed). Its audio is silent from now on; its pictures stay
+     * queued, for the clock to hold the last one as the task's onLoss says ({@link Compositor}).
+     *
+     * @param mixNow the mix clock, NaN when the input never had media
+     */
+    public void lost(String why, double mixNow) {
         if (!WorkerReport.Input.LOST.equals(state)) {
             losses++;
+            lostSince = Instant.now();
+            attempts = 0;
+            // The rect freezes on the newest picture once it is shown; the hold counts from then (or from now, if later).
+            holdFrom = Double.isNaN(mixNow) ? Double.NaN : Double.isNaN(newestPicture) ? mixNow : Math.max(mixNow, newestPicture);
         }
         set(WorkerReport.Input.LOST, why, false);
-      clearPictures();
         audio.reset();
+    }
+
+    /** A reconnect attempt of a lost input starts now. */
+    public void attempt() {
+        attempts++;
+    }
+
+    /** The next reconnect attempt of a lost input starts at {@code at}. */
+    public void nextAttempt(Instant at) {
+        nextAttemptAt = at;
+    }
+
+    /**
+     * True while a lost input's rect still holds its last picture at mix time {@code t}: {@code hold} seconds from its
+     * last picture (or the loss, if later).
+     */
+    public boolean holding(double t, double hold) {
+        double from = holdFrom;
+        return WorkerReport.Input.LOST.equals(state) && !Double.isNaN(from) && t < from + hold;
+    }
+
+    /** True when the input is lost (not merely connecting for the first time). */
+    public boolean isLost() {
+        return WorkerReport.Input.LOST.equals(state);
     }
 
     private void set(String s, String why, boolean isLive) {
@@ -166,7 +219,11 @@ public final class InputSlot {
     }
 
     public WorkerReport.Input report() {
-        return new WorkerReport.Input(name, state, since.toString(), reason, live ? fps() : null);
+        Instant lost = lostSince;
+        boolean isLost = WorkerReport.Input.LOST.equals(state) && lost != null;
+        Instant next = nextAttemptAt;
+        return new WorkerReport.Input(name, state, since.toString(), reason, live ? fps() : null, isLost ? lost.toString() : null,
+                isLost && next != null ? next.toString() : null, isLost ? attempts : null);
     }
 
     public String reason() {

@@ -6,9 +6,27 @@ import io.streammix.api.v1alpha1.RenderMode;
 /**
  * Where and how one input appears in the mix. Rect edges are rounded to even pixels (outward, within the
  * canvas) so that chroma planes of 4:2:0 pictures line up.
+ *
+ * @param holdSeconds how long a lost input's rect keeps its last picture (spec onLoss.holdLastFrameMillis)
+ * @param placeholder what the rect shows after that, or null for the background
  */
 public record InputLayout(String name, int left, int top, int width, int height, int layer, RenderMode renderMode,
-                          Content content, int volume, long soundLevelId) {
+                          Content content, int volume, long soundLevelId, double holdSeconds, Placeholder placeholder) {
+
+    public InputLayout(String name, int left, int top, int width, int height, int layer, RenderMode renderMode,
+                       Content content, int volume, long soundLevelId) {
+        this(name, left, top, width, height, layer, renderMode, content, volume, soundLevelId,
+                io.streammix.api.v1alpha1.LossPolicy.DEFAULT_HOLD_MILLIS / 1000.0, null);
+    }
+
+    /**
+     * A lost input's placeholder picture, scaled for this rect as its renderMode says; owned by the engine's image
+     * cache ({@link StillImages}), valid for the engine's lifetime.
+     *
+     * @param dx,dy its offset inside the rect (Fit leaves bars of background)
+     */
+    public record Placeholder(org.bytedeco.ffmpeg.avutil.AVFrame frame, int dx, int dy) {
+    }
 
     /** Where a source picture of {@code srcW x srcH} goes: the scaled size, its offset in the rect, and the source crop. */
     public Placement place(int srcW, int srcH) {

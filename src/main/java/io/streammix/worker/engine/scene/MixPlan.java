@@ -1,6 +1,8 @@
 package io.streammix.worker.engine.scene;
 
 import io.streammix.api.v1alpha1.Content;
+import io.streammix.api.v1alpha1.LossDisplay;
+import io.streammix.api.v1alpha1.LossPolicy;
 import io.streammix.api.v1alpha1.MixInput;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.v1alpha1.Rect;
@@ -57,9 +59,14 @@ public record MixPlan(int width, int height, int fps, Frames.Yuv backgroundColor
             int top = Math.min(r.top & ~1, Math.max(0, h - 2));
             int right = Math.min((r.right + 1) & ~1, w);
             int bottom = Math.min((r.bottom + 1) & ~1, h);
-            layouts.add(new InputLayout(in.displayName(i), left, top, Math.max(2, right - left), Math.max(2, bottom - top),
+            InputLayout l = new InputLayout(in.displayName(i), left, top, Math.max(2, right - left), Math.max(2, bottom - top),
                     r.layerOrDefault(), in.renderModeOrDefault(), in.contentOrDefault(), in.volumeOrDefault(),
-                    in.soundLevelId == null ? i : in.soundLevelId));
+                    in.soundLevelId == null ? i : in.soundLevelId);
+            LossPolicy loss = in.onLossOrDefault();
+            InputLayout.Placeholder placeholder = w > 0 && loss.thenOrDefault() == LossDisplay.Image && loss.image != null
+                    && l.content() != Content.AudioOnly ? images.placeholder(loss.image, l) : null;
+            layouts.add(new InputLayout(l.name(), l.left(), l.top(), l.width(), l.height(), l.layer(), l.renderMode(), l.content(),
+                    l.volume(), l.soundLevelId(), loss.holdOrDefault() / 1000.0, placeholder));
         }
         // Stable sort: equal layers keep list order.
         List<InputLayout> order = layouts.stream()

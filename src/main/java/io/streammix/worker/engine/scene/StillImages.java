@@ -34,6 +34,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 public final class StillImages implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StillImages.class);
     private final Map<String, Picture> cache = new ConcurrentHashMap<>();
+    private final Map<String, InputLayout.Placeholder> placeholders = new ConcurrentHashMap<>();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     /** Image URLs refused as over {@link MediaLimits}, with why (no URL in it): a spec naming one is refused. */
     private final Map<String, String> tooLarge = new ConcurrentHashMap<>();
@@ -74,6 +75,44 @@ public final class StillImages implements AutoCloseable {
             }
             return new Picture(f, null);
         });
+    }
+
+    /**
+     * A lost input's placeholder scaled into its rect as the layout's renderMode says; null (and a warning) when the
+     * image does not decode: the rect then shows the background.
+     */
+    public InputLayout.Placeholder placeholder(String imageUrl, InputLayout l) {
+        String key = "ph|" + imageUrl + "|" + l.width() + "x" + l.height() + "|" + l.renderMode();
+        InputLayout.Placeholder cached = placeholders.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            AVFrame img = decode(imageUrl, "placeholder image of input " + l.name());
+            try (Scaler s = new Scaler()) {
+                InputLayout.Placement pl = l.place(img.width(), img.height());
+                AVFrame f = Frames.video(pl.width(), pl.height(), AV_PIX_FMT_YUV420P);
+                try {
+                    s.scale(img, pl.cropX(), pl.cropY(), pl.cropW(), pl.cropH(), f);
+                } catch (RuntimeException e) {
+                    Frames.free(f);
+                    throw e;
+                }
+                InputLayout.Placeholder p = new InputLayout.Placeholder(f, pl.dx(), pl.dy());
+                InputLayout.Placeholder raced = placeholders.putIfAbsent(key, p);
+                if (raced != null) {
+                    Frames.free(f);
+                    return raced;
+                }
+                return p;
+            } finally {
+                Frames.free(img);
+            }
+        } catch (RuntimeException e) {
+            refused(imageUrl, e);
+            warn("placeholder of input " + l.name() + " not shown: " + e.getMessage());
+            return null;
+        }
     }
 
     /** The watermark scaled to its rect, with alpha; null (and a warning) when the image does not decode. */
@@ -202,5 +241,7 @@ public final class StillImages implements AutoCloseable {
     public void close() {
         cache.values().forEach(p -> Frames.free(p.frame));
         cache.clear();
+        placeholders.values().forEach(p -> Frames.free(p.frame()));
+        placeholders.clear();
     }
 }
