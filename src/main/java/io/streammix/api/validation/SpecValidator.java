@@ -10,15 +10,11 @@ import io.streammix.api.v1alpha1.Rect;
 import io.streammix.api.v1alpha1.S3Upload;
 import io.streammix.api.v1alpha1.SpecRules;
 import io.streammix.api.v1alpha1.ValueFrom;
-import io.streammix.api.v1alpha1.WorkerVolume;
 import io.streammix.api.v1alpha1.VideoEncoding;
+import io.streammix.api.v1alpha1.WorkerVolume;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +25,7 @@ import java.util.regex.Pattern;
  *
  * <p>Messages name the field path and the rule, as the API server's would.
  */
-public final class SpecValidator {
+public final class SpecValidator extends ViolationList {
     static final Pattern NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
     static final Pattern COLOR = Pattern.compile("^#[0-9A-Fa-f]{6}$");
     static final Pattern ENDPOINT = Pattern.compile("^https?://[^\\s]+$");
@@ -40,8 +36,6 @@ public final class SpecValidator {
     static final Pattern MOUNT_PATH = Pattern.compile("^/[A-Za-z0-9._/-]*$");
     static final List<String> RESERVED_MOUNTS = List.of("/etc/mixtask", "/scratch", "/deployments");
     static final long MAX_SOUND_LEVEL_ID = 4294967295L;
-
-    private final List<Violation> violations = new ArrayList<>();
 
     private SpecValidator(boolean filesUnderVolumes) {
         this.filesUnderVolumes = filesUnderVolumes;
@@ -230,12 +224,6 @@ public final class SpecValidator {
         unique("spec.worker.volumes[].name", "names must be unique", volumes, v -> v.name);
     }
 
-    private void pattern(String at, String value, Pattern p, String rule) {
-        if (value != null && !p.matcher(value).matches()) {
-            fail(at, rule);
-        }
-    }
-
     private void checkInputs(List<MixInput> inputs) {
         if (inputs == null || inputs.isEmpty()) {
             fail("spec.inputs", "at least one input is required");
@@ -387,57 +375,5 @@ public final class SpecValidator {
         if (r.left >= r.right || r.top >= r.bottom) {
             fail(at, "left must be less than right and top less than bottom");
         }
-    }
-
-    private void source(String at, String streamId, String url, boolean urlFrom) {
-        int n = (streamId != null ? 1 : 0) + (url != null ? 1 : 0) + (urlFrom ? 1 : 0);
-        if (n != 1) {
-            fail(at, "exactly one of streamId, url and urlFrom must be set");
-        }
-    }
-
-    private void name(String at, String name) {
-        if (name != null && !NAME.matcher(name).matches()) {
-            fail(at, "must be a DNS label: lower-case letters, digits and '-', at most 63 characters");
-        }
-    }
-
-    private <T> void unique(String at, String rule, List<T> items, Function<T, String> key) {
-        Set<String> seen = new HashSet<>();
-        for (T item : items) {
-            String k = key.apply(item);
-            if (k != null && !seen.add(k)) {
-                fail(at, rule + " ('" + k + "' appears twice)");
-                return;
-            }
-        }
-    }
-
-    private void required(String at, Object value) {
-        if (value == null) {
-            fail(at, "is required");
-        }
-    }
-
-    private void range(String at, Number value, long min, long max) {
-        if (value != null && (value.longValue() < min || value.longValue() > max)) {
-            fail(at, "must be between " + min + " and " + max + " (got " + value + ")");
-        }
-    }
-
-    private void count(String at, int n, int min, int max) {
-        if (n < min || n > max) {
-            fail(at, "must have " + min + " to " + max + " items (got " + n + ")");
-        }
-    }
-
-    private void length(String at, String s, int min, int max) {
-        if (s != null && (s.length() < min || s.length() > max)) {
-            fail(at, "must be " + min + " to " + max + " characters long");
-        }
-    }
-
-    private void fail(String field, String rule) {
-        violations.add(new Violation(field, rule));
     }
 }
