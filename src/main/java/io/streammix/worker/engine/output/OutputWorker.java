@@ -30,6 +30,9 @@ import java.util.concurrent.TimeUnit;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_remove_side_data;
+import static org.bytedeco.ffmpeg.global.avutil.AV_FRAME_DATA_SEI_UNREGISTERED;
 
 /**
  * Encodes one output on its own thread and writes the packets to its sinks ({@link OutputSink}: a URL or file,
@@ -80,6 +83,8 @@ public final class OutputWorker implements Runnable, MixSink {
     private Encoder audio;
     private Scaler scaler;
     private AudioFramer audioFramer;
+    /** Reused for every frame: the picture scaled to this output's size. */
+    private AVFrame scaled;
     private long lastVideoPts = Long.MIN_VALUE;
     private boolean needKeyframe;
     private SeiFeed seiFeed = SeiFeed.NONE;
@@ -297,30 +302,42 @@ public final class OutputWorker implements Runnable, MixSink {
             LOG.infof("output %s: video bitrate now %d bps", name, newRate);
         }
         AVFrame f = v.frame();
-        AVFrame scaled = null;
         // The canvas size follows the first video output, which a live update may reopen with another size.
         if (f.width() != video.context().width() || f.height() != video.context().height()) {
             if (scaler == null) {
                 scaler = new Scaler();
             }
-            scaled = Frames.video(video.context().width(), video.context().height(), AV_PIX_FMT_YUV420P);
-            scaler.scale(f, scaled);
-            f = scaled;
+            f = scaledFrame(f);
         }
-        try {
-            f.pts(pts);
-            // Keyframes on a fixed cadence, and SEI (SeiStamper); after a reconnect the new connection must start on a keyframe.
-            sei.stamp(f, needKeyframe, pts);
-            needKeyframe = false;
-            long began = System.nanoTime();
-            long writing = writeNanos;
-            video.encode(f, pkt -> write(0, sei.packet(pkt)));
-            // The encoder's own time: the packets' writes (muxers, network) happen inside encode's callback.
-            health.encoded(System.nanoTime() - began - (writeNanos - writing));
-            health.frameWritten();
-        } finally {
+        f.pts(pts);
+        // Keyframes on a fixed cadence, and SEI (SeiStamper); after a reconnect the new connection must start on a keyframe.
+        sei.stamp(f, needKeyframe, pts);
+        needKeyframe = false;
+        long began = System.nanoTime();
+        long writing = writeNanos;
+        video.encode(f, pkt -> write(0, sei.packet(pkt)));
+        // The encoder's own time: the packets' writes (muxers, network) happen inside encode's callback.
+        health.encoded(System.nanoTime() - began - (writeNanos - writing));
+        health.frameWritten();
+    }
+
+    /**
+     * The canvas scaled into this output's own picture, allocated once. libx264 and libx265 copy the picture in,
+     * so it is free again after encode; make_writable still guards it (it copies only if someone kept a reference).
+     * The SEI side data of the previous frame is removed first: stamp adds this frame's.
+     */
+    private AVFrame scaledFrame(AVFrame canvas) {
+        int w = video.context().width();
+        int h = video.context().height();
+        if (scaled == null || scaled.width() != w || scaled.height() != h) {
             Frames.free(scaled);
+            scaled = null;
+            scaled = Frames.video(w, h, AV_PIX_FMT_YUV420P);
         }
+        io.streammix.worker.media.Av.check(av_frame_make_writable(scaled), name + ": picture");
+        av_frame_remove_side_data(scaled, AV_FRAME_DATA_SEI_UNREGISTERED);
+        scaler.scale(canvas, scaled);
+        return scaled;
     }
 
 
@@ -360,6 +377,7 @@ public final class OutputWorker implements Runnable, MixSink {
         if (audioFramer != null) {
             audioFramer.close();
         }
+        Frames.free(scaled);
         interrupter.close();
     }
 
