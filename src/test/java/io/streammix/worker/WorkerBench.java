@@ -5,6 +5,7 @@ import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.dependent.WorkerPodTemplate;
 import io.streammix.worker.contract.SpecSubmission;
+import io.streammix.worker.media.Encoder;
 
 import java.io.File;
 import java.io.IOException;
@@ -157,12 +158,12 @@ public final class WorkerBench {
     /**
      * ffmpeg's video encoder options equal to what {@code Encoder.video} opens for a CBR H.264 output: preset veryfast,
      * tune zerolatency (no B-frames, no lookahead, sliced threads), a keyframe every 2 s and none at scene cuts,
-     * forced keyframes as IDR, rate = max rate = VBV buffer, x264's own thread count (threads 0, as thread_count 0).
+     * forced keyframes as IDR, rate = max rate = VBV buffer, the engine's thread count (Encoder.codecThreads).
      */
     public static List<String> x264(int fps, int bitrate) {
         String b = String.valueOf(bitrate);
         return List.of("-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-b:v", b, "-maxrate", b,
-                "-bufsize", b, "-g", String.valueOf(2 * fps), "-sc_threshold", "0", "-forced-idr", "1", "-threads", "0");
+                "-bufsize", b, "-g", String.valueOf(2 * fps), "-sc_threshold", "0", "-forced-idr", "1", "-threads", String.valueOf(Encoder.codecThreads()));
     }
 
     /** The engine's audio encode of an output: AAC-LC, 48 kHz stereo at {@code bitrate}. */
@@ -172,9 +173,9 @@ public final class WorkerBench {
 
     /**
      * An input as the engine opens it: decoded with slice threads only (Decoder: frame threads would add a frame of
-     * delay per thread), read at its own rate.
+     * delay per thread), as many as the engine's (Encoder.codecThreads), read at its own rate.
      */
     public static List<String> liveInput(Path file) {
-        return List.of("-thread_type", "slice", "-threads", "0", "-re", "-i", file.toString());
+        return List.of("-thread_type", "slice", "-threads", String.valueOf(Encoder.codecThreads()), "-re", "-i", file.toString());
     }
 }
