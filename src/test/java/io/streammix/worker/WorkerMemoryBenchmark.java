@@ -59,12 +59,12 @@ class WorkerMemoryBenchmark {
                         BENCHMARK worker vs ffmpeg: two 640x360@15 files side by side on a %s 1280x360 canvas, x264 veryfast zerolatency CBR 1 Mbit/s, AAC 128k
                           worker: java -jar target/quarkus-app/quarkus-run.jar worker
                                   JAVA_TOOL_OPTIONS=%s MALLOC_ARENA_MAX=%s
-                                  encoder: Encoder.video = libx264 preset=veryfast tune=zerolatency gop=%d sc_threshold=0 forced-idr=1 thread_count=0 bit_rate=rc_max_rate=rc_buffer_size=1000000; aac 128k stereo 48 kHz; decoders slice threads
+                                  encoder: Encoder.video = libx264 preset=veryfast tune=zerolatency gop=%d sc_threshold=0 forced-idr=1 thread_count=%d bit_rate=rc_max_rate=rc_buffer_size=1000000; aac 128k stereo 48 kHz; decoders slice threads
                           ffmpeg: %s
                           steady CPU (%.0f..%.0f s): worker %.3f CPU s per media s, ffmpeg %.3f, ratio worker/ffmpeg %.2f (limit 1.10)
                           peak RSS (VmHWM): worker %d MiB (limit 150), ffmpeg %d MiB; threads: worker %d, ffmpeg %d
                         """, COLOUR, WorkerBench.podJavaOptions(scratch), io.streammix.operator.dependent.WorkerPodTemplate.MALLOC_ARENA_MAX,
-                2 * FPS, String.join(" ", ff), warmup, end, e.cpuPerSecond(), f.cpuPerSecond(), ratio, e.peakRssMib(), f.peakRssMib(),
+                2 * FPS, io.streammix.worker.media.Encoder.codecThreads(), String.join(" ", ff), warmup, end, e.cpuPerSecond(), f.cpuPerSecond(), ratio, e.peakRssMib(), f.peakRssMib(),
                 e.threads(), f.threads());
         assertThat(MediaTools.probe(engineOut).get("streams").size()).as("the worker's output has video and audio").isEqualTo(2);
         assertThat(MediaTools.probe(dir.resolve("ffmpeg.mp4")).get("streams").size()).isEqualTo(2);

@@ -85,7 +85,7 @@ class CpuBenchmarkTest {
         double ffmpegRate = (f[1].cpuSeconds() - f[0].cpuSeconds()) / window;
         System.out.printf("""
                         BENCHMARK two 640x360@15 inputs side by side on 1280x360, x264 veryfast 1 Mbit/s, AAC 128k, %d s of media
-                          engine: Encoder.video libx264 preset=veryfast tune=zerolatency gop=30 sc_threshold=0 forced-idr=1 thread_count=0 bit_rate=rc_max_rate=rc_buffer_size=1000000, aac 128k
+                          engine: Encoder.video libx264 preset=veryfast tune=zerolatency gop=30 sc_threshold=0 forced-idr=1 thread_count=availableProcessors bit_rate=rc_max_rate=rc_buffer_size=1000000, aac 128k
                           ffmpeg: %s
                           steady state (%d..%d s): engine %.3f CPU s per media s, ffmpeg %.3f, ratio engine/ffmpeg %.2f
                           whole run incl. start-up: engine %.2f CPU s (%.3f per media s), ffmpeg %.2f CPU s (%.3f per media s), ratio %.2f
