@@ -14,7 +14,6 @@ import io.streammix.worker.engine.status.OutputHealth;
 import io.streammix.worker.media.Encoder;
 import io.streammix.worker.media.Frames;
 import io.streammix.worker.media.Interrupter;
-import io.streammix.worker.media.Scaler;
 import io.streammix.worker.recording.RecordingFiles;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.jboss.logging.Logger;
@@ -28,11 +27,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_remove_side_data;
-import static org.bytedeco.ffmpeg.global.avutil.AV_FRAME_DATA_SEI_UNREGISTERED;
 
 /**
  * Encodes one output on its own thread and writes the packets to its sinks ({@link OutputSink}: a URL or file,
@@ -81,10 +76,8 @@ public final class OutputWorker implements Runnable, MixSink {
 
     private Encoder video;
     private Encoder audio;
-    private Scaler scaler;
+    private final OutputPicture picture;
     private AudioFramer audioFramer;
-    /** Reused for every frame: the picture scaled to this output's size. */
-    private AVFrame scaled;
     private long lastVideoPts = Long.MIN_VALUE;
     private boolean needKeyframe;
     private SeiFeed seiFeed = SeiFeed.NONE;
@@ -101,6 +94,7 @@ public final class OutputWorker implements Runnable, MixSink {
         this.spec = spec;
         this.index = index;
         this.name = spec.displayName(index);
+        this.picture = new OutputPicture(name);
         this.health = new OutputHealth(name);
         this.sinks = List.copyOf(sinks);
         this.setupError = setupError;
@@ -303,12 +297,7 @@ public final class OutputWorker implements Runnable, MixSink {
         }
         AVFrame f = v.frame();
         // The canvas size follows the first video output, which a live update may reopen with another size.
-        if (f.width() != video.context().width() || f.height() != video.context().height()) {
-            if (scaler == null) {
-                scaler = new Scaler();
-            }
-            f = scaledFrame(f);
-        }
+        f = picture.fit(f, video.context().width(), video.context().height());
         f.pts(pts);
         // Keyframes on a fixed cadence, and SEI (SeiStamper); after a reconnect the new connection must start on a keyframe.
         sei.stamp(f, needKeyframe, pts);
@@ -320,26 +309,6 @@ public final class OutputWorker implements Runnable, MixSink {
         health.encoded(System.nanoTime() - began - (writeNanos - writing));
         health.frameWritten();
     }
-
-    /**
-     * The canvas scaled into this output's own picture, allocated once. libx264 and libx265 copy the picture in,
-     * so it is free again after encode; make_writable still guards it (it copies only if someone kept a reference).
-     * The SEI side data of the previous frame is removed first: stamp adds this frame's.
-     */
-    private AVFrame scaledFrame(AVFrame canvas) {
-        int w = video.context().width();
-        int h = video.context().height();
-        if (scaled == null || scaled.width() != w || scaled.height() != h) {
-            Frames.free(scaled);
-            scaled = null;
-            scaled = Frames.video(w, h, AV_PIX_FMT_YUV420P);
-        }
-        io.streammix.worker.media.Av.check(av_frame_make_writable(scaled), name + ": picture");
-        av_frame_remove_side_data(scaled, AV_FRAME_DATA_SEI_UNREGISTERED);
-        scaler.scale(canvas, scaled);
-        return scaled;
-    }
-
 
     private void encodeAudio(Audio a) {
         audioFramer.add(a.samples(), a.pos(), a.frames(), f -> audio.encode(f, pkt -> write(video == null ? 0 : 1, pkt)));
@@ -371,13 +340,10 @@ public final class OutputWorker implements Runnable, MixSink {
         if (audio != null) {
             audio.close();
         }
-        if (scaler != null) {
-            scaler.close();
-        }
+        picture.close();
         if (audioFramer != null) {
             audioFramer.close();
         }
-        Frames.free(scaled);
         interrupter.close();
     }
 
