@@ -140,6 +140,17 @@ class HelmChartTest {
                 .doesNotContain("tolerations-json");
     }
 
+    /** The chart's worker JVM options are the operator's own default (the flags WorkerMemoryBenchmark measured). */
+    @Test
+    void workerJavaOptionsByDefaultAreTheOperatorsDefault() throws IOException {
+        JsonNode config = only(render(t -> t), "ConfigMap", "mixtask-operator");
+        java.util.Properties props = new java.util.Properties();
+        props.load(new java.io.StringReader(config.at("/data/application.properties").asText()));
+        assertThat(props.getProperty("mixtask.worker.java-options"))
+                .isEqualTo(io.streammix.operator.config.OperatorConfig.Worker.DEFAULT_JAVA_OPTIONS)
+                .contains("-XX:+UseSerialGC");
+    }
+
     /** Every mixtask.* key the chart renders is one the operator knows (an unknown key fails the mapping), with its value. */
     @Test
     void theRenderedConfigurationIsOneTheOperatorReads() throws IOException {

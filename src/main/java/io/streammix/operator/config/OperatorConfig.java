@@ -106,8 +106,18 @@ public interface OperatorConfig {
         @WithDefault("1Gi")
         String scratchSizeLimit();
 
+        /**
+         * The default of {@link #javaOptions()} (and of the chart's {@code worker.javaOptions}). The mixing happens in
+         * FFmpeg's native memory; the Java heap holds a few MB of live objects. SerialGC: a 1-2 core pod has nothing
+         * to gain from G1's concurrent threads, and G1's own structures cost ~40 MB of RSS; C1 only: C2's compiler
+         * arenas raised the peak RSS and its code won nothing measurable on a mix; a 2 MB young generation: the
+         * worker's garbage is small and short-lived (audio chunks, figures), and a larger one was only resident pages
+         * (WorkerMemoryBenchmark).
+         */
+        String DEFAULT_JAVA_OPTIONS = "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn2m";
+
         /** JVM options of the worker, passed as JAVA_TOOL_OPTIONS. */
-        @WithDefault("-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError")
+        @WithDefault(DEFAULT_JAVA_OPTIONS)
         String javaOptions();
 
         Map<String, String> nodeSelector();

@@ -53,7 +53,7 @@ public final class Decoder implements AutoCloseable {
             ctx.max_pixels(maxPixels);
             // Slice threads add no latency; frame threads would delay every picture by a frame per thread.
             ctx.thread_type(2 /* FF_THREAD_SLICE */);
-            ctx.thread_count(0);
+            ctx.thread_count(Encoder.codecThreads());
             Av.check(avcodec_open2(ctx, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), name + ": cannot open decoder");
         } catch (RuntimeException e) {
             avcodec_free_context(ctx);

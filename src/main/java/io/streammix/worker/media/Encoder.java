@@ -51,7 +51,7 @@ public final class Encoder implements AutoCloseable {
         c.width(s.width()).height(s.height()).pix_fmt(AV_PIX_FMT_YUV420P);
         c.time_base(Av.q(1, s.fps())).framerate(Av.q(s.fps(), 1));
         c.gop_size(gopFrames(s.fps()));
-        c.thread_count(0); // as many as the encoder finds useful, as the ffmpeg command line does
+        c.thread_count(codecThreads());
         c.flags(c.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
         Map<String, String> opts = new LinkedHashMap<>();
         opts.put("preset", s.preset());
@@ -78,6 +78,16 @@ public final class Encoder implements AutoCloseable {
             opts.put("sc_threshold", "0");
         }
         return open(c, codec, opts, name);
+    }
+
+    /**
+     * Threads of one codec: the CPUs this process may use. FFmpeg's automatic count (thread_count 0) and x264's count
+     * every CPU of the node, not the pod's CPU limit, and each codec thread has its own buffers: a worker with a
+     * limit of 2 CPUs on a 64-CPU node started 64 slice threads per decoder and encoder. The JVM reads the container's
+     * CPU limit (cgroup quota); on a machine without a limit both counts agree.
+     */
+    public static int codecThreads() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** Frames between two keyframes: two seconds. */

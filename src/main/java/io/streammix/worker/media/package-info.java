@@ -13,6 +13,7 @@
  *
  * <p>Threads: none of our own; objects are not thread-safe and each is used by the one thread that opened it: an
  * input, the clock or an output thread, or, for still images, the thread building a plan. Codecs may run FFmpeg's
- * own slice threads inside a call.
+ * own slice threads inside a call. The one exception is {@link io.streammix.worker.media.FramePool}: one thread takes
+ * pictures from it, and any thread may free them (FFmpeg's buffer pool is locked).
  */
 package io.streammix.worker.media;

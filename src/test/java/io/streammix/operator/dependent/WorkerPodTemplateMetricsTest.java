@@ -37,4 +37,21 @@ class WorkerPodTemplateMetricsTest {
         assertThat(c.getEnv()).filteredOn(e -> e.getName().equals(MetricsServer.ENV_PORT)).extracting(EnvVar::getValue)
                 .containsExactly("9300");
     }
+
+    /** The memory settings WorkerMemoryBenchmark measured: two malloc arenas, and the JVM options of the config. */
+    @Test
+    void theWorkerGetsTwoMallocArenasAndTheConfiguredJavaOptions() {
+        Container c = new WorkerPodTemplate(OperatorHarness.config(Map.of())).build(Tasks.mixTask("ns", "t")).getSpec()
+                .getContainers().get(0);
+        assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("MALLOC_ARENA_MAX")).extracting(EnvVar::getValue)
+                .containsExactly("2");
+        assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).extracting(EnvVar::getValue)
+                .singleElement().asString().startsWith(io.streammix.operator.config.OperatorConfig.Worker.DEFAULT_JAVA_OPTIONS + " ")
+                .contains("-XX:+UseSerialGC", "-Djava.io.tmpdir=/scratch");
+
+        Container custom = new WorkerPodTemplate(OperatorHarness.config(Map.of("mixtask.worker.java-options", "-Xmx100m")))
+                .build(Tasks.mixTask("ns", "t")).getSpec().getContainers().get(0);
+        assertThat(custom.getEnv()).filteredOn(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).extracting(EnvVar::getValue)
+                .containsExactly("-Xmx100m -Djava.io.tmpdir=/scratch");
+    }
 }

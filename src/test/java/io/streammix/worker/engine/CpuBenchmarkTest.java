@@ -63,12 +63,19 @@ class CpuBenchmarkTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("engine.log").toFile());
         Sample[] e = measure(engine);
 
-        ProcessBuilder ffmpeg = new ProcessBuilder(MediaTools.FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error",
-                "-re", "-i", a.toString(), "-re", "-i", b.toString(),
-                "-filter_complex", "[0:v][1:v]hstack=inputs=2[v];[0:a][1:a]amix=inputs=2:normalize=0[a]",
-                "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "veryfast", "-b:v", "1M", "-maxrate", "1M",
-                "-bufsize", "1M", "-g", "30", "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-t", String.valueOf(MEDIA + 1),
-                "-y", dir.resolve("ffmpeg.mp4").toString())
+        // The same encode as the engine's (Encoder.video: veryfast, zerolatency, 2 s GOP, no scene cuts, CBR with VBV,
+        // x264's own threads) and the same decoding (slice threads); without tune=zerolatency ffmpeg's x264 ran with
+        // lookahead and B-frames, another encode than the engine's.
+        List<String> args = new ArrayList<>();
+        args.addAll(List.of(MediaTools.FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error"));
+        args.addAll(io.streammix.worker.WorkerBench.liveInput(a));
+        args.addAll(io.streammix.worker.WorkerBench.liveInput(b));
+        args.addAll(List.of("-filter_complex", "[0:v][1:v]hstack=inputs=2[v];[0:a][1:a]amix=inputs=2:normalize=0[a]",
+                "-map", "[v]", "-map", "[a]"));
+        args.addAll(io.streammix.worker.WorkerBench.x264(15, 1_000_000));
+        args.addAll(io.streammix.worker.WorkerBench.aac(128_000));
+        args.addAll(List.of("-t", String.valueOf(MEDIA + 1), "-y", dir.resolve("ffmpeg.mp4").toString()));
+        ProcessBuilder ffmpeg = new ProcessBuilder(args)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("ffmpeg.log").toFile());
         ffmpeg.environment().put("LD_LIBRARY_PATH", new File(MediaTools.FFMPEG).getParent());
         Sample[] f = measure(ffmpeg);
@@ -78,10 +85,12 @@ class CpuBenchmarkTest {
         double ffmpegRate = (f[1].cpuSeconds() - f[0].cpuSeconds()) / window;
         System.out.printf("""
                         BENCHMARK two 640x360@15 inputs side by side on 1280x360, x264 veryfast 1 Mbit/s, AAC 128k, %d s of media
+                          engine: Encoder.video libx264 preset=veryfast tune=zerolatency gop=30 sc_threshold=0 forced-idr=1 thread_count=availableProcessors bit_rate=rc_max_rate=rc_buffer_size=1000000, aac 128k
+                          ffmpeg: %s
                           steady state (%d..%d s): engine %.3f CPU s per media s, ffmpeg %.3f, ratio engine/ffmpeg %.2f
                           whole run incl. start-up: engine %.2f CPU s (%.3f per media s), ffmpeg %.2f CPU s (%.3f per media s), ratio %.2f
                           peak RSS: engine (JVM) %d MiB, ffmpeg %d MiB
-                        """, MEDIA, WARMUP, MEDIA, engineRate, ffmpegRate, engineRate / ffmpegRate,
+                        """, MEDIA, String.join(" ", args.subList(1, args.size())), WARMUP, MEDIA, engineRate, ffmpegRate, engineRate / ffmpegRate,
                 e[1].cpuSeconds(), e[1].cpuSeconds() / MEDIA, f[1].cpuSeconds(), f[1].cpuSeconds() / MEDIA,
                 e[1].cpuSeconds() / f[1].cpuSeconds(), e[1].rssKb() / 1024, f[1].rssKb() / 1024);
         assertThat(MediaTools.probe(dir.resolve("engine.mp4")).get("streams").size()).isEqualTo(2);

@@ -11,6 +11,7 @@ import io.streammix.worker.engine.scene.StillImages;
 import io.streammix.worker.media.Av;
 import io.streammix.worker.media.Decoder;
 import io.streammix.worker.media.Demuxer;
+import io.streammix.worker.media.FramePool;
 import io.streammix.worker.media.Frames;
 import io.streammix.worker.media.Interrupter;
 import io.streammix.worker.media.MediaException;
@@ -70,6 +71,8 @@ public final class InputWorker implements Runnable {
     private final Timeline timeline;
     private final Interrupter interrupter = new Interrupter();
     private final Scaler scaler = new Scaler();
+    /** Buffers of the scaled pictures, recycled: one per frame otherwise (see FramePool). */
+    private final FramePool scaled = new FramePool();
     private volatile boolean stopped;
     private volatile Thread thread;
     /** The current session delivered media (so its loss starts the retry schedule afresh). */
@@ -158,6 +161,7 @@ public final class InputWorker implements Runnable {
         } finally {
             slot.clearPictures();
             scaler.close();
+            scaled.close();
             if (resampler != null) {
                 resampler.close();
             }
@@ -310,7 +314,7 @@ public final class InputWorker implements Runnable {
             // Already the rect's size and format: pass the decoder's picture on by reference, no copy.
             out = av_frame_clone(f);
         } else {
-            out = Frames.video(pl.width(), pl.height(), AV_PIX_FMT_YUV420P);
+            out = scaled.get(pl.width(), pl.height(), AV_PIX_FMT_YUV420P);
             try {
                 scaler.scale(f, pl.cropX(), pl.cropY(), pl.cropW(), pl.cropH(), out);
             } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package io.streammix.worker.engine.mix;
 import io.streammix.worker.engine.scene.InputLayout;
 import io.streammix.worker.engine.scene.MixPlan;
 import io.streammix.worker.media.Av;
+import io.streammix.worker.media.FramePool;
 import io.streammix.worker.media.Frames;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
@@ -29,6 +30,8 @@ final class Compositor implements AutoCloseable {
      */
     private final java.util.Set<String> placeholders = new java.util.HashSet<>();
     private final PointerPointer<BytePointer> dst = new PointerPointer<>(4);
+    /** Canvas buffers, recycled: the outputs free their references on their own threads (see FramePool). */
+    private final FramePool canvases = new FramePool();
     private byte[] row = new byte[0];
 
     /**
@@ -69,7 +72,7 @@ final class Compositor implements AutoCloseable {
             }
             return false;
         });
-        AVFrame canvas = Frames.video(plan.width(), plan.height(), AV_PIX_FMT_YUV420P);
+        AVFrame canvas = canvases.get(plan.width(), plan.height(), AV_PIX_FMT_YUV420P);
         Av.check(av_frame_copy(canvas, plan.background().frame), "background");
         for (InputLayout l : plan.drawOrder()) {
             InputSlot.Picture p = shown.get(l.name());
@@ -150,5 +153,6 @@ final class Compositor implements AutoCloseable {
         shown.values().forEach(p -> Frames.free(p.frame()));
         shown.clear();
         dst.close();
+        canvases.close();
     }
 }

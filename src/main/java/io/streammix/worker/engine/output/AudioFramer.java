@@ -24,6 +24,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_write;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_copy;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 
 /**
  * Turns the clock's mixed chunks (48 kHz stereo s16, {@link MixClock#CHUNK} samples) into frames of the size the audio
@@ -37,6 +38,8 @@ final class AudioFramer implements AutoCloseable {
     private final Resampler resampler;
     private final AVAudioFifo fifo;
     private final AVFrame converted;
+    /** The frame handed to the encoder, reused (not one allocation per 21 ms). */
+    private AVFrame out;
     private ShortPointer mixIn = new ShortPointer(MixClock.CHUNK * AudioRing.CHANNELS);
     private final PointerPointer<ShortPointer> mixInPlanes = new PointerPointer<>(1);
     private long nextPts = Long.MIN_VALUE;
@@ -71,15 +74,17 @@ final class AudioFramer implements AutoCloseable {
         av_audio_fifo_write(fifo, converted.data(), got);
         int fs = encoder.frameSize() > 0 ? encoder.frameSize() : 1024;
         while (av_audio_fifo_size(fifo) >= fs) {
-            AVFrame f = frame(fs);
-            try {
-                av_audio_fifo_read(fifo, f.data(), fs);
-                f.pts(nextPts);
-                nextPts += fs;
-                encode.accept(f);
-            } finally {
-                Frames.free(f);
+            if (out == null || out.nb_samples() != fs) {
+                Frames.free(out);
+                out = null;
+                out = frame(fs);
             }
+            // One frame for every encoder frame; writable again once the encoder has let go of the last (else a copy).
+            Av.check(av_frame_make_writable(out), output + ": audio buffer");
+            av_audio_fifo_read(fifo, out.data(), fs);
+            out.pts(nextPts);
+            nextPts += fs;
+            encode.accept(out);
         }
     }
 
@@ -96,6 +101,7 @@ final class AudioFramer implements AutoCloseable {
         resampler.close();
         av_audio_fifo_free(fifo);
         Frames.free(converted);
+        Frames.free(out);
         mixIn.close();
         mixInPlanes.close();
     }

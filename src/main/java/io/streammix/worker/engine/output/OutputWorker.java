@@ -14,7 +14,6 @@ import io.streammix.worker.engine.status.OutputHealth;
 import io.streammix.worker.media.Encoder;
 import io.streammix.worker.media.Frames;
 import io.streammix.worker.media.Interrupter;
-import io.streammix.worker.media.Scaler;
 import io.streammix.worker.recording.RecordingFiles;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.jboss.logging.Logger;
@@ -28,7 +27,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 
 /**
@@ -78,7 +76,7 @@ public final class OutputWorker implements Runnable, MixSink {
 
     private Encoder video;
     private Encoder audio;
-    private Scaler scaler;
+    private final OutputPicture picture;
     private AudioFramer audioFramer;
     private long lastVideoPts = Long.MIN_VALUE;
     private boolean needKeyframe;
@@ -96,6 +94,7 @@ public final class OutputWorker implements Runnable, MixSink {
         this.spec = spec;
         this.index = index;
         this.name = spec.displayName(index);
+        this.picture = new OutputPicture(name);
         this.health = new OutputHealth(name);
         this.sinks = List.copyOf(sinks);
         this.setupError = setupError;
@@ -297,32 +296,19 @@ public final class OutputWorker implements Runnable, MixSink {
             LOG.infof("output %s: video bitrate now %d bps", name, newRate);
         }
         AVFrame f = v.frame();
-        AVFrame scaled = null;
         // The canvas size follows the first video output, which a live update may reopen with another size.
-        if (f.width() != video.context().width() || f.height() != video.context().height()) {
-            if (scaler == null) {
-                scaler = new Scaler();
-            }
-            scaled = Frames.video(video.context().width(), video.context().height(), AV_PIX_FMT_YUV420P);
-            scaler.scale(f, scaled);
-            f = scaled;
-        }
-        try {
-            f.pts(pts);
-            // Keyframes on a fixed cadence, and SEI (SeiStamper); after a reconnect the new connection must start on a keyframe.
-            sei.stamp(f, needKeyframe, pts);
-            needKeyframe = false;
-            long began = System.nanoTime();
-            long writing = writeNanos;
-            video.encode(f, pkt -> write(0, sei.packet(pkt)));
-            // The encoder's own time: the packets' writes (muxers, network) happen inside encode's callback.
-            health.encoded(System.nanoTime() - began - (writeNanos - writing));
-            health.frameWritten();
-        } finally {
-            Frames.free(scaled);
-        }
+        f = picture.fit(f, video.context().width(), video.context().height());
+        f.pts(pts);
+        // Keyframes on a fixed cadence, and SEI (SeiStamper); after a reconnect the new connection must start on a keyframe.
+        sei.stamp(f, needKeyframe, pts);
+        needKeyframe = false;
+        long began = System.nanoTime();
+        long writing = writeNanos;
+        video.encode(f, pkt -> write(0, sei.packet(pkt)));
+        // The encoder's own time: the packets' writes (muxers, network) happen inside encode's callback.
+        health.encoded(System.nanoTime() - began - (writeNanos - writing));
+        health.frameWritten();
     }
-
 
     private void encodeAudio(Audio a) {
         audioFramer.add(a.samples(), a.pos(), a.frames(), f -> audio.encode(f, pkt -> write(video == null ? 0 : 1, pkt)));
@@ -354,9 +340,7 @@ public final class OutputWorker implements Runnable, MixSink {
         if (audio != null) {
             audio.close();
         }
-        if (scaler != null) {
-            scaler.close();
-        }
+        picture.close();
         if (audioFramer != null) {
             audioFramer.close();
         }
