@@ -268,7 +268,7 @@ public final class MixEngine implements AutoCloseable {
             } catch (IllegalArgumentException ex) {
                 refused = ex.getMessage();
             }
-            bypass = new BypassRelay(in, name, source, next.outputs, config.outputDir());
+            bypass = new BypassRelay(in, name, source, next.outputs, config.outputDir(), config.hlsDir(), config.streams());
             if (refused != null) {
                 bypass.slot.lost(refused);
             }
@@ -325,6 +325,10 @@ public final class MixEngine implements AutoCloseable {
         String state = TaskState.of(stopping, ins, outs);
         List<String> warnings = new ArrayList<>(specWarnings);
         outputs.forEach(o -> warnings.addAll(o.warnings()));
+        BypassRelay relay = bypass;
+        if (relay != null) {
+            relay.outputs().forEach(o -> warnings.addAll(o.warnings()));
+        }
         warnings.addAll(images.warnings());
         MixTaskSpec s = spec;
         return new WorkerReport(state, startedAt.toString(), (long) timeline.now(), generation, s == null ? null : s.seq,

@@ -30,10 +30,11 @@ import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open2;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_opt_set_int;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 
 /**
  * Writes encoded streams to a file, a network URL or a caller's AVIO context: the streams of encoders, or copied
- * streams ({@link #copying}, for bypass). {@link #close()} writes the trailer.
+ * streams (for bypass), as {@link Streams} says. {@link #close()} writes the trailer.
  */
 public final class Muxer implements AutoCloseable {
     private final AVFormatContext ctx;
@@ -46,51 +47,80 @@ public final class Muxer implements AutoCloseable {
     private boolean headerWritten;
     private long bytes;
 
-    /**
-     * @param format  muxer name (mp4, flv, matroska)
-     * @param url     destination, never put into messages ({@code name} is)
-     * @param encoders one stream per encoder, in this order
-     */
-    public Muxer(String format, String url, List<Encoder> encoders, Map<String, String> muxerOptions,
-                 Interrupter interrupter, long ioTimeoutMillis, String name) {
-        this(format, url, null, fromEncoders(encoders, name), muxerOptions, interrupter, ioTimeoutMillis, name);
-    }
-
     /** One stream to copy (no encoder): the codec parameters of a source stream and the time base of its packets. */
     public record CopySource(AVCodecParameters parameters, AVRational timeBase) {
     }
 
-    /** A stream-copy muxer (bypass): each output stream takes the codec parameters of a source stream. */
-    public static Muxer copying(String format, String url, List<CopySource> sources, Map<String, String> muxerOptions,
-                                Interrupter interrupter, long ioTimeoutMillis, String name) {
-        List<Stream> streams = sources.stream().map(s -> new Stream(st -> {
-            Av.check(avcodec_parameters_copy(st.codecpar(), s.parameters()), name + ": stream parameters");
-            // The source container's codec tag may mean nothing in this one: let the muxer choose.
-            st.codecpar().codec_tag(0);
-        }, s.timeBase())).toList();
-        return new Muxer(format, url, null, streams, muxerOptions, interrupter, ioTimeoutMillis, name);
+    /**
+     * The streams of a new muxer, in order: each encoder's, or each copied source's (bypass). A sink opens its
+     * muxer from them without knowing which.
+     */
+    public static final class Streams {
+        private final List<Stream> list;
+
+        private Streams(List<Stream> list) {
+            this.list = List.copyOf(list);
+        }
+
+        public static Streams encoded(List<Encoder> encoders, String name) {
+            return new Streams(fromEncoders(encoders, name));
+        }
+
+        public static Streams copying(List<CopySource> sources, String name) {
+            return new Streams(sources.stream().map(s -> new Stream(st -> {
+                Av.check(avcodec_parameters_copy(st.codecpar(), s.parameters()), name + ": stream parameters");
+                // The source container's codec tag may mean nothing in this one: let the muxer choose.
+                st.codecpar().codec_tag(0);
+            }, s.timeBase(), s.parameters().codec_type(), s.parameters().codec_id())).toList());
+        }
+
+        public int size() {
+            return list.size();
+        }
+
+        /** The time base of the packets written to stream {@code i}. */
+        public AVRational timeBase(int i) {
+            return list.get(i).timeBase();
+        }
+
+        public boolean hasVideo() {
+            return list.stream().anyMatch(s -> s.type() == AVMEDIA_TYPE_VIDEO);
+        }
+
+        /** Whether a stream has this codec ({@code AV_CODEC_ID_*}). */
+        public boolean has(int codecId) {
+            return list.stream().anyMatch(s -> s.codecId() == codecId);
+        }
     }
 
-    /** How one output stream is set up, and the time base of the packets written to it. */
-    private record Stream(Consumer<AVStream> parameters, AVRational timeBase) {
+    /** How one output stream is set up, the time base of the packets written to it, its media type and codec. */
+    private record Stream(Consumer<AVStream> parameters, AVRational timeBase, int type, int codecId) {
     }
 
     private static List<Stream> fromEncoders(List<Encoder> encoders, String name) {
         return encoders.stream().map(e -> new Stream(st -> Av.check(avcodec_parameters_from_context(st.codecpar(), e.context()),
-                name + ": stream parameters"), e.timeBase())).toList();
+                name + ": stream parameters"), e.timeBase(), e.context().codec_type(), e.context().codec_id())).toList();
     }
 
     /**
-     * A muxer writing into {@code io}, an AVIO context of the caller's (e.g. with a write callback); the caller
-     * keeps it and frees it after {@link #close()}.
+     * A muxer on a URL or file for these streams ({@code url} is never put into messages: {@code name} is).
+     *
+     * @param openTimeoutMillis how long opening the destination may take (an SRT caller waits 3 s for a listener that
+     *                          is not there unless cut short), then {@code ioTimeoutMillis} for each write
      */
-    public Muxer(String format, AVIOContext io, List<Encoder> encoders, Map<String, String> muxerOptions,
+    public Muxer(String format, String url, Streams streams, Map<String, String> muxerOptions,
+                 Interrupter interrupter, long openTimeoutMillis, long ioTimeoutMillis, String name) {
+        this(format, url, null, streams.list, muxerOptions, interrupter, openTimeoutMillis, ioTimeoutMillis, name);
+    }
+
+    /** A muxer writing these streams into {@code io}, which the caller keeps and frees after {@link #close()}. */
+    public Muxer(String format, AVIOContext io, Streams streams, Map<String, String> muxerOptions,
                  Interrupter interrupter, long ioTimeoutMillis, String name) {
-        this(format, null, io, fromEncoders(encoders, name), muxerOptions, interrupter, ioTimeoutMillis, name);
+        this(format, null, io, streams.list, muxerOptions, interrupter, ioTimeoutMillis, ioTimeoutMillis, name);
     }
 
     private Muxer(String format, String url, AVIOContext io, List<Stream> streams, Map<String, String> muxerOptions,
-                  Interrupter interrupter, long ioTimeoutMillis, String name) {
+                  Interrupter interrupter, long openTimeoutMillis, long ioTimeoutMillis, String name) {
         this.ownsIo = io == null;
         this.interrupter = interrupter;
         this.name = name;
@@ -119,7 +149,7 @@ public final class Muxer implements AutoCloseable {
             } else if ((ctx.oformat().flags() & AVFMT_NOFILE) == 0) {
                 AVDictionary ioOpts = Av.dict(Map.of("protocol_whitelist", whitelist));
                 AVIOContext pb = new AVIOContext(null);
-                interrupter.arm(ioTimeoutMillis);
+                interrupter.arm(openTimeoutMillis);
                 int ret;
                 try {
                     ret = avio_open2(pb, url, AVIO_FLAG_WRITE, ctx.interrupt_callback(), ioOpts);

@@ -3,16 +3,17 @@ package io.streammix.worker.engine.bypass;
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.engine.output.OutputTarget;
-import io.streammix.worker.engine.retry.RetrySchedule;
+import io.streammix.worker.engine.output.sink.OutputSink;
+import io.streammix.worker.engine.output.sink.OutputSinks;
+import io.streammix.worker.engine.output.sink.UrlSink;
+import io.streammix.worker.engine.retry.SinkRetry;
 import io.streammix.worker.engine.status.OutputFigures;
 import io.streammix.worker.engine.status.OutputHealth;
 import io.streammix.worker.media.Interrupter;
-import io.streammix.worker.media.MediaException;
 import io.streammix.worker.media.Muxer;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,22 +21,22 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_clone;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 
 /**
- * One output of a bypassed task, on its own thread with a bounded queue: the input's packets, copied into the
- * output's container without decoding. Video is written from a keyframe on: after (re)connecting, after packets were
- * dropped (the queue was full) and when the input reconnected. When the input comes back with other stream
- * parameters the output is closed (trailer) and opened again with the new ones: a network output publishes again, a
- * file output goes on in a new file ({@code name-2.mp4}, ...). The output's encoding settings do not apply; an output
- * without video takes the input's audio only.
+ * One output of a bypassed task, on its own thread with a bounded queue: the input's packets, copied without decoding
+ * into each of the output's sinks ({@link OutputSinks}, as for a mixed output: its URL or file if it has one, and its
+ * HTTP-FLV and HLS streams on the media port under its key). Video is written from a keyframe on: after (re)opening a
+ * sink, after packets were dropped (the queue was full) and when the input reconnected. When the input comes back
+ * with other stream parameters every sink is closed (trailer) and opened again with the new ones: a network output
+ * publishes again, the media-port streams start over, a file output goes on in a new file ({@code name-2.mp4}, ...).
+ * A lost network sink comes back as its server does ({@link SinkRetry}). The output's encoding settings do not apply;
+ * an output without video takes the input's audio only.
  */
 public final class BypassOutput implements Runnable {
     private static final Logger LOG = Logger.getLogger(BypassOutput.class);
-    private static final long IO_TIMEOUT_MS = 8_000;
 
     /** A packet (our own reference) of stream {@code stream} of {@code session}; a null session asks to stop. */
     private record Item(BypassSession session, int stream, AVPacket pkt) {
@@ -45,38 +46,51 @@ public final class BypassOutput implements Runnable {
     /** State and counters, for status and metrics. */
     final OutputHealth health;
     private final MixOutput spec;
+    private final List<OutputSink> sinks;
+    /** The output's URL or file, null when it has none (played from the media port only). */
+    private final UrlSink url;
     private final OutputTarget first;
+    private final String setupError;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(1024);
     private final Interrupter interrupter = new Interrupter();
     private final List<String> files = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean dropUntilKeyframe;
     private volatile Thread thread;
 
-    private OutputTarget target;
-    private Muxer muxer;
     private BypassSession session;
+    private boolean opened;
     private int[] mapping;
     private double[] lastDts;
-    private boolean needKeyframe = true;
-    private final RetrySchedule retry = RetrySchedule.standard();
     private int fileNumber = 1;
 
-    BypassOutput(MixOutput spec, int index, OutputTarget target) {
+    /**
+     * @param sinks      where the packets go ({@link OutputSinks#of})
+     * @param setupError when not null, this output cannot run (e.g. a refused URL): it reports Failed with it
+     */
+    BypassOutput(MixOutput spec, int index, List<OutputSink> sinks, String setupError) {
         this.spec = spec;
         this.name = spec.displayName(index);
         this.health = new OutputHealth(name);
-        this.first = target;
-        this.target = target;
+        this.sinks = List.copyOf(sinks);
+        this.url = sinks.stream().filter(s -> s.getClass() == UrlSink.class).map(UrlSink.class::cast).findFirst().orElse(null);
+        this.first = url == null ? null : url.target();
+        this.setupError = setupError;
+        if (setupError != null) {
+            health.set(WorkerReport.Output.FAILED, setupError);
+        }
     }
 
     public void start() {
+        if (setupError != null) {
+            return;
+        }
         thread = new Thread(this, "bypass-output-" + name);
         thread.start();
     }
 
     /** Takes a reference to {@code pkt} (no copy) unless this output does not carry that stream or is behind. */
     void offer(BypassSession s, int stream, AVPacket pkt) {
-        if (s.stream(stream).video() && !spec.hasVideo()) {
+        if (s.stream(stream).video() && !spec.hasVideo() || setupError != null) {
             return;
         }
         AVPacket ref = av_packet_clone(pkt);
@@ -111,23 +125,28 @@ public final class BypassOutput implements Runnable {
         try {
             while (true) {
                 Item item = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (item == null) {
-                    continue;
-                }
-                if (item.session() == null) {
+                if (item != null && item.session() == null) {
                     break;
                 }
-                try {
-                    handle(item);
-                } finally {
-                    av_packet_free(item.pkt());
+                if (item != null) {
+                    try {
+                        handle(item);
+                    } finally {
+                        av_packet_free(item.pkt());
+                    }
+                }
+                if (opened) {
+                    for (OutputSink sink : sinks) {
+                        sink.reconnectIfDue(interrupter, name); // it starts from the input's next keyframe
+                    }
+                    updateState();
                 }
             }
         } catch (RuntimeException | InterruptedException e) {
             setState(WorkerReport.Output.FAILED, e.getMessage());
-            LOG.errorf("output %s (%s) failed: %s", name, target.safeName(), e.getMessage());
+            LOG.errorf("output %s (%s) failed: %s", name, safeNames(), e.getMessage());
         } finally {
-            closeMuxer();
+            sinks.forEach(sink -> sink.close(name));
             Item left;
             while ((left = queue.poll()) != null) {
                 if (left.pkt() != null) {
@@ -144,22 +163,21 @@ public final class BypassOutput implements Runnable {
             if (!s.signature().equals(session.signature())) {
                 // New stream parameters: a new header. A file goes on in the next file rather than being overwritten.
                 LOG.infof("output %s: the input's stream parameters changed; reopening", name);
-                closeMuxer();
-                if (target.file() != null) {
-                    target = nextFile();
+                sinks.forEach(sink -> sink.close(name));
+                opened = false;
+                if (first != null && first.file() != null) {
+                    url.target(nextFile());
                 }
+            } else {
+                // Same parameters from a new connection: the new pictures start with a keyframe (the relay's
+                // timestamps go on increasing, so lastDts stays).
+                sinks.forEach(OutputSink::awaitKeyframe);
             }
-            // Same parameters from a new connection: the new pictures start with a keyframe (the relay's timestamps
-            // go on increasing, so lastDts stays).
-            needKeyframe = true;
         }
         session = s;
-        if (muxer == null) {
-            if (target.network() && !retry.due()) {
-                return;
-            }
-            connect();
-            if (muxer == null) {
+        if (!opened) {
+            open();
+            if (!opened) {
                 return;
             }
         }
@@ -169,17 +187,9 @@ public final class BypassOutput implements Runnable {
         }
         AVPacket pkt = item.pkt();
         BypassSession.Stream st = s.stream(item.stream());
-        if (st.video()) {
-            if (dropUntilKeyframe) {
-                dropUntilKeyframe = false;
-                needKeyframe = true;
-            }
-            if (needKeyframe) {
-                if ((pkt.flags() & AV_PKT_FLAG_KEY) == 0) {
-                    return;
-                }
-                needKeyframe = false;
-            }
+        if (st.video() && dropUntilKeyframe) {
+            dropUntilKeyframe = false;
+            sinks.forEach(OutputSink::awaitKeyframe);
         }
         // Containers want increasing dts per stream: a packet that goes back (a confused source) is left out.
         long ts = pkt.dts() != AV_NOPTS_VALUE ? pkt.dts() : pkt.pts();
@@ -190,22 +200,18 @@ public final class BypassOutput implements Runnable {
             }
             lastDts[out] = dts;
         }
-        try {
-            muxer.write(out, pkt);
-            health.bytes(muxer.bytes());
-            if (st.video() || !session.hasVideo() || !spec.hasVideo()) {
-                health.frameWritten();
-            }
-        } catch (MediaException e) {
-            if (!target.network()) {
-                throw e;
-            }
-            closeMuxer();
-            retryLater(e.getMessage());
+        long wrote = 0;
+        for (OutputSink sink : sinks) {
+            wrote = Math.max(wrote, sink.write(out, pkt, st.video(), name));
+        }
+        health.addBytes(wrote);
+        if (wrote > 0 && (st.video() || !session.hasVideo() || !spec.hasVideo())) {
+            health.frameWritten();
         }
     }
 
-    private void connect() {
+    /** Opens every sink for the current session's streams (a file that cannot be written fails the output). */
+    private void open() {
         List<Muxer.CopySource> sources = new ArrayList<>();
         mapping = new int[session.streams().size()];
         for (int i = 0; i < mapping.length; i++) {
@@ -223,31 +229,33 @@ public final class BypassOutput implements Runnable {
         }
         lastDts = new double[sources.size()];
         java.util.Arrays.fill(lastDts, Double.NEGATIVE_INFINITY);
-        try {
-            if (target.file() != null && target.file().getParent() != null) {
-                Files.createDirectories(target.file().getParent());
+        Muxer.Streams streams = Muxer.Streams.copying(sources, name);
+        for (OutputSink sink : sinks) {
+            sink.open(streams, interrupter, name);
+            List<String> f = sink.files();
+            if (f != null && sink.isOpen()) {
+                f.stream().filter(p -> !files.contains(p)).forEach(files::add);
             }
-            muxer = Muxer.copying(target.format(), target.url(), sources, target.muxerOptions(), interrupter, IO_TIMEOUT_MS, name);
-            if (target.file() != null && !files.contains(target.file().toString())) {
-                files.add(target.file().toString());
-            }
-            needKeyframe = true;
-            retry.reset();
-            setState(WorkerReport.Output.LIVE, null);
-            LOG.infof("output %s relaying to %s", name, target.safeName());
-        } catch (java.io.IOException | MediaException e) {
-            if (!target.network()) {
-                throw new MediaException(e.getMessage());
-            }
-            retryLater(e.getMessage());
         }
+        opened = true;
+        LOG.infof("output %s relaying to %s", name, safeNames());
+        updateState();
     }
 
-    private void retryLater(String why) {
-        health.reconnectScheduled();
-        setState(WorkerReport.Output.RECONNECTING, why);
-        long delay = retry.failed();
-        LOG.warnf("output %s (%s): %s; retrying in %d ms", name, target.safeName(), why, delay);
+    /** Live while every sink writes; Reconnecting (with the first sink's reason) while one is retrying. */
+    private void updateState() {
+        String problem = null;
+        for (OutputSink sink : sinks) {
+            if (sink.problem() != null) {
+                problem = sink.safeName() + ": " + sink.problem();
+                break;
+            }
+        }
+        setState(problem == null ? WorkerReport.Output.LIVE : WorkerReport.Output.RECONNECTING, problem);
+    }
+
+    private String safeNames() {
+        return String.join(", ", sinks.stream().map(OutputSink::safeName).toList());
     }
 
     private OutputTarget nextFile() {
@@ -260,17 +268,6 @@ public final class BypassOutput implements Runnable {
         return new OutputTarget(p.toString(), first.format(), first.muxerOptions(), false, p, "file " + p.getFileName(), null);
     }
 
-    private void closeMuxer() {
-        if (muxer != null) {
-            try {
-                muxer.close();
-            } catch (RuntimeException e) {
-                LOG.debugf("output %s: closing: %s", name, e.getMessage());
-            }
-            muxer = null;
-        }
-    }
-
     private void setState(String s, String why) {
         health.set(s, why);
     }
@@ -279,8 +276,14 @@ public final class BypassOutput implements Runnable {
         return health.state();
     }
 
+    /** Media-port streams of this output that were given up, for the report's warnings. */
+    public List<String> warnings() {
+        return sinks.stream().map(OutputSink::givenUp).filter(java.util.Objects::nonNull).map(w -> "output " + name + ": " + w).toList();
+    }
+
     public OutputFigures figures() {
-        return health.figures(null, 0, 0, files.size(), null);
+        long reconnects = sinks.stream().mapToLong(OutputSink::reconnects).sum();
+        return health.figures(null, 0, reconnects, files.size(), null);
     }
 
     public WorkerReport.Output report() {

@@ -6,11 +6,12 @@ import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.engine.input.InputSource;
 import io.streammix.worker.engine.mix.InputSlot;
-import io.streammix.worker.engine.output.OutputTarget;
+import io.streammix.worker.engine.output.sink.OutputSinks;
 import io.streammix.worker.engine.retry.RetrySchedule;
 import io.streammix.worker.media.Demuxer;
 import io.streammix.worker.media.Interrupter;
 import io.streammix.worker.media.MediaException;
+import io.streammix.worker.playback.LiveStreams;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.jboss.logging.Logger;
@@ -31,7 +32,8 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
  * Bypass ({@code spec.bypass} with one input): the input's packets go to every output as they are, remuxed, never
  * decoded or encoded; layout, background, watermark, volume and SEI do not apply. One thread reads the input (its
  * best video and best audio stream) and hands each packet by reference to the {@link BypassOutput}s, which write on
- * their own threads.
+ * their own threads, to their URL or file and to the media port (HTTP-FLV and HLS under the output's key), as mixed
+ * outputs do.
  *
  * <p>Timestamps: each connection of the input is shifted onto one output timeline that starts at 0: the first
  * packet of a connection lands at the later of the end of the previous connection and the time since the relay
@@ -63,11 +65,17 @@ public final class BypassRelay implements Runnable {
     /**
      * @param source null when the input's URL was refused (the slot says why)
      */
-    public BypassRelay(MixInput in, String inputName, InputSource source, List<MixOutput> outs, Path outputDir) {
+    public BypassRelay(MixInput in, String inputName, InputSource source, List<MixOutput> outs, Path outputDir, Path hlsDir,
+                LiveStreams streams) {
         this.slot = new InputSlot(inputName);
         this.source = source;
         for (int i = 0; i < outs.size(); i++) {
-            outputs.add(new BypassOutput(outs.get(i), i, OutputTarget.of(outs.get(i), i, outputDir)));
+            try {
+                // The same sinks as a mixed output: its URL or file, and its streams on the media port.
+                outputs.add(new BypassOutput(outs.get(i), i, OutputSinks.of(outs.get(i), i, outputDir, hlsDir, streams, null), null));
+            } catch (IllegalArgumentException e) {
+                outputs.add(new BypassOutput(outs.get(i), i, List.of(), "spec.outputs[" + i + "].url: " + e.getMessage()));
+            }
         }
     }
 

@@ -177,8 +177,8 @@ public final class OutputWorker implements Runnable, MixSink {
                 throw new IllegalArgumentException(setupError);
             }
             for (OutputSink sink : sinks) {
-                if (sink instanceof UrlSink u && u.target.recording() != null) {
-                    recording = RecordingFiles.start(u.target.recording(), name);
+                if (sink instanceof UrlSink u && u.target().recording() != null) {
+                    recording = RecordingFiles.start(u.target().recording(), name);
                 }
             }
             openEncoders();
@@ -262,8 +262,9 @@ public final class OutputWorker implements Runnable, MixSink {
     }
 
     private void openSinks() {
+        var streams = io.streammix.worker.media.Muxer.Streams.encoded(encoders(), name);
         for (OutputSink sink : sinks) {
-            sink.open(encoders(), video != null, interrupter, name);
+            sink.open(streams, interrupter, name);
         }
         needKeyframe = true;
         updateState();
@@ -368,7 +369,7 @@ public final class OutputWorker implements Runnable, MixSink {
         List<String> files = null;
         for (OutputSink sink : sinks) {
             // A recording lists the files it really wrote (rotated ones too), not its configured path.
-            List<String> f = r != null && sink instanceof UrlSink u && u.target.recording() != null ? r.files() : sink.files();
+            List<String> f = r != null && sink instanceof UrlSink u && u.target().recording() != null ? r.files() : sink.files();
             if (f != null) {
                 files = files == null ? new ArrayList<>() : files;
                 files.addAll(f);

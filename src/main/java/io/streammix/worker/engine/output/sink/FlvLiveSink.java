@@ -1,14 +1,12 @@
 package io.streammix.worker.engine.output.sink;
 
 import io.streammix.worker.media.CallbackIo;
-import io.streammix.worker.media.Encoder;
 import io.streammix.worker.media.Interrupter;
 import io.streammix.worker.media.Muxer;
 import io.streammix.worker.playback.FlvBroadcaster;
 import io.streammix.worker.playback.LiveStreams;
 
 import java.io.ByteArrayOutputStream;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,7 +45,7 @@ final class FlvLiveSink extends OutputSink {
     }
 
     @Override
-    Muxer openMuxer(List<Encoder> encoders, Interrupter interrupter, String output) {
+    Muxer openMuxer(Muxer.Streams encoders, Interrupter interrupter, String output) {
         FlvBroadcaster b = new FlvBroadcaster(output, MAX_CLIENT_LAG_NANOS, MAX_CLIENT_BYTES);
         ByteArrayOutputStream header = new ByteArrayOutputStream();
         boolean[] inHeader = {true};
@@ -69,8 +67,7 @@ final class FlvLiveSink extends OutputSink {
         }
         cio.flush();
         inHeader[0] = false;
-        boolean video = encoders.stream().anyMatch(e -> e.context().codec_type() == org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO);
-        b.header(header.toByteArray(), video);
+        b.header(header.toByteArray(), encoders.hasVideo());
         io = cio;
         broadcaster = b;
         streams.publishFlv(key, b);

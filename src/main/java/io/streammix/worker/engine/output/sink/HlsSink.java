@@ -1,7 +1,7 @@
 package io.streammix.worker.engine.output.sink;
 
 import io.streammix.worker.engine.output.OutputTarget;
-import io.streammix.worker.media.Encoder;
+
 import io.streammix.worker.media.Interrupter;
 import io.streammix.worker.media.Muxer;
 import io.streammix.worker.playback.LiveStreams;
@@ -13,26 +13,32 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
+
 /**
  * An output published as HLS on the worker's media port: FFmpeg's hls muxer writes a rolling playlist and its
  * segments into the output's own scratch directory ({@code $MIXTASK_SCRATCH_DIR/hls/<key>/}); the media server
  * serves that directory while the output runs. The directory is emptied first, so a restarted output never lists
- * segments of its previous encoders.
+ * segments of its previous encoders. Segments are MPEG-TS, or fragmented MP4 when a stream is H.265 or Opus (decided
+ * at each open, from the streams: a bypassed input may change codecs).
  */
 final class HlsSink extends UrlSink {
     private final String key;
     private final Path dir;
     private final LiveStreams streams;
 
-    HlsSink(String key, Path dir, boolean fmp4, LiveStreams streams) {
-        super(OutputTarget.hls(dir.resolve("index.m3u8"), fmp4, "HLS /live/" + key + "/index.m3u8"));
+    HlsSink(String key, Path dir, LiveStreams streams) {
+        super(OutputTarget.hls(dir.resolve("index.m3u8"), false, "HLS /live/" + key + "/index.m3u8"));
         this.key = key;
         this.dir = dir;
         this.streams = streams;
     }
 
     @Override
-    Muxer openMuxer(List<Encoder> encoders, Interrupter interrupter, String output) throws IOException {
+    Muxer openMuxer(Muxer.Streams encoded, Interrupter interrupter, String output) throws IOException {
+        boolean fmp4 = encoded.has(AV_CODEC_ID_HEVC) || encoded.has(AV_CODEC_ID_OPUS);
+        target(OutputTarget.hls(dir.resolve("index.m3u8"), fmp4, safeName()));
         Files.createDirectories(dir);
         try (Stream<Path> old = Files.list(dir)) {
             old.forEach(p -> {
@@ -45,7 +51,7 @@ final class HlsSink extends UrlSink {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        Muxer m = super.openMuxer(encoders, interrupter, output);
+        Muxer m = super.openMuxer(encoded, interrupter, output);
         streams.publishHls(key, dir);
         return m;
     }

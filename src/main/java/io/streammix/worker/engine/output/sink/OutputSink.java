@@ -1,7 +1,6 @@
 package io.streammix.worker.engine.output.sink;
 
-import io.streammix.worker.engine.retry.RetrySchedule;
-import io.streammix.worker.media.Encoder;
+import io.streammix.worker.engine.retry.SinkRetry;
 import io.streammix.worker.media.Interrupter;
 import io.streammix.worker.media.MediaException;
 import io.streammix.worker.media.Muxer;
@@ -18,11 +17,11 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 /**
  * One destination of an output's encoded packets, with its own muxer: a URL or file ({@link UrlSink}), the
  * worker's own HLS directory ({@link HlsSink}) or its live HTTP-FLV stream ({@link FlvLiveSink}). An output
- * encodes once and writes every packet to each of its sinks, each with its own packet reference (a muxer
- * rescales the packet in place and takes its reference).
+ * encodes once (a bypassed one copies the input's packets) and writes every packet to each of its sinks, each with its
+ * own packet reference (a muxer rescales the packet in place and takes its reference).
  *
- * <p>A network sink that fails is closed and reopened with backoff ({@link RetrySchedule#standard}: 1 s doubling to 16 s) while encoding goes on;
- * an optional sink (the media-port playback of an output that has a URL) that fails is given up with a warning;
+ * <p>A network sink that fails is closed and reopened as soon as its server answers again ({@link SinkRetry}: a cheap
+ * port probe every 250 ms, a reopen when it answers) while encoding goes on; an optional sink (the media-port playback of an output that has a URL) that fails is given up with a warning;
  * any other sink's failure fails its output. After (re)opening, a sink with video skips packets until the next
  * video keyframe, so every connection and file starts decodable.
  */
@@ -31,10 +30,10 @@ public abstract class OutputSink {
     static final long IO_TIMEOUT_MS = 8_000;
 
     private Muxer muxer;
-    private List<Encoder> encoders;
+    private Muxer.Streams streams;
     private boolean hasVideo;
     private boolean waitingForKey;
-    private final RetrySchedule retry = RetrySchedule.standard();
+    private SinkRetry retry;
     private volatile String problem;
     private volatile String givenUp;
     private boolean optional;
@@ -51,7 +50,12 @@ public abstract class OutputSink {
     abstract boolean network();
 
     /** Opens a new muxer on this sink's destination for these streams. */
-    abstract Muxer openMuxer(List<Encoder> encoders, Interrupter interrupter, String output) throws IOException;
+    abstract Muxer openMuxer(Muxer.Streams streams, Interrupter interrupter, String output) throws IOException;
+
+    /** The URL a network sink reconnects to, for {@link SinkRetry} (which keeps only its host and port). */
+    String retryUrl() {
+        return null;
+    }
 
     /** Called before each packet is given to {@code muxer} (e.g. to decide where a recording's file ends). */
     void writing(Muxer muxer, int stream, AVPacket pkt, boolean video) {
@@ -97,17 +101,31 @@ public abstract class OutputSink {
     }
 
     /** Opens the sink; a network sink that cannot connect schedules a retry instead of throwing. */
-    public final void open(List<Encoder> encoders, boolean hasVideo, Interrupter interrupter, String output) {
-        this.encoders = encoders;
-        this.hasVideo = hasVideo;
+    public final void open(Muxer.Streams streams, Interrupter interrupter, String output) {
+        this.streams = streams;
+        this.hasVideo = streams.hasVideo();
+        problem = null;
+        givenUp = null;
         connect(interrupter, output);
+    }
+
+    /** True while a muxer is open (not lost, not given up, not closed). */
+    public final boolean isOpen() {
+        return muxer != null;
+    }
+
+    /** Skips packets until the next video keyframe (bypass: the input reconnected, or packets were dropped). */
+    public final void awaitKeyframe() {
+        waitingForKey = hasVideo;
     }
 
     private void connect(Interrupter interrupter, String output) {
         try {
-            muxer = openMuxer(encoders, interrupter, output);
+            muxer = openMuxer(streams, interrupter, output);
             waitingForKey = hasVideo;
-            retry.reset();
+            if (network()) {
+                retry().opened(System.nanoTime());
+            }
             problem = null;
             LOG.infof("output %s writing to %s", output, safeName());
         } catch (IOException | MediaException e) {
@@ -118,7 +136,7 @@ public abstract class OutputSink {
             if (!network()) {
                 throw new MediaException(e.getMessage());
             }
-            retryLater(output, e.getMessage());
+            retryLater(output, e.getMessage(), false);
         }
     }
 
@@ -127,16 +145,33 @@ public abstract class OutputSink {
         LOG.warnf("output %s: %s", output, givenUp);
     }
 
-    private void retryLater(String output, String why) {
+    /** @param wasOpen true when an open connection failed, false when opening failed */
+    private void retryLater(String output, String why, boolean wasOpen) {
         reconnects++; // one writer: the output's thread
-        long delay = retry.failed();
-        problem = why + " (next attempt in " + (delay / 1000) + " s)";
-        LOG.warnf("output %s (%s): %s; retrying in %d ms", output, safeName(), why, delay);
+        SinkRetry retry = retry();
+        long now = System.nanoTime();
+        if (wasOpen) {
+            retry.lost(now);
+        } else {
+            retry.openFailed(now);
+        }
+        String next = retry.nextAttempt(now);
+        // The status shows when the next attempt is; the URL (it may hold a stream key) never appears.
+        problem = why + " (" + next + (retry.probes() ? ", as soon as the server answers)" : ")");
+        LOG.warnf("output %s (%s): %s; %s", output, safeName(), why, next);
     }
 
-    /** Reopens a lost network sink when its backoff has passed. Returns true when it was reopened. */
+    private SinkRetry retry() {
+        if (retry == null) {
+            String url = retryUrl();
+            retry = SinkRetry.of(url == null ? "" : url);
+        }
+        return retry;
+    }
+
+    /** Reopens a lost network sink when its server answers again. Returns true when it was reopened. */
     public final boolean reconnectIfDue(Interrupter interrupter, String output) {
-        if (muxer != null || problem == null || !network() || !retry.due()) {
+        if (muxer != null || problem == null || !network() || retry == null || !retry.due(System.nanoTime())) {
             return false;
         }
         connect(interrupter, output);
@@ -171,16 +206,20 @@ public abstract class OutputSink {
                 throw e;
             }
             closeMuxer(output);
-            retryLater(output, e.getMessage());
+            retryLater(output, e.getMessage(), true);
             return 0;
         } finally {
             av_packet_free(ref);
         }
     }
 
-    /** Writes the trailer and closes. */
+    /** Writes the trailer and closes; a lost network sink stops retrying. */
     public final void close(String output) {
         closeMuxer(output);
+        problem = null;
+        if (retry != null) {
+            retry.close();
+        }
     }
 
     private void closeMuxer(String output) {

@@ -29,7 +29,7 @@ public final class OutputSinks {
                                SpecSubmission.S3Credentials credentials) {
         String key = key(out, index);
         OutputSink flv = new FlvLiveSink(key, streams);
-        OutputSink hls = new HlsSink(key, hlsRoot.resolve(LiveStreams.dirName(key)), OutputTarget.hlsNeedsFmp4(out), streams);
+        OutputSink hls = new HlsSink(key, hlsRoot.resolve(LiveStreams.dirName(key)), streams);
         if (out.url == null) {
             return List.of(flv, hls);
         }

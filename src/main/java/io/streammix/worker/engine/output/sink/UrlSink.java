@@ -1,7 +1,8 @@
 package io.streammix.worker.engine.output.sink;
 
 import io.streammix.worker.engine.output.OutputTarget;
-import io.streammix.worker.media.Encoder;
+import io.streammix.worker.engine.retry.SinkRetry;
+
 import io.streammix.worker.media.Interrupter;
 import io.streammix.worker.media.Muxer;
 
@@ -13,19 +14,27 @@ import java.nio.file.Files;
 import java.util.List;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
-import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale;
 
 /** An output's packets muxed to a URL (RTMP, SRT) or a file, as {@link OutputTarget} says. */
 public class UrlSink extends OutputSink {
-    public final OutputTarget target;
-    private List<Encoder> encoders;
-    private boolean hasVideo;
+    /** Where the next open writes; a bypassed file output moves on to its next file when the input changes. */
+    private volatile OutputTarget target;
+    private Muxer.Streams streams;
     private ByteRotation rotation;
 
     UrlSink(OutputTarget target) {
         this.target = target;
+    }
+
+    public OutputTarget target() {
+        return target;
+    }
+
+    /** Where the next open writes (the current muxer, if any, is not touched). */
+    public void target(OutputTarget next) {
+        target = next;
     }
 
     @Override
@@ -44,24 +53,30 @@ public class UrlSink extends OutputSink {
     }
 
     @Override
-    Muxer openMuxer(List<Encoder> encoders, Interrupter interrupter, String output) throws IOException {
-        if (target.file() != null && target.file().toAbsolutePath().getParent() != null) {
-            Files.createDirectories(target.file().toAbsolutePath().getParent());
+    String retryUrl() {
+        return target.url();
+    }
+
+    @Override
+    Muxer openMuxer(Muxer.Streams streams, Interrupter interrupter, String output) throws IOException {
+        OutputTarget t = target;
+        if (t.file() != null && t.file().toAbsolutePath().getParent() != null) {
+            Files.createDirectories(t.file().toAbsolutePath().getParent());
         }
-        this.encoders = encoders;
-        hasVideo = encoders.stream().anyMatch(e -> e.context().codec_type() == AVMEDIA_TYPE_VIDEO);
-        RecordingPlan plan = target.recording();
+        this.streams = streams;
+        RecordingPlan plan = t.recording();
         rotation = plan != null && plan.rotateBytes() != null ? new ByteRotation(plan) : null;
-        return new Muxer(target.format(), target.url(), encoders, target.muxerOptions(), interrupter, IO_TIMEOUT_MS, output);
+        return new Muxer(t.format(), t.url(), streams, t.muxerOptions(), interrupter, SinkRetry.openTimeoutMillis(t.url(), IO_TIMEOUT_MS),
+                IO_TIMEOUT_MS, output);
     }
 
     @Override
     void writing(Muxer muxer, int stream, AVPacket pkt, boolean video) {
         if (rotation != null) {
-            var tb = encoders.get(stream).timeBase();
+            var tb = streams.timeBase(stream);
             long pts = pkt.pts() == AV_NOPTS_VALUE ? Long.MIN_VALUE : av_rescale(pkt.pts(), tb.num() * 1_000_000L, tb.den());
             // The segment muxer cuts on the first video stream, or the audio when there is none.
-            rotation.before(muxer, video == hasVideo, (pkt.flags() & AV_PKT_FLAG_KEY) != 0, pts, pkt.size());
+            rotation.before(muxer, video == streams.hasVideo(), (pkt.flags() & AV_PKT_FLAG_KEY) != 0, pts, pkt.size());
         }
     }
 
@@ -74,6 +89,7 @@ public class UrlSink extends OutputSink {
 
     @Override
     public List<String> files() {
-        return target.file() == null ? null : List.of(target.file().toString());
+        OutputTarget t = target;
+        return t.file() == null ? null : List.of(t.file().toString());
     }
 }
