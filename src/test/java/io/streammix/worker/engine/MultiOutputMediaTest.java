@@ -6,6 +6,7 @@ import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.worker.EngineRun;
 import io.streammix.worker.MediaTools;
+import io.streammix.worker.NginxRtmp;
 import io.streammix.worker.contract.WorkerReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

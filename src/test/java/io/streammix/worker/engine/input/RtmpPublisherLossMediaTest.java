@@ -28,8 +28,8 @@ class RtmpPublisherLossMediaTest {
 
     @Test
     void aDeadPublisherIsHeldThenReplacedAndPickedUpAgain() throws Exception {
-        NginxRtmp.assumeAvailable();
-        try (NginxRtmp nginx = NginxRtmp.start(dir.resolve("nginx"))) {
+        NginxRtmp.assumeInstalled();
+        try (NginxRtmp nginx = NginxRtmp.started(dir.resolve("nginx"))) {
             String url = nginx.url("cam");
             Process[] publisher = new Process[1];
             LossScenario.Peer peer = new LossScenario.Peer() {
