@@ -2,7 +2,7 @@ package io.streammix.worker.engine.bypass;
 
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.worker.contract.WorkerReport;
-import io.streammix.worker.engine.output.OutputTarget;
+import io.streammix.worker.engine.output.sink.OutputTarget;
 import io.streammix.worker.engine.output.sink.OutputSink;
 import io.streammix.worker.engine.output.sink.OutputSinks;
 import io.streammix.worker.engine.output.sink.UrlSink;

@@ -5,8 +5,8 @@
  * {@code sei.SeiStamper}, audio framed by {@link
  * io.streammix.worker.engine.output.AudioFramer}, a live bitrate change by {@link
  * io.streammix.worker.engine.output.LiveBitrate}) and writes every packet to each of its sinks. {@link
- * io.streammix.worker.engine.output.OutputCodecs} opens the encoders and checks what each container holds; {@link
- * io.streammix.worker.engine.output.OutputTarget} is where an output goes and in which container.
+ * io.streammix.worker.engine.output.OutputCodecs} opens the encoders and checks what each container holds; where an output goes and in
+ * which container is {@code sink.OutputTarget}.
  *
  * <p>Threads: one {@code output-<name>} thread per output; the clock thread only offers; the control thread asks for a
  * bitrate or a stop; short-lived {@code stop-<name>} threads stop outputs side by side.

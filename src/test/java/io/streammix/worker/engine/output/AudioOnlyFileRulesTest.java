@@ -1,5 +1,6 @@
 package io.streammix.worker.engine.output;
 
+import io.streammix.worker.engine.output.sink.OutputTarget;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +14,7 @@ import io.streammix.api.validation.AdmissionCases;
 import io.streammix.api.validation.AudioOnlyFile;
 import io.streammix.api.validation.SpecValidator;
 import io.streammix.api.validation.Violation;
-import io.streammix.worker.engine.output.OutputTarget;
+import io.streammix.worker.engine.output.sink.OutputTarget;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 /**
- * Where an output's packets go, each {@link io.streammix.worker.engine.output.sink.OutputSink} with its own muxer: a
+ * Where an output goes ({@link io.streammix.worker.engine.output.sink.OutputTarget}: URL or file, container, options) and
+ * where an output's packets go, each {@link io.streammix.worker.engine.output.sink.OutputSink} with its own muxer: a
  * URL or file ({@link io.streammix.worker.engine.output.sink.UrlSink}, recordings by {@link
  * io.streammix.worker.engine.output.sink.RecordingTargets} and {@link io.streammix.worker.engine.output.sink.ByteRotation}),
  * the worker's own HLS ({@link io.streammix.worker.engine.output.sink.HlsSink}) and live HTTP-FLV ({@link
