@@ -99,8 +99,15 @@ public record WorkerReport(
         public static final String FAILED = "Failed";
     }
 
-    /** @param result Applied or Failed */
+    /**
+     * @param result    Applied or Failed
+     * @param appliedAt mix time (seconds, the outputs' timeline) of the first output frame that shows all of this update,
+     *                  images included; null until the output clock drew it, and for a failed update
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record UpdateResult(long generation, String result, String message) {
+    public record UpdateResult(long generation, String result, String message, Double appliedAt) {
+        public UpdateResult(long generation, String result, String message) {
+            this(generation, result, message, null);
+        }
     }
 }

@@ -21,7 +21,7 @@ import io.streammix.worker.engine.output.OutputWorkers;
 import io.streammix.worker.engine.output.sink.OutputSink;
 import io.streammix.worker.engine.output.sink.OutputSinks;
 import io.streammix.worker.engine.scene.MixPlan;
-import io.streammix.worker.engine.scene.StillImages;
+import io.streammix.worker.engine.scene.Scene;
 import io.streammix.worker.engine.sei.SeiFeed;
 import io.streammix.worker.engine.status.InputFigures;
 import io.streammix.worker.engine.status.MixFigures;
@@ -75,17 +75,18 @@ public final class MixEngine implements AutoCloseable {
     }
 
     private final Config config;
-    private final StillImages images = new StillImages();
+    private final Scene scene = new Scene(this::imagesArrived);
+    /** The base message of the last applied update (what it did to the outputs), before image notes. */
+    private String appliedDone;
     private final Timeline timeline = new Timeline();
     private final Instant startedAt = Instant.now();
-    private volatile MixPlan plan;
     private volatile Map<String, InputSlot> slots = Map.of();
     private volatile List<OutputWorker> outputs = List.of();
     /** The running outputs by identity (see OutputChanges); only touched under the engine's lock. */
     private Map<String, OutputWorker> outputsById = Map.of();
     private final RunningInputs inputs;
     private final MixClock clock;
-    private final SeiFeed sei = new SeiFeed(() -> plan, () -> slots);
+    private final SeiFeed sei = new SeiFeed(scene::plan, () -> slots);
     /** Non-null when the task is bypassed: its input's packets go to the outputs as they are (no clock, no encoders). */
     private volatile BypassRelay bypass;
     private volatile long generation;
@@ -99,8 +100,8 @@ public final class MixEngine implements AutoCloseable {
 
     private MixEngine(Config config) {
         this.config = config;
-        this.clock = new MixClock(timeline, () -> plan, () -> slots, () -> outputs);
-        this.inputs = new RunningInputs(() -> plan, timeline, config.streamUrl());
+        this.clock = new MixClock(timeline, scene::plan, () -> slots, () -> outputs, scene::drawn);
+        this.inputs = new RunningInputs(scene::plan, timeline, config.streamUrl());
     }
 
     /** Validates and starts mixing {@code submission}; throws IllegalArgumentException listing violations. */
@@ -113,6 +114,9 @@ public final class MixEngine implements AutoCloseable {
             throw new IllegalArgumentException("invalid spec: " + v);
         }
         MixEngine e = new MixEngine(config);
+        if (!BypassRelay.applies(submission.spec())) {
+            e.scene.awaitImages(submission.spec()); // so that a local image is in the first frame
+        }
         synchronized (e) {
             if (BypassRelay.applies(submission.spec())) {
                 e.installBypass(submission);
@@ -140,9 +144,10 @@ public final class MixEngine implements AutoCloseable {
     private static final ObjectMapper COPY = new ObjectMapper();
 
     /**
-     * Applies a new spec; returns the violations (nothing changes) or an empty list when applied. What may take long
-     * (checking files, fetching and decoding background and watermark images, refused over {@code MediaLimits}) runs
-     * before the engine's lock: the output clock and the status never wait on a slow or hostile image.
+     * Applies a new spec; returns the violations (nothing changes) or an empty list when applied. Background and
+     * watermark images load on the {@code image-loader} thread ({@link Scene}): an edit waits for them at most {@link
+     * Scene#IMAGE_WAIT_MS} (so a local image, or one refused over {@code MediaLimits}, is decided at once) and never under
+     * the engine's lock; a slower image is swapped in between two ticks when it is in, the previous one staying on screen.
      */
     public List<Violation> apply(SpecSubmission submission) {
         List<Violation> v = new ArrayList<>(SpecValidator.validateAnyFiles(submission.spec()));
@@ -150,24 +155,8 @@ public final class MixEngine implements AutoCloseable {
             submission = confined(submission, config.files(), v);
         }
         if (v.isEmpty() && !BypassRelay.applies(submission.spec())) {
-            try {
-                MixPlan.of(submission.spec(), images); // fills the image cache, outside the lock
-            } catch (RuntimeException e) {
-                LOG.debugf("prefetching images: %s", e.getMessage()); // the locked apply meets it again
-            }
-            MixTaskSpec next = submission.spec();
-            if (next.background != null && images.tooLarge(next.background.image) != null) {
-                v.add(new Violation("spec.background.image", images.tooLarge(next.background.image)));
-            }
-            if (next.watermark != null && images.tooLarge(next.watermark.image) != null) {
-                v.add(new Violation("spec.watermark.image", images.tooLarge(next.watermark.image)));
-            }
-            for (int i = 0; i < next.inputs.size(); i++) {
-                String placeholder = next.inputs.get(i).onLoss == null ? null : next.inputs.get(i).onLoss.image;
-                if (images.tooLarge(placeholder) != null) {
-                    v.add(new Violation("spec.inputs[" + i + "].onLoss.image", images.tooLarge(placeholder)));
-                }
-            }
+            scene.awaitImages(submission.spec());
+            v.addAll(scene.tooLarge(submission.spec()));
         }
         synchronized (this) {
             if (!v.isEmpty()) {
@@ -196,7 +185,9 @@ public final class MixEngine implements AutoCloseable {
         } else {
             done = install(submission);
         }
-        lastUpdate = new WorkerReport.UpdateResult(submission.generation(), "Applied", done);
+        appliedDone = done;
+        lastUpdate = new WorkerReport.UpdateResult(submission.generation(), "Applied",
+                bypass != null ? done : done + scene.notes(submission.spec()));
         return List.of();
     }
 
@@ -205,7 +196,6 @@ public final class MixEngine implements AutoCloseable {
         MixTaskSpec next = submission.spec();
         OutputChanges.Plan outs = OutputChanges.between(spec, next)
                 .reopening(spec == null ? Set.of() : OutputChanges.newCredentials(next, credentials, submission.uploadCredentials()));
-        MixPlan nextPlan = MixPlan.of(next, images);
         // Outputs that go away or are reopened leave the clock first, so no frame of the new plan reaches them;
         // a reopened network output is closed before it connects again (never two publishers of one stream).
         List<OutputWorker> leaving = new ArrayList<>();
@@ -218,7 +208,7 @@ public final class MixEngine implements AutoCloseable {
             OutputWorkers.stopAll(leaving);
         }
         // The plan first, so that inputs started below scale for their new rects at once.
-        plan = nextPlan;
+        scene.install(next, submission.generation());
         sei.update(next);
         slots = inputs.reconcile(next.inputs);
         Map<String, OutputWorker> byId = new LinkedHashMap<>();
@@ -307,6 +297,18 @@ public final class MixEngine implements AutoCloseable {
         return config.streams();
     }
 
+    /** An image came in (or failed): the running spec's plan again, and the update's message says so. */
+    private synchronized void imagesArrived() {
+        if (stopping || bypass != null || spec == null) {
+            return;
+        }
+        scene.refresh(spec, generation);
+        WorkerReport.UpdateResult last = lastUpdate;
+        if (last != null && last.generation() == generation && "Applied".equals(last.result()) && appliedDone != null) {
+            lastUpdate = new WorkerReport.UpdateResult(generation, "Applied", appliedDone + scene.notes(spec));
+        }
+    }
+
     private void stopOutputs() {
         OutputWorkers.stopAll(outputs);
         outputs = List.of();
@@ -329,10 +331,12 @@ public final class MixEngine implements AutoCloseable {
         if (relay != null) {
             relay.outputs().forEach(o -> warnings.addAll(o.warnings()));
         }
-        warnings.addAll(images.warnings());
         MixTaskSpec s = spec;
+        if (s != null && bypass == null) {
+            warnings.addAll(scene.warnings(s));
+        }
         return new WorkerReport(state, startedAt.toString(), (long) timeline.now(), generation, s == null ? null : s.seq,
-                ins, outs, warnings.isEmpty() ? null : warnings, lastUpdate, digest);
+                ins, outs, warnings.isEmpty() ? null : warnings, scene.withAppliedAt(lastUpdate), digest);
     }
 
     /** The figures of the mix, its inputs and outputs (spec order), for a metrics scrape. */
@@ -352,9 +356,16 @@ public final class MixEngine implements AutoCloseable {
         return m;
     }
 
-    /** Stops everything; outputs flush their encoders and write their trailers. */
+    /** Stops everything; outputs flush their encoders and write their trailers. An image download is broken off at once. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        scene.stopLoading();
+        synchronized (this) {
+            closeLocked();
+        }
+    }
+
+    private void closeLocked() {
         if (stopping) {
             return;
         }
@@ -371,6 +382,6 @@ public final class MixEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        images.close();
+        scene.close();
     }
 }

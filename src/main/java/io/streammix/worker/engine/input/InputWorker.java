@@ -304,10 +304,18 @@ public final class InputWorker implements Runnable {
     private void publish(AVFrame f, double t) {
         MixPlan p = plan.get();
         InputLayout layout = p.input(slot.name);
-        if (layout == null || !p.hasVideo() || !layout.content().hasVideo()) {
+        if (layout == null || !p.hasVideo()) {
             return;
         }
-        InputLayout.Placement pl = layout.place(f.width(), f.height());
+        if (!layout.content().hasVideo()) {
+            // Not drawn now: the decoder's picture by reference (no copy, no scaling), so that when the content turns
+            // back to video the clock has a current picture to scale for the first frame of that plan.
+            slot.offer(new InputSlot.Picture(av_frame_clone(f), t, InputSlot.Made.unscaled(f.width(), f.height())));
+            return;
+        }
+        int srcW = f.width();
+        int srcH = f.height(); // before scaling: it crops f
+        InputLayout.Placement pl = layout.place(srcW, srcH);
         AVFrame out;
         if (f.format() == AV_PIX_FMT_YUV420P && pl.width() == f.width() && pl.height() == f.height()
                 && pl.cropW() == f.width() && pl.cropH() == f.height()) {
@@ -322,7 +330,7 @@ public final class InputWorker implements Runnable {
                 throw e;
             }
         }
-        slot.offer(new InputSlot.Picture(out, t, layout.width(), layout.height(), pl.dx(), pl.dy()));
+        slot.offer(new InputSlot.Picture(out, t, InputSlot.Made.of(layout, pl, srcW, srcH)));
     }
 
     private void onAudio(AVFrame f, Decoder dec) {

@@ -20,7 +20,14 @@ import static org.bytedeco.ffmpeg.global.avutil.av_image_copy;
 /**
  * Draws one canvas per output tick (output clock thread only): background, then each input's newest due
  * picture in its rect by layer, then the watermark. Pictures arrive already scaled to their rect, so drawing
- * one is a single {@code av_image_copy} onto plane pointers offset to the rect; only the watermark is blended.
+ * one is a single {@code av_image_copy} onto plane pointers offset to the rect; the watermark was prepared when
+ * it was loaded ({@link WatermarkBlend}).
+ *
+ * <p>Layout changes: inputs scale their pictures {@link InputWorker#JITTER} ahead, so at a change the pictures due
+ * were made for the old rect or render mode. The first one drawn in a new layout is scaled to it here ({@link
+ * Rescaler}); older-layout pictures due after it are dropped in favour of that one until the input's pictures for the
+ * new layout are due. So no frame shows the background, or a wrong-size picture, where an input should be, and the
+ * clock scales at most one picture per input per layout change.
  */
 final class Compositor implements AutoCloseable {
     private final Map<String, InputSlot.Picture> shown = new HashMap<>();
@@ -32,7 +39,7 @@ final class Compositor implements AutoCloseable {
     private final PointerPointer<BytePointer> dst = new PointerPointer<>(4);
     /** Canvas buffers, recycled: the outputs free their references on their own threads (see FramePool). */
     private final FramePool canvases = new FramePool();
-    private byte[] row = new byte[0];
+    private final Rescaler rescaler = new Rescaler();
 
     /**
      * @param slack pictures due up to this long after {@code time} count as due: choosing the nearest frame
@@ -44,9 +51,17 @@ final class Compositor implements AutoCloseable {
             InputSlot.Picture due = slot.takeDue(time + slack);
             if (due != null) {
                 placeholders.remove(slot.name); // its first picture since the loss replaces the loss display
-                InputSlot.Picture old = shown.put(slot.name, due);
-                if (old != null) {
-                    Frames.free(old.frame());
+                InputSlot.Picture cur = shown.get(slot.name);
+                InputLayout l = plan.input(slot.name);
+                if (cur != null && l != null && l.content().hasVideo() && cur.made().fits(l) && !due.made().fits(l)) {
+                    // Made for a previous layout, and this one already has a picture (scaled at the change): keep it.
+                    Frames.free(due.frame());
+                    slot.discarded();
+                } else {
+                    InputSlot.Picture old = shown.put(slot.name, due);
+                    if (old != null) {
+                        Frames.free(old.frame());
+                    }
                 }
             } else if (slot.isLive() && shown.containsKey(slot.name) && !slot.still()) {
                 slot.repeated(); // its last picture again: the input is slower than the output or stalling
@@ -80,15 +95,27 @@ final class Compositor implements AutoCloseable {
                 draw(l.placeholder().frame(), canvas, l.left() + l.placeholder().dx(), l.top() + l.placeholder().dy());
                 continue;
             }
-            if (p == null || p.rectWidth() != l.width() || p.rectHeight() != l.height()) {
-                continue; // nothing yet, or a picture made for the previous layout: background until the next one
+            if (p == null) {
+                continue; // nothing yet
+            }
+            if (!p.made().fits(l)) {
+                InputSlot.Picture fitted = rescaler.fit(p, l);
+                shown.put(l.name(), fitted);
+                Frames.free(p.frame());
+                p = fitted;
             }
             draw(p.frame(), canvas, l.left() + p.dx(), l.top() + p.dy());
         }
-        if (plan.watermark() != null) {
-            blend(plan.watermark(), canvas);
+        MixPlan.Watermark wm = plan.watermark();
+        if (wm != null) {
+            wm.picture().blend.draw(canvas, wm.left(), wm.top());
         }
         return canvas;
+    }
+
+    /** Pictures the clock scaled to a new layout so far, and the time it took (ns). */
+    long[] rescaled() {
+        return new long[]{rescaler.count(), rescaler.nanos()};
     }
 
     private void drop(String name) {
@@ -111,39 +138,6 @@ final class Compositor implements AutoCloseable {
         av_image_copy(dst, canvas.linesize(), pic.data(), pic.linesize(), AV_PIX_FMT_YUV420P, w, h);
     }
 
-    /** Alpha-blends the YUVA watermark over the canvas. */
-    private void blend(MixPlan.Watermark wm, AVFrame canvas) {
-        byte[][] src = wm.picture().planes;
-        int w = Math.min(wm.picture().frame.width(), canvas.width() - wm.left());
-        int h = Math.min(wm.picture().frame.height(), canvas.height() - wm.top());
-        int fullW = wm.picture().frame.width();
-        for (int p = 0; p < 3; p++) {
-            int sub = p == 0 ? 0 : 1;
-            int pw = w >> sub;
-            int ph = h >> sub;
-            int srcW = fullW >> sub;
-            if (row.length < pw) {
-                row = new byte[pw];
-            }
-            BytePointer plane = canvas.data(p);
-            int ls = canvas.linesize(p);
-            for (int r = 0; r < ph; r++) {
-                long off = (long) ((wm.top() >> sub) + r) * ls + (wm.left() >> sub);
-                plane.position(off).get(row, 0, pw);
-                for (int c = 0; c < pw; c++) {
-                    int a = src[3][(r << sub) * fullW + (c << sub)] & 0xFF;
-                    if (a == 0) {
-                        continue;
-                    }
-                    int s = src[p][r * srcW + c] & 0xFF;
-                    int d = row[c] & 0xFF;
-                    row[c] = (byte) ((s * a + d * (255 - a) + 127) / 255);
-                }
-                plane.position(off).put(row, 0, pw);
-            }
-        }
-    }
-
     void forget(Collection<String> names) {
         names.forEach(this::drop);
     }
@@ -154,5 +148,6 @@ final class Compositor implements AutoCloseable {
         shown.clear();
         dst.close();
         canvases.close();
+        rescaler.close();
     }
 }

@@ -1,6 +1,8 @@
 package io.streammix.worker.engine.mix;
 
+import io.streammix.api.v1alpha1.RenderMode;
 import io.streammix.worker.contract.WorkerReport;
+import io.streammix.worker.engine.scene.InputLayout;
 import io.streammix.worker.engine.status.InputFigures;
 import io.streammix.worker.media.Frames;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -16,8 +18,41 @@ import java.util.ArrayDeque;
 public final class InputSlot {
     private static final int MAX_QUEUED = 32;
 
-    /** A picture scaled for the rect it was made for; {@code time} in seconds on the mix timeline. */
-    public record Picture(AVFrame frame, double time, int rectWidth, int rectHeight, int dx, int dy) {
+    /** A picture and what it was made for; {@code time} in seconds on the mix timeline. */
+    public record Picture(AVFrame frame, double time, Made made) {
+        public int dx() {
+            return made.dx();
+        }
+
+        public int dy() {
+            return made.dy();
+        }
+    }
+
+    /**
+     * What a picture was scaled for, so that the clock can tell whether it fits the current layout and, if not, scale
+     * it again without the source ({@link Rescaler}).
+     *
+     * @param rectWidth,rectHeight,mode the rect and render mode it was made for; 0 x 0 for an unscaled source picture
+     * @param dx,dy                      its offset in the rect
+     * @param srcWidth,srcHeight         size of the decoded source picture
+     * @param winX,winY,winW,winH        the window of the source it shows
+     */
+    public record Made(int rectWidth, int rectHeight, RenderMode mode, int dx, int dy, int srcWidth, int srcHeight,
+                int winX, int winY, int winW, int winH) {
+        /** The decoder's picture itself, handed over by reference while the input is not drawn. */
+        public static Made unscaled(int w, int h) {
+            return new Made(0, 0, null, 0, 0, w, h, 0, 0, w, h);
+        }
+
+        public static Made of(InputLayout l, InputLayout.Placement pl, int srcWidth, int srcHeight) {
+            return new Made(l.width(), l.height(), l.renderMode(), pl.dx(), pl.dy(), srcWidth, srcHeight,
+                    pl.cropX(), pl.cropY(), pl.cropW(), pl.cropH());
+        }
+
+        public boolean fits(InputLayout l) {
+            return rectWidth == l.width() && rectHeight == l.height() && mode == l.renderMode();
+        }
     }
 
     public final String name;
@@ -179,6 +214,11 @@ public final class InputSlot {
 
     public boolean still() {
         return still;
+    }
+
+    /** The clock threw away a due picture made for a previous layout (it shows one scaled for the new one). */
+    void discarded() {
+        dropped++;
     }
 
     /** The clock drew this input's previous picture again: no new one was due. */

@@ -26,6 +26,10 @@ public final class MixClock implements Runnable {
     private final Supplier<MixPlan> plan;
     private final Supplier<Map<String, InputSlot>> slots;
     private final Supplier<? extends List<? extends MixSink>> outputs;
+    /** Told (on this thread) the mix time of the first tick drawn with each new plan revision; must be cheap. */
+    private final PlanDrawn drawn;
+    /** The plan this thread draws with, held so that its pictures stay while it draws them. */
+    private MixPlan current;
     private final Compositor compositor = new Compositor();
     private final AudioMixer mixer = new AudioMixer();
     private volatile boolean stopped;
@@ -38,8 +42,14 @@ public final class MixClock implements Runnable {
     private long tick;
     private double tickBase;
 
+    /** Hears the first tick drawn with a plan. */
+    public interface PlanDrawn {
+        void first(MixPlan plan, double time);
+    }
+
     public MixClock(Timeline timeline, Supplier<MixPlan> plan, Supplier<Map<String, InputSlot>> slots,
-             Supplier<? extends List<? extends MixSink>> outputs) {
+             Supplier<? extends List<? extends MixSink>> outputs, PlanDrawn drawn) {
+        this.drawn = drawn;
         this.timeline = timeline;
         this.plan = plan;
         this.slots = slots;
@@ -78,7 +88,7 @@ public final class MixClock implements Runnable {
         try {
             while (!stopped) {
                 double now = timeline.now();
-                MixPlan p = plan.get();
+                MixPlan p = current();
                 if (p.hasVideo()) {
                     if (p.fps() != fps) {
                         // Ticks stay on the grid k / fps of the mix timeline, which inputs align their pictures to.
@@ -92,6 +102,10 @@ public final class MixClock implements Runnable {
                             skippedTicks++;
                         } else {
                             AVFrame canvas = compositor.compose(p, slots.get(), t, 0.5 / fps);
+                            if (p.revision() != drawnRevision) {
+                                drawnRevision = p.revision();
+                                drawn.first(p, t);
+                            }
                             try {
                                 for (MixSink o : outputs.get()) {
                                     o.offerVideo(canvas, t);
@@ -124,6 +138,34 @@ public final class MixClock implements Runnable {
             LOG.error("output clock failed", e);
         } finally {
             compositor.close();
+            if (current != null) {
+                current.hold().release();
+                current = null;
+            }
         }
+    }
+
+    private long drawnRevision = -1;
+
+    /**
+     * The installed plan, held by this thread: the engine releases a plan when it replaces it, so a plan replaced
+     * between reading and holding it is skipped for the newer one.
+     */
+    private MixPlan current() {
+        for (MixPlan p = plan.get(); p != current; p = plan.get()) {
+            if (p.hold().tryAcquire()) {
+                if (current != null) {
+                    current.hold().release();
+                }
+                current = p;
+                break;
+            }
+        }
+        return current;
+    }
+
+    /** Pictures the clock scaled to a new layout so far, and the time that took (ns); for tests and benchmarks. */
+    long[] rescaled() {
+        return compositor.rescaled();
     }
 }

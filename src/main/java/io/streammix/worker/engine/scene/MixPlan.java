@@ -22,14 +22,18 @@ import java.util.stream.Collectors;
  * new plan and swaps it in atomically, so layout, background, volume and content change between two output
  * frames, never in the middle of one.
  *
- * @param background       background picture (canvas size, colour and image already drawn); owned by the engine's
- *                         image cache, valid for the engine's lifetime
+ * @param background       background picture (canvas size, colour or image already drawn), held by {@code hold}
  * @param inputs           all inputs by name
  * @param drawOrder        inputs with a picture, bottom first (layer, then list order)
  * @param watermark        null when there is none
+ * @param generation       the spec generation it was built from
+ * @param revision         increases with every plan the engine builds (an image coming in builds one for the same
+ *                         generation): the clock reports the first tick drawn with each
+ * @param hold             the cached pictures this plan draws, kept from being freed while it is in use
  */
 public record MixPlan(int width, int height, int fps, Frames.Yuv backgroundColor, StillImages.Picture background,
-                      Map<String, InputLayout> inputs, List<InputLayout> drawOrder, Watermark watermark) {
+                      Map<String, InputLayout> inputs, List<InputLayout> drawOrder, Watermark watermark,
+                      long generation, long revision, StillImages.Hold hold) {
 
     public boolean hasVideo() {
         return width > 0;
@@ -39,14 +43,20 @@ public record MixPlan(int width, int height, int fps, Frames.Yuv backgroundColor
         return inputs.get(name);
     }
 
-    /** A watermark: its rect and the YUVA picture blended on top of everything. */
+    /** A watermark: its place and the YUVA picture blended on top of everything. */
     public record Watermark(int left, int top, StillImages.Picture picture) {
     }
 
-    /**
-     * @param images decodes and scales background and watermark images (cached by URL and size)
-     */
+    /** A plan without images (a background colour only when {@code images} is given): for tests of the layout. */
     public static MixPlan of(MixTaskSpec spec, StillImages images) {
+        return of(spec, images == null ? null : new ImageLoader(images, () -> { }), 0, 0, null);
+    }
+
+    /**
+     * @param images   the loader whose cache has the images (those not in yet keep what {@code previous} showed)
+     * @param previous the plan drawn now, or null
+     */
+    public static MixPlan of(MixTaskSpec spec, ImageLoader images, long generation, long revision, MixPlan previous) {
         VideoEncoding canvas = SpecValidator.canvasOf(spec);
         int w = canvas == null ? 0 : (canvas.width + 1) & ~1;
         int h = canvas == null ? 0 : (canvas.height + 1) & ~1;
@@ -64,7 +74,7 @@ public record MixPlan(int width, int height, int fps, Frames.Yuv backgroundColor
                     in.soundLevelId == null ? i : in.soundLevelId);
             LossPolicy loss = in.onLossOrDefault();
             InputLayout.Placeholder placeholder = w > 0 && loss.thenOrDefault() == LossDisplay.Image && loss.image != null
-                    && l.content() != Content.AudioOnly ? images.placeholder(loss.image, l) : null;
+                    && l.content() != Content.AudioOnly && images != null ? images.images().placeholder(loss.image, l) : null;
             layouts.add(new InputLayout(l.name(), l.left(), l.top(), l.width(), l.height(), l.layer(), l.renderMode(), l.content(),
                     l.volume(), l.soundLevelId(), loss.holdOrDefault() / 1000.0, placeholder));
         }
@@ -74,21 +84,54 @@ public record MixPlan(int width, int height, int fps, Frames.Yuv backgroundColor
                 .sorted(Comparator.comparingInt(InputLayout::layer))
                 .toList();
         Frames.Yuv color = Frames.Yuv.ofHex(spec.background == null ? null : spec.background.color);
+        StillImages.Hold hold = new StillImages.Hold(images == null ? null : images.images());
         StillImages.Picture bg = null;
         Watermark wm = null;
-        if (w > 0) {
-            String bgImage = spec.background == null ? null : spec.background.image;
-            bg = images.background(bgImage, color, w, h);
-            if (spec.watermark != null && spec.watermark.image != null && spec.watermark.rect != null) {
-                Rect r = spec.watermark.rect;
-                StillImages.Picture p = images.watermark(spec.watermark.image, r.width(), r.height());
-                if (p != null) {
-                    wm = new Watermark(r.left, r.top, p);
-                }
-            }
+        if (w > 0 && images != null) {
+            bg = hold.add(background(spec, images, color, w, h, previous));
+            wm = watermark(spec, images, previous, hold);
         }
         Map<String, InputLayout> byName = layouts.stream()
                 .collect(Collectors.toMap(InputLayout::name, Function.identity(), (a, b) -> a, java.util.LinkedHashMap::new));
-        return new MixPlan(w, h, fps, color, bg, byName, order, wm);
+        return new MixPlan(w, h, fps, color, bg, byName, order, wm, generation, revision, hold);
+    }
+
+    /** The image when it is in; what the previous plan showed while it loads; else the colour. */
+    private static StillImages.Picture background(MixTaskSpec spec, ImageLoader images, Frames.Yuv color, int w, int h,
+                                                  MixPlan previous) {
+        for (ImageLoader.Request r : ImageLoader.requests(spec)) {
+            if (r.watermark()) {
+                continue;
+            }
+            ImageLoader.State s = images.state(r);
+            StillImages.Picture p = s == ImageLoader.State.READY ? images.take(r) : null;
+            if (p != null) {
+                return p;
+            }
+            if (s == ImageLoader.State.PENDING && previous != null && previous.background() != null
+                    && previous.width() == w && previous.height() == h) {
+                return images.images().retain(previous.background());
+            }
+        }
+        return images.images().colour(color, w, h);
+    }
+
+    private static Watermark watermark(MixTaskSpec spec, ImageLoader images, MixPlan previous, StillImages.Hold hold) {
+        for (ImageLoader.Request r : ImageLoader.requests(spec)) {
+            if (!r.watermark()) {
+                continue;
+            }
+            ImageLoader.State s = images.state(r);
+            StillImages.Picture p = s == ImageLoader.State.READY ? images.take(r) : null;
+            if (p != null) {
+                return new Watermark(spec.watermark.rect.left, spec.watermark.rect.top, hold.add(p));
+            }
+            if (s == ImageLoader.State.PENDING && previous != null && previous.watermark() != null) {
+                Watermark old = previous.watermark();
+                hold.add(images.images().retain(old.picture()));
+                return old;
+            }
+        }
+        return null;
     }
 }

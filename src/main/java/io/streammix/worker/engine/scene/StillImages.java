@@ -9,72 +9,183 @@ import io.streammix.worker.media.MediaException;
 import io.streammix.worker.media.MediaLimits;
 import io.streammix.worker.media.PictureHeader;
 import io.streammix.worker.media.PictureTooLargeException;
-import io.streammix.worker.media.Scaler;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import io.streammix.worker.media.Scaler;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVA420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
+import static org.bytedeco.ffmpeg.global.avutil.av_image_get_buffer_size;
 
 /**
- * Background and watermark pictures, decoded once and scaled to where they are drawn, cached by URL and size
- * so that a plan change that keeps them costs nothing. Pictures live until the engine closes the cache.
+ * The decoded background and watermark pictures, scaled to where they are drawn, cached by key (URL and size, or
+ * colour and size) so that a plan change that keeps them costs nothing. The cache is bounded: past {@link #MAX_BYTES}
+ * of pictures or {@link #MAX_ENTRIES} entries it frees the least recently used pictures that no plan holds. Plans
+ * hold their pictures through a {@link Hold}: a picture a plan holds is never freed, whatever the cache's size.
+ *
+ * <p>Thread-safe: the control thread and the {@link ImageLoader} add and take pictures, the output clock releases the
+ * plans it is done with; all under this object's lock, which is only held for map updates, never while decoding.
  */
 public final class StillImages implements AutoCloseable {
+    public static final long MAX_BYTES = 64L << 20;
+    public static final int MAX_ENTRIES = 32;
+    private final long maxBytes;
+    private final int maxEntries;
+    /** In access order: the first entries are the least recently used. */
+    private final LinkedHashMap<String, Picture> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private long bytes;
+    private boolean closed;
     private static final Logger LOG = Logger.getLogger(StillImages.class);
-    private final Map<String, Picture> cache = new ConcurrentHashMap<>();
+    /** Lost inputs' placeholders (issue 12, lost inputs), kept for the engine's lifetime: few and small. */
     private final Map<String, InputLayout.Placeholder> placeholders = new ConcurrentHashMap<>();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
-    /** Image URLs refused as over {@link MediaLimits}, with why (no URL in it): a spec naming one is refused. */
+    /** Placeholder URLs refused as over {@link MediaLimits}, with why (no URL in it): a spec naming one is refused. */
     private final Map<String, String> tooLarge = new ConcurrentHashMap<>();
 
-    /** A picture ready to draw; for watermarks also its planes in Java arrays for alpha blending. */
+    /** A picture ready to draw; a watermark also has its blend prepared once ({@link WatermarkBlend}). */
     public static final class Picture {
         public final AVFrame frame;
-        public final byte[][] planes;
+        public final WatermarkBlend blend;
+        final String key;
+        final long bytes;
+        /** How many plans hold it; guarded by the cache's lock. */
+        private int refs;
+        private boolean freed;
 
-        Picture(AVFrame frame, byte[][] planes) {
+        Picture(String key, AVFrame frame, WatermarkBlend blend) {
+            this.key = key;
             this.frame = frame;
-            this.planes = planes;
+            this.blend = blend;
+            this.bytes = (long) av_image_get_buffer_size(frame.format(), frame.width(), frame.height(), 1)
+                    + (blend == null ? 0 : blend.bytes());
         }
     }
 
-    public List<String> warnings() {
-        return warnings;
+    public StillImages() {
+        this(MAX_BYTES, MAX_ENTRIES);
     }
 
-    /** The canvas background: the colour, covered by the image scaled to the canvas when there is one that decodes. */
-    public Picture background(String imageUrl, Frames.Yuv color, int w, int h) {
-        String key = "bg|" + imageUrl + "|" + color + "|" + w + "x" + h;
-        return cache.computeIfAbsent(key, k -> {
-            AVFrame f = Frames.video(w, h, AV_PIX_FMT_YUV420P);
-            Frames.fill(f, color);
-            if (imageUrl != null) {
-                try {
-                    AVFrame img = decode(imageUrl, "background image");
-                    try (Scaler s = new Scaler()) {
-                        s.scale(img, f);
-                    } finally {
-                        Frames.free(img);
-                    }
-                } catch (RuntimeException e) {
-                    refused(imageUrl, e);
-                    warn("background image not shown: " + e.getMessage());
+    StillImages(long maxBytes, int maxEntries) {
+        this.maxBytes = maxBytes;
+        this.maxEntries = maxEntries;
+    }
+
+    /**
+     * The pictures one plan holds. It starts held once (by whoever installs the plan); the output clock takes a hold
+     * of its own before drawing and gives it back when it moves on; the pictures are released with the last hold.
+     */
+    public static final class Hold {
+        private final StillImages owner;
+        private final List<Picture> pictures = new ArrayList<>();
+        private final AtomicInteger holds = new AtomicInteger(1);
+
+        public Hold(StillImages owner) {
+            this.owner = owner;
+        }
+
+        /** Adds a picture taken with {@link StillImages#take} (or a colour) to this plan. */
+        Picture add(Picture p) {
+            if (p != null) {
+                pictures.add(p);
+            }
+            return p;
+        }
+
+        /** A further hold, unless the plan was already released (then it must not be drawn). */
+        public boolean tryAcquire() {
+            for (int n = holds.get(); n > 0; n = holds.get()) {
+                if (holds.compareAndSet(n, n + 1)) {
+                    return true;
                 }
             }
-            return new Picture(f, null);
-        });
+            return false;
+        }
+
+        public void release() {
+            if (holds.decrementAndGet() == 0 && owner != null) {
+                owner.release(pictures);
+            }
+        }
+    }
+
+    /** The picture cached under {@code key}, counted as held by one more plan; null when not cached. */
+    synchronized Picture take(String key) {
+        Picture p = cache.get(key);
+        if (p != null) {
+            p.refs++;
+        }
+        return p;
+    }
+
+    /** One more hold on a picture some plan holds now (so it is cached). */
+    synchronized Picture retain(Picture p) {
+        if (p.freed) {
+            throw new IllegalStateException("picture " + p.key + " was freed while a plan held it");
+        }
+        p.refs++;
+        return p;
+    }
+
+    synchronized boolean contains(String key) {
+        return cache.containsKey(key);
+    }
+
+    /** Caches a picture no plan holds yet (replacing nothing: a key already cached keeps its picture). */
+    synchronized void put(String key, AVFrame frame, WatermarkBlend blend) {
+        if (closed || cache.containsKey(key)) {
+            Frames.free(frame);
+            return;
+        }
+        Picture p = new Picture(key, frame, blend);
+        cache.put(key, p);
+        bytes += p.bytes;
+        evict();
+    }
+
+    /** A plain colour of the canvas size, made at once when missing (a fill: cheap), taken for one plan. */
+    synchronized Picture colour(Frames.Yuv color, int w, int h) {
+        String key = "colour|" + color + "|" + w + "x" + h;
+        if (!cache.containsKey(key)) {
+            AVFrame f = Frames.video(w, h, AV_PIX_FMT_YUV420P);
+            Frames.fill(f, color);
+            put(key, f, null);
+        }
+        return take(key);
+    }
+
+    synchronized void release(List<Picture> pictures) {
+        for (Picture p : pictures) {
+            p.refs--;
+        }
+        evict();
+    }
+
+    /** Frees least recently used pictures that no plan holds while the cache is over its bounds. */
+    private void evict() {
+        Iterator<Picture> it = cache.values().iterator();
+        while ((bytes > maxBytes || cache.size() > maxEntries) && it.hasNext()) {
+            Picture p = it.next();
+            if (p.refs == 0) {
+                it.remove();
+                bytes -= p.bytes;
+                p.freed = true;
+                Frames.free(p.frame);
+            }
+        }
     }
 
     /**
@@ -115,50 +226,20 @@ public final class StillImages implements AutoCloseable {
         }
     }
 
-    /** The watermark scaled to its rect, with alpha; null (and a warning) when the image does not decode. */
-    public Picture watermark(String imageUrl, int w, int h) {
-        String key = "wm|" + imageUrl + "|" + w + "x" + h;
-        Picture cached = cache.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        try {
-            AVFrame img = decode(imageUrl, "watermark image");
-            AVFrame f = Frames.video(w, h, AV_PIX_FMT_YUVA420P);
-            try (Scaler s = new Scaler()) {
-                s.scale(img, f);
-            } finally {
-                Frames.free(img);
-            }
-            byte[][] planes = new byte[4][];
-            for (int p = 0; p < 4; p++) {
-                int pw = p == 1 || p == 2 ? w / 2 : w;
-                int ph = p == 1 || p == 2 ? h / 2 : h;
-                planes[p] = new byte[pw * ph];
-                for (int row = 0; row < ph; row++) {
-                    f.data(p).position((long) row * f.linesize(p)).get(planes[p], row * pw, pw);
-                }
-                f.data(p).position(0);
-            }
-            Picture pic = new Picture(f, planes);
-            cache.put(key, pic);
-            return pic;
-        } catch (RuntimeException e) {
-            refused(imageUrl, e);
-            warn("watermark not shown: " + e.getMessage());
-            return null;
-        }
-    }
-
     private void refused(String url, RuntimeException e) {
         if (e instanceof PictureTooLargeException) {
             tooLarge.put(url, e.getMessage());
         }
     }
 
-    /** Why the image at {@code url} was refused as too large, or null. */
+    /** Why the placeholder image at {@code url} was refused as too large, or null. */
     public String tooLarge(String url) {
         return url == null ? null : tooLarge.get(url);
+    }
+
+    /** Placeholders not shown, and why. */
+    public List<String> warnings() {
+        return warnings;
     }
 
     private void warn(String w) {
@@ -168,15 +249,30 @@ public final class StillImages implements AutoCloseable {
         }
     }
 
+    /** Bytes of decoded pictures in the cache. */
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    public synchronized int size() {
+        return cache.size();
+    }
+
     /** Decodes the first picture of an image (or any video) URL; the caller frees the frame. */
     public static AVFrame decode(String url, String name) {
+        try (Interrupter intr = new Interrupter()) {
+            return decode(url, name, intr);
+        }
+    }
+
+    /** As {@link #decode(String, String)}; stopping {@code intr} breaks a blocked fetch at once. */
+    public static AVFrame decode(String url, String name, Interrupter intr) {
         String refused = io.streammix.api.validation.UrlPolicy.refusal(url, io.streammix.api.validation.UrlPolicy.Use.IMAGE);
         if (refused != null) {
             throw new MediaException(name + ": refused by the URL policy: " + refused);
         }
         InputSource src = InputSource.of(urlOnly(url), null);
-        try (Interrupter intr = new Interrupter();
-             Demuxer d = Demuxer.open(src.url(), src.format(), src.options(), intr,
+        try (Demuxer d = Demuxer.open(src.url(), src.format(), src.options(), intr,
                      InputSource.CONNECT_TIMEOUT_MS, InputSource.READ_TIMEOUT_MS, name, false)) {
             // Caps before decoding (issue 13): the size of the file or response, then the picture's own header.
             long bytes = d.size();
@@ -237,11 +333,17 @@ public final class StillImages implements AutoCloseable {
         return in;
     }
 
+    /** Frees every picture: only once nothing draws any more (the engine closes it after the clock stopped). */
     @Override
-    public void close() {
-        cache.values().forEach(p -> Frames.free(p.frame));
+    public synchronized void close() {
+        closed = true;
+        cache.values().forEach(p -> {
+            p.freed = true;
+            Frames.free(p.frame);
+        });
         cache.clear();
         placeholders.values().forEach(p -> Frames.free(p.frame()));
         placeholders.clear();
+        bytes = 0;
     }
 }

@@ -15,7 +15,7 @@ class InputSlotLossTest {
     void theHoldCountsFromTheLastPictureOrTheLossWhicheverIsLater() {
         InputSlot slot = new InputSlot("cam");
         slot.live();
-        slot.offer(new InputSlot.Picture(io.streammix.worker.media.Frames.video(2, 2, 0), 10.2, 2, 2, 0, 0));
+        slot.offer(new InputSlot.Picture(io.streammix.worker.media.Frames.video(2, 2, 0), 10.2, InputSlot.Made.unscaled(2, 2)));
         slot.lost("cam: the stream ended", 10.0); // found before its last picture was due: the hold starts at that picture
         assertThat(slot.holding(11.1, 1.0)).isTrue();
         assertThat(slot.holding(11.2, 1.0)).isFalse();
@@ -29,7 +29,7 @@ class InputSlotLossTest {
 
         InputSlot late = new InputSlot("late");
         late.live();
-        late.offer(new InputSlot.Picture(io.streammix.worker.media.Frames.video(2, 2, 0), 5.0, 2, 2, 0, 0));
+        late.offer(new InputSlot.Picture(io.streammix.worker.media.Frames.video(2, 2, 0), 5.0, InputSlot.Made.unscaled(2, 2)));
         late.lost("late: read failed: timed out after 2500 ms", 7.5); // found by the timeout: counted from the loss
         assertThat(late.holding(8.4, 1.0)).isTrue();
         assertThat(late.holding(8.5, 1.0)).isFalse();

@@ -1,4 +1,9 @@
-package io.streammix.worker.engine;
+package io.streammix.worker.engine.mix;
+
+import io.streammix.worker.engine.scene.ImageLoader;
+import io.streammix.worker.engine.scene.InputLayout;
+import io.streammix.worker.engine.scene.MixPlan;
+import io.streammix.worker.engine.scene.StillImages;
 
 import io.streammix.api.v1alpha1.Background;
 import io.streammix.api.v1alpha1.MixTaskSpec;
@@ -55,8 +60,10 @@ class WatermarkBenchmarkTest {
 
     /** Microseconds per compose, best of three runs of TICKS ticks after a warm-up. */
     private static double perTick(MixTaskSpec spec) {
-        try (StillImages images = new StillImages(); Compositor c = new Compositor()) {
-            MixPlan plan = MixPlan.of(spec, images);
+        try (StillImages images = new StillImages(); ImageLoader loader = new ImageLoader(images, () -> { });
+             Compositor c = new Compositor()) {
+            loader.request(spec).forEach(java.util.concurrent.CompletableFuture::join);
+            MixPlan plan = MixPlan.of(spec, loader, 1, 1, null);
             assertThat(plan.watermark() != null).isEqualTo(spec.watermark != null);
             Map<String, InputSlot> slots = Map.of();
             double best = Double.MAX_VALUE;
