@@ -115,6 +115,48 @@ public final class MediaTools {
         return new Picture(width, height, rgb);
     }
 
+    /**
+     * Every picture of the file's first video stream, in presentation order, as RGB with its time in seconds on the
+     * file's own timeline (as muxed: for an engine output, the mix time), streamed to {@code each}; returns the count.
+     */
+    public static int eachFrame(Path file, int width, int height, FrameCheck each) throws IOException, InterruptedException {
+        String csv = new String(run(FFPROBE, "-v", "error", "-select_streams", "v:0", "-show_entries",
+                "frame=best_effort_timestamp_time", "-of", "csv=p=0", file.toString()), java.nio.charset.StandardCharsets.UTF_8);
+        List<Double> times = new ArrayList<>();
+        for (String line : csv.split("\n")) {
+            String t = line.replace(",", "").trim();
+            if (!t.isEmpty()) {
+                times.add(t.equals("N/A") ? Double.NaN : Double.parseDouble(t));
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder(FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-i", file.toString(),
+                "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("LD_LIBRARY_PATH", new File(FFMPEG).getParent());
+        Process p = pb.start();
+        int n = 0;
+        try (var in = p.getInputStream()) {
+            byte[] rgb;
+            while ((rgb = in.readNBytes(width * height * 3)).length == width * height * 3) {
+                each.frame(n, n < times.size() ? times.get(n) : Double.NaN, new Picture(width, height, rgb));
+                n++;
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (n != times.size()) {
+            throw new IOException("decoded " + n + " pictures but ffprobe listed " + times.size() + " in " + file);
+        }
+        return n;
+    }
+
+    /** Sees one decoded picture: its index in presentation order and its time. */
+    @FunctionalInterface
+    public interface FrameCheck {
+        void frame(int index, double seconds, Picture picture);
+    }
+
     /** The audio of a file as 48 kHz mono samples. */
     public static short[] pcm(Path file, double from, double duration) throws IOException, InterruptedException {
         byte[] b = run(FFMPEG, "-loglevel", "error", "-ss", String.valueOf(from), "-t", String.valueOf(duration), "-i",
