@@ -22,8 +22,9 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
  */
 final class Rescaler implements AutoCloseable {
     private final Scaler scaler = new Scaler();
-    private long count;
-    private long nanos;
+    // Written by the clock thread only, read by tests and benchmarks.
+    private volatile long count;
+    private volatile long nanos;
 
     /** A new picture made for {@code l} from {@code p} (which the caller still owns). */
     InputSlot.Picture fit(InputSlot.Picture p, InputLayout l) {

@@ -6,6 +6,8 @@ import io.streammix.worker.engine.scene.MixPlan;
 import io.streammix.worker.engine.scene.StillImages;
 
 import io.streammix.api.v1alpha1.Background;
+import io.streammix.api.v1alpha1.Content;
+import io.streammix.api.v1alpha1.RenderMode;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.v1alpha1.Rect;
 import io.streammix.api.v1alpha1.Watermark;
@@ -23,11 +25,13 @@ import java.util.Map;
 
 import static io.streammix.worker.MediaTools.input;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 /**
  * The output clock's cost per tick of drawing a canvas with a watermark: {@code Compositor.compose} on a 1280x720
  * canvas with a 400x200 PNG watermark that has an opaque logo, a half-transparent band and a transparent rest
- * (what logos look like), against the same canvas without a watermark. Prints microseconds per tick.
+ * (what logos look like), against the same canvas without a watermark. Prints microseconds per tick; and the cost of
+ * the one rescale per input the clock does at a layout change.
  *
  * <p>Run: {@code ./mvnw -B -q -o test -Dcontrol-plane.skip -Dtest=WatermarkBenchmarkTest -Dtest.excludedGroups=}
  */
@@ -56,6 +60,39 @@ class WatermarkBenchmarkTest {
         System.out.printf("BENCHMARK compose 1280x720 canvas: %.1f us per tick without watermark, %.1f us with a 400x200 "
                 + "watermark: the watermark costs %.1f us per tick (%d ticks)%n", without, with, with - without, TICKS);
         assertThat(with).isGreaterThan(0);
+    }
+
+    /** What the clock adds at a layout change: one rescale per input (a 640x360 picture to a 960x540 rect, and back). */
+    @Test
+    void rescaleCostPerInputPerLayoutChange() {
+        EngineRun.prepare();
+        InputLayout small = new InputLayout("cam", 0, 0, 640, 360, 0, RenderMode.Crop, Content.AudioVideo, 100, 0);
+        InputLayout big = new InputLayout("cam", 0, 0, 960, 540, 0, RenderMode.Crop, Content.AudioVideo, 100, 0);
+        AVFrame f = Frames.video(640, 360, AV_PIX_FMT_YUV420P);
+        Frames.fill(f, Frames.Yuv.ofHex("#FF0000"));
+        InputSlot.Picture p = new InputSlot.Picture(f, 0, InputSlot.Made.of(small, small.place(1280, 720), 1280, 720));
+        try (Rescaler r = new Rescaler()) {
+            for (int i = 0; i < 200; i++) {
+                InputSlot.Picture up = r.fit(p, big);
+                InputSlot.Picture down = r.fit(up, small);
+                Frames.free(up.frame());
+                Frames.free(down.frame());
+            }
+            long n0 = r.count();
+            long t0 = r.nanos();
+            for (int i = 0; i < 200; i++) {
+                InputSlot.Picture up = r.fit(p, big);
+                InputSlot.Picture down = r.fit(up, small);
+                Frames.free(up.frame());
+                Frames.free(down.frame());
+            }
+            double us = (r.nanos() - t0) / 1e3 / (r.count() - n0);
+            System.out.printf("BENCHMARK rescale at a layout change: %.1f us per picture (640x360 <-> 960x540, mean of %d)%n",
+                    us, r.count() - n0);
+            assertThat(us).isGreaterThan(0);
+        } finally {
+            Frames.free(f);
+        }
     }
 
     /** Microseconds per compose, best of three runs of TICKS ticks after a warm-up. */
