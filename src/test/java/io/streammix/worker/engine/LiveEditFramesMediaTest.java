@@ -8,8 +8,8 @@ import io.streammix.api.v1alpha1.RenderMode;
 import io.streammix.api.v1alpha1.Watermark;
 import io.streammix.worker.EngineRun;
 import io.streammix.worker.MediaTools;
-import io.streammix.worker.control.SpecSubmission;
-import io.streammix.worker.control.WorkerReport;
+import io.streammix.worker.contract.SpecSubmission;
+import io.streammix.worker.contract.WorkerReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
