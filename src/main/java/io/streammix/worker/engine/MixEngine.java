@@ -10,8 +10,6 @@ import io.streammix.worker.contract.SpecSubmission;
 import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.engine.bypass.BypassOutput;
 import io.streammix.worker.engine.bypass.BypassRelay;
-import io.streammix.worker.engine.input.InputSource;
-import io.streammix.worker.engine.input.InputWorker;
 import io.streammix.worker.engine.input.RunningInputs;
 import io.streammix.worker.engine.mix.InputSlot;
 import io.streammix.worker.engine.mix.MixClock;
@@ -23,6 +21,7 @@ import io.streammix.worker.engine.output.sink.OutputSinks;
 import io.streammix.worker.engine.scene.MixPlan;
 import io.streammix.worker.engine.scene.Scene;
 import io.streammix.worker.engine.sei.SeiFeed;
+import io.streammix.worker.engine.source.InputSource;
 import io.streammix.worker.engine.status.InputFigures;
 import io.streammix.worker.engine.status.MixFigures;
 import io.streammix.worker.engine.status.OutputFigures;
@@ -342,7 +341,7 @@ public final class MixEngine implements AutoCloseable {
     /** The figures of the mix, its inputs and outputs (spec order), for a metrics scrape. */
     public MixFigures figures() {
         double now = timeline.now();
-        List<InputFigures> ins = slots.values().stream().map(s -> s.figures(now, InputWorker.JITTER)).toList();
+        List<InputFigures> ins = slots.values().stream().map(s -> s.figures(now, Timeline.JITTER)).toList();
         BypassRelay b = bypass;
         List<OutputFigures> outs = b != null ? b.outputs().stream().map(BypassOutput::figures).toList()
                 : outputs.stream().map(OutputWorker::figures).toList();

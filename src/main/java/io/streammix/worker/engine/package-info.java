@@ -4,6 +4,7 @@
  * reconciles the inputs and outputs that changed, and closes everything. The parts live in sub-packages, in the order
  * media flows through them:
  * <ul>
+ *   <li>{@code source}: what a URL is and how FFmpeg opens it;</li>
  *   <li>{@code input}: pulling one input (demux, decode, timestamps onto the mix timeline, scale into the rect,
  *   resample to 48 kHz) and the set of running inputs;</li>
  *   <li>{@code scene}: what is drawn where ({@code MixPlan}, {@code InputLayout}) and still images;</li>

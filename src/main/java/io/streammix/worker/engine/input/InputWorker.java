@@ -1,6 +1,5 @@
 package io.streammix.worker.engine.input;
 
-import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.engine.mix.AudioRing;
 import io.streammix.worker.engine.mix.InputSlot;
 import io.streammix.worker.engine.mix.Timeline;
@@ -8,6 +7,7 @@ import io.streammix.worker.engine.retry.RetrySchedule;
 import io.streammix.worker.engine.scene.InputLayout;
 import io.streammix.worker.engine.scene.MixPlan;
 import io.streammix.worker.engine.scene.StillImages;
+import io.streammix.worker.engine.source.InputSource;
 import io.streammix.worker.media.Av;
 import io.streammix.worker.media.Decoder;
 import io.streammix.worker.media.Demuxer;
@@ -15,13 +15,9 @@ import io.streammix.worker.media.FramePool;
 import io.streammix.worker.media.Frames;
 import io.streammix.worker.media.Interrupter;
 import io.streammix.worker.media.MediaException;
-import io.streammix.worker.media.Resampler;
 import io.streammix.worker.media.Scaler;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
-import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.javacpp.ShortPointer;
 import org.jboss.logging.Logger;
 
 import java.util.concurrent.locks.LockSupport;
@@ -34,7 +30,6 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 
 /**
@@ -45,13 +40,12 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
  * ({@link Compositor}, from the input's onLoss).
  *
  * <p>Timing: the first frame after a (re)connect fixes the input's offset (its pts + offset = mix time),
- * one offset for audio and video so their sync survives, placed {@link #JITTER} seconds ahead of now. Frames
+ * one offset for audio and video so their sync survives, placed {@link Timeline#JITTER} seconds ahead of now. Frames
  * are released no earlier than {@code JITTER} before their time, which paces files and synthetic sources
  * to real time and smooths bursts from network sources.
  */
 public final class InputWorker implements Runnable {
     private static final Logger LOG = Logger.getLogger(InputWorker.class);
-    public static final double JITTER = 0.2;
     private static final double MAX_LATE = 0.5;
     private static final double MAX_EARLY = 3.0;
     /** At most this much probed backlog is skipped through (a longer probe is not a live backlog). */
@@ -85,11 +79,7 @@ public final class InputWorker implements Runnable {
     private double catchUpPts = Double.NaN;
     private double lastEnd = Double.NaN;
     private boolean rebase;
-    private Resampler resampler;
-    private final AVChannelLayout stereo = Resampler.layout(AudioRing.CHANNELS);
-    private ShortPointer pcm = new ShortPointer(0);
-    private short[] pcmJava = new short[0];
-    private final PointerPointer<ShortPointer> pcmPlanes = new PointerPointer<>(1);
+    private final MixAudioConverter audio = new MixAudioConverter();
 
     public InputWorker(InputSlot slot, InputSource source, Supplier<MixPlan> plan, Timeline timeline) {
         this.slot = slot;
@@ -162,12 +152,7 @@ public final class InputWorker implements Runnable {
             slot.clearPictures();
             scaler.close();
             scaled.close();
-            if (resampler != null) {
-                resampler.close();
-            }
-            pcm.close();
-            pcmPlanes.close();
-            stereo.close();
+            audio.close();
             interrupter.close();
         }
     }
@@ -261,21 +246,21 @@ public final class InputWorker implements Runnable {
             t = pts + offset;
         }
         lastEnd = Double.isNaN(lastEnd) ? t + duration : Math.max(lastEnd, t + duration);
-        while (!stopped && t - JITTER > timeline.now()) {
-            LockSupport.parkNanos((long) (Math.min(0.05, t - JITTER - timeline.now()) * 1e9));
+        while (!stopped && t - Timeline.JITTER > timeline.now()) {
+            LockSupport.parkNanos((long) (Math.min(0.05, t - Timeline.JITTER - timeline.now()) * 1e9));
         }
         slot.reached(t);
         return t;
     }
 
     /**
-     * Where an input's first frame lands: {@link #JITTER} ahead, rounded up to the output's tick grid (k / fps), so
+     * Where an input's first frame lands: {@link Timeline#JITTER} ahead, rounded up to the output's tick grid (k / fps), so
      * that an input at the output rate (or a divisor of it) has its pictures exactly on ticks and picture sampling
      * adds no A/V error.
      */
     private double anchor(double now) {
         int fps = plan.get().fps();
-        double t = now + JITTER;
+        double t = now + Timeline.JITTER;
         return fps > 0 ? Math.ceil(t * fps) / fps : t;
     }
 
@@ -339,24 +324,10 @@ public final class InputWorker implements Runnable {
         if (Double.isNaN(pts) || n <= 0) {
             return;
         }
-        if (resampler == null || !resampler.accepts(f.ch_layout(), f.format(), f.sample_rate())) {
-            if (resampler != null) {
-                resampler.close();
-            }
-            resampler = new Resampler(f.ch_layout(), f.format(), f.sample_rate(), stereo, AV_SAMPLE_FMT_S16, AudioRing.RATE);
-        }
-        int cap = (int) ((long) n * AudioRing.RATE / f.sample_rate()) + 256;
-        if (pcm.capacity() < (long) cap * AudioRing.CHANNELS) {
-            pcm.close();
-            pcm = new ShortPointer((long) cap * AudioRing.CHANNELS);
-            pcmJava = new short[cap * AudioRing.CHANNELS];
-        }
-        pcmPlanes.put(0, pcm);
-        int got = resampler.convert(pcmPlanes, cap, f.extended_data(), n);
+        int got = audio.convert(f);
         double t = toMixTime(pts, n / (double) f.sample_rate());
         goLive();
-        pcm.position(0).get(pcmJava, 0, got * AudioRing.CHANNELS);
-        slot.audio.write(Math.round(t * AudioRing.RATE), pcmJava, got);
+        slot.audio.write(Math.round(t * AudioRing.RATE), audio.samples(), got);
     }
 
     private void goLive() {

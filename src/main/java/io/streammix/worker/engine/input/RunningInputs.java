@@ -4,6 +4,7 @@ import io.streammix.api.v1alpha1.MixInput;
 import io.streammix.worker.engine.mix.InputSlot;
 import io.streammix.worker.engine.mix.Timeline;
 import io.streammix.worker.engine.scene.MixPlan;
+import io.streammix.worker.engine.source.InputSource;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

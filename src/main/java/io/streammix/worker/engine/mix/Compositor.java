@@ -23,7 +23,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_image_copy;
  * one is a single {@code av_image_copy} onto plane pointers offset to the rect; the watermark was prepared when
  * it was loaded ({@link WatermarkBlend}).
  *
- * <p>Layout changes: inputs scale their pictures {@link InputWorker#JITTER} ahead, so at a change the pictures due
+ * <p>Layout changes: inputs scale their pictures {@link Timeline#JITTER} ahead, so at a change the pictures due
  * were made for the old rect or render mode. The first one drawn in a new layout is scaled to it here ({@link
  * Rescaler}); older-layout pictures due after it are dropped in favour of that one until the input's pictures for the
  * new layout are due. So no frame shows the background, or a wrong-size picture, where an input should be, and the

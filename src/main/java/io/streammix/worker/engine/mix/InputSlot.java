@@ -235,7 +235,7 @@ public final class InputSlot {
 
     /**
      * @param now    the mix clock
-     * @param jitter how far ahead of the clock frames are released ({@code InputWorker.JITTER})
+     * @param jitter how far ahead of the clock frames are released ({@link Timeline#JITTER})
      */
     public InputFigures figures(double now, double jitter) {
         double newest = newestTime;

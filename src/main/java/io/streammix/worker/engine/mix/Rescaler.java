@@ -1,6 +1,5 @@
 package io.streammix.worker.engine.mix;
 
-import io.streammix.worker.engine.input.InputWorker;
 import io.streammix.worker.engine.scene.InputLayout;
 
 import io.streammix.worker.media.Frames;
@@ -12,7 +11,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 
 /**
  * Scales a picture made for a previous layout to the current one, on the output clock thread, so that the first
- * frame of a new plan shows every input in its new rect: inputs scale their pictures {@link InputWorker#JITTER}
+ * frame of a new plan shows every input in its new rect: inputs scale their pictures {@link Timeline#JITTER}
  * ahead of the clock, so the pictures due at the switch were made for the old rect.
  *
  * <p>It scales the picture it has (not the decoded source, which would pin a decoder buffer per queued picture):

@@ -1,6 +1,6 @@
 package io.streammix.worker.engine.scene;
 
-import io.streammix.worker.engine.input.InputSource;
+import io.streammix.worker.engine.source.InputSource;
 import io.streammix.worker.media.Decoder;
 import io.streammix.worker.media.Demuxer;
 import io.streammix.worker.media.Frames;
@@ -9,8 +9,8 @@ import io.streammix.worker.media.MediaException;
 import io.streammix.worker.media.MediaLimits;
 import io.streammix.worker.media.PictureHeader;
 import io.streammix.worker.media.PictureTooLargeException;
-import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import io.streammix.worker.media.Scaler;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.jboss.logging.Logger;
 

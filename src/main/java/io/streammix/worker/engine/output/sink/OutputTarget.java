@@ -1,7 +1,7 @@
 package io.streammix.worker.engine.output.sink;
 
 import io.streammix.api.validation.UrlPolicy;
-import io.streammix.worker.engine.input.InputSource;
+import io.streammix.worker.engine.source.InputSource;
 
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.worker.contract.SpecSubmission;

@@ -2,7 +2,6 @@ package io.streammix.worker.engine.output.sink;
 
 import io.streammix.api.v1alpha1.Recording;
 import io.streammix.worker.contract.SpecSubmission;
-import io.streammix.worker.engine.output.sink.OutputTarget;
 import io.streammix.worker.recording.EarlierRecordings;
 import io.streammix.worker.recording.RecordingPlan;
 

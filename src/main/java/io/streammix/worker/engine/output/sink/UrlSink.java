@@ -1,6 +1,5 @@
 package io.streammix.worker.engine.output.sink;
 
-import io.streammix.worker.engine.output.sink.OutputTarget;
 import io.streammix.worker.engine.retry.SinkRetry;
 
 import io.streammix.worker.media.Interrupter;

@@ -1,4 +1,4 @@
-package io.streammix.worker.engine.input;
+package io.streammix.worker.engine.source;
 
 import io.streammix.api.v1alpha1.MixInput;
 import org.junit.jupiter.api.Test;

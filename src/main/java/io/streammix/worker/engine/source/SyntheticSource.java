@@ -1,4 +1,4 @@
-package io.streammix.worker.engine.input;
+package io.streammix.worker.engine.source;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

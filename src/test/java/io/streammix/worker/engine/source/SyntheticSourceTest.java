@@ -1,4 +1,4 @@
-package io.streammix.worker.engine.input;
+package io.streammix.worker.engine.source;
 
 import org.junit.jupiter.api.Test;
 
