@@ -2,9 +2,9 @@ package io.streammix.worker.engine.bypass;
 
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.worker.contract.WorkerReport;
-import io.streammix.worker.engine.output.sink.OutputTarget;
 import io.streammix.worker.engine.output.sink.OutputSink;
 import io.streammix.worker.engine.output.sink.OutputSinks;
+import io.streammix.worker.engine.output.sink.OutputTarget;
 import io.streammix.worker.engine.output.sink.UrlSink;
 import io.streammix.worker.engine.retry.SinkRetry;
 import io.streammix.worker.engine.status.OutputFigures;
@@ -244,18 +244,12 @@ public final class BypassOutput implements Runnable {
 
     /** Live while every sink writes; Reconnecting (with the first sink's reason) while one is retrying. */
     private void updateState() {
-        String problem = null;
-        for (OutputSink sink : sinks) {
-            if (sink.problem() != null) {
-                problem = sink.safeName() + ": " + sink.problem();
-                break;
-            }
-        }
+        String problem = OutputSinks.problem(sinks);
         setState(problem == null ? WorkerReport.Output.LIVE : WorkerReport.Output.RECONNECTING, problem);
     }
 
     private String safeNames() {
-        return String.join(", ", sinks.stream().map(OutputSink::safeName).toList());
+        return OutputSinks.safeNames(sinks);
     }
 
     private OutputTarget nextFile() {

@@ -6,6 +6,7 @@ import io.streammix.api.v1alpha1.VideoCodec;
 import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.engine.mix.MixSink;
 import io.streammix.worker.engine.output.sink.OutputSink;
+import io.streammix.worker.engine.output.sink.OutputSinks;
 import io.streammix.worker.engine.output.sink.UrlSink;
 import io.streammix.worker.engine.sei.SeiFeed;
 import io.streammix.worker.engine.sei.SeiStamper;
@@ -272,18 +273,12 @@ public final class OutputWorker implements Runnable, MixSink {
 
     /** Live while every sink writes; Reconnecting (with the first sink's reason) while one is retrying. */
     private void updateState() {
-        String problem = null;
-        for (OutputSink sink : sinks) {
-            if (sink.problem() != null) {
-                problem = sink.safeName() + ": " + sink.problem();
-                break;
-            }
-        }
+        String problem = OutputSinks.problem(sinks);
         setState(problem == null ? WorkerReport.Output.LIVE : WorkerReport.Output.RECONNECTING, problem);
     }
 
     private String safeNames() {
-        return String.join(", ", sinks.stream().map(OutputSink::safeName).toList());
+        return OutputSinks.safeNames(sinks);
     }
 
     private void encodeVideo(Video v) {

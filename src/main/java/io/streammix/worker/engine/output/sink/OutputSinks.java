@@ -34,4 +34,19 @@ public final class OutputSinks {
         }
         return List.of(new UrlSink(OutputTarget.of(out, index, outputDir, credentials)), flv.optional(), hls.optional());
     }
+
+    /** The first sink's problem, with its safe name ("push: write failed ... (next attempt in 0.25 s)"), or null. */
+    public static String problem(List<OutputSink> sinks) {
+        for (OutputSink sink : sinks) {
+            if (sink.problem() != null) {
+                return sink.safeName() + ": " + sink.problem();
+            }
+        }
+        return null;
+    }
+
+    /** The sinks' names safe for logs (no stream keys). */
+    public static String safeNames(List<OutputSink> sinks) {
+        return String.join(", ", sinks.stream().map(OutputSink::safeName).toList());
+    }
 }
