@@ -12,4 +12,6 @@ public class WorkerInfo {
     public Integer restarts;
     @JsonPropertyDescription("Image the worker runs.")
     public String image;
+    @JsonPropertyDescription("Node the worker pod runs on; a change (a lost node, a drain) is also an Event WorkerMoved.")
+    public String node;
 }

@@ -128,6 +128,16 @@ public interface OperatorConfig {
          */
         Optional<String> tolerationsJson();
 
+        /**
+         * How long a worker pod stays bound to a node that stopped answering (taints {@code node.kubernetes.io/not-ready}
+         * and {@code unreachable}) before Kubernetes evicts it and its Deployment starts a new one on another node. The
+         * Kubernetes default is 300 s on top of the node controller's grace (50 s): a live mix would stay dark for
+         * about six minutes. A few seconds here bring it back within about a minute; a mix is stateless across a
+         * restart (it reads its spec from its Secret). A task's own {@code spec.worker.tolerations} for those taints win.
+         */
+        @WithDefault("5")
+        long nodeLossTolerationSeconds();
+
         /** Long enough for the worker to close its outputs and finalize recordings on SIGTERM. */
         @WithDefault("60")
         long terminationGracePeriodSeconds();
@@ -221,6 +231,13 @@ public interface OperatorConfig {
         /** Address blocks (CIDR) workers may not reach; all others stay reachable (inputs and outputs anywhere). */
         @WithDefault("169.254.0.0/16,fe80::/10")
         java.util.List<String> egressDeniedCidrs();
+
+        /**
+         * Peers workers may reach even inside the denied blocks, as a JSON array of NetworkPolicy peers (the chart's
+         * {@code networkPolicy.egressTo}), e.g. the namespace of the media server that {@code media.inputUrlTemplate}
+         * names when the cluster's pod and Service ranges are denied.
+         */
+        Optional<String> egressToJson();
     }
 
     /** The start-mix HTTP API (docs/start-mix-api.md), on the main HTTP port. */

@@ -1,12 +1,14 @@
 package io.streammix.operator.dependent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlockBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
@@ -33,8 +35,10 @@ import java.util.Map;
  *       pods; the media port (HLS, HTTP-FLV) from anywhere, for players; the metrics port only from the configured
  *       scrapers (none by default).</li>
  *   <li>Egress: anywhere but the denied blocks: link-local (cloud metadata), the API server's own addresses
- *       ({@link ApiServerAddresses}) and what the configuration adds. Inputs and outputs may live anywhere else, in the
- *       cluster or outside it.</li>
+ *       ({@link ApiServerAddresses}) and what the configuration adds (an admin adds the cluster's pod and Service
+ *       ranges, so that a tenant's worker reaches no other pod). Inputs and outputs may live anywhere else. Within the
+ *       denied blocks: DNS (port 53, wherever the cluster's DNS runs), and the peers the configuration allows (the
+ *       media server's namespace).</li>
  * </ul>
  */
 public class WorkerNetworkPolicyDependent extends WorkerDependent<NetworkPolicy> {
@@ -67,7 +71,7 @@ public class WorkerNetworkPolicyDependent extends WorkerDependent<NetworkPolicy>
                 .withPodSelector(new LabelSelectorBuilder().withMatchLabels(WorkerNames.labels(task)).build())
                 .withPolicyTypes("Ingress", "Egress")
                 .withIngress(ingress(operatorPods))
-                .withEgress(new NetworkPolicyEgressRuleBuilder().withTo(egressPeers(context.getClient())).build())
+                .withEgress(egress(context.getClient()))
                 .endSpec()
                 .build();
         return withSpecHash(policy, WorkerNames.POLICY_HASH_ANNOTATION, policy.getSpec());
@@ -89,6 +93,28 @@ public class WorkerNetworkPolicyDependent extends WorkerDependent<NetworkPolicy>
             }
             rules.add(new NetworkPolicyIngressRuleBuilder().withFrom(scraper).withPorts(new NetworkPolicyPortBuilder()
                     .withProtocol("TCP").withPort(new IntOrString(metricsPort)).build()).build());
+        });
+        return rules;
+    }
+
+    private List<NetworkPolicyEgressRule> egress(KubernetesClient client) {
+        List<NetworkPolicyEgressRule> rules = new ArrayList<>(List.of(
+                new NetworkPolicyEgressRuleBuilder().withTo(egressPeers(client)).build(),
+                // Name resolution wherever the cluster's DNS runs (often inside a denied pod range).
+                new NetworkPolicyEgressRuleBuilder().withPorts(
+                        new NetworkPolicyPortBuilder().withProtocol("UDP").withPort(new IntOrString(53)).build(),
+                        new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(53)).build()).build()));
+        config.egressToJson().filter(j -> !j.isBlank()).ifPresent(json -> {
+            try {
+                List<NetworkPolicyPeer> peers = JSON.readValue(json, new TypeReference<List<NetworkPolicyPeer>>() {
+                });
+                if (!peers.isEmpty()) {
+                    rules.add(new NetworkPolicyEgressRuleBuilder().withTo(peers).build());
+                }
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("mixtask.network-policy.egress-to-json: not a JSON array of NetworkPolicy peers: "
+                        + e.getOriginalMessage(), e);
+            }
         });
         return rules;
     }

@@ -82,6 +82,12 @@ public class TaskEvents {
         if (unreachable(after).isPresent() && unreachable(before).isEmpty()) {
             emit(task, "Warning", StatusBuilder.WORKER_UNREACHABLE, unreachable(after).get().getMessage());
         }
+        String nodeBefore = before == null || before.worker == null ? null : before.worker.node;
+        String nodeAfter = after.worker == null ? null : after.worker.node;
+        if (nodeBefore != null && nodeAfter != null && !nodeBefore.equals(nodeAfter)) {
+            emit(task, "Warning", "WorkerMoved", "The worker moved from node " + nodeBefore + " to node " + nodeAfter
+                    + " (pod " + after.worker.pod + ")");
+        }
         if (after.phase == Phase.Failed && was != Phase.Failed) {
             emit(task, "Warning", "WorkerFailed", readyMessage(after).orElse("the worker failed"));
         }

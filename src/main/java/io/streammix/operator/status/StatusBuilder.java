@@ -305,6 +305,7 @@ public final class StatusBuilder {
         List<ContainerStatus> statuses = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
         w.restarts = statuses == null ? 0 : statuses.stream().mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount()).sum();
         w.image = pod.getSpec() == null || pod.getSpec().getContainers().isEmpty() ? null : pod.getSpec().getContainers().get(0).getImage();
+        w.node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
         return w;
     }
 

@@ -60,6 +60,7 @@ public final class ControlPlane implements AutoCloseable {
     private final String adminToken = UUID.randomUUID().toString();
     private final List<Process> processes = new ArrayList<>();
     private final int apiPort;
+    private final String address;
     private final Path kubeconfig;
     private boolean crdInstalled;
     private LoopbackKubelet kubelet;
@@ -92,8 +93,29 @@ public final class ControlPlane implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * A control plane of its own (not this JVM's shared one) for real nodes: the API server listens on {@code address}
+     * (the host's end of the nodes' bridge), advertises it as the {@code kubernetes} Service's endpoint, and the
+     * controller manager runs all its default controllers (node lifecycle and taint-based eviction, endpoint slices,
+     * ...). The caller closes it.
+     */
+    public static ControlPlane forNodes(String address, Path dir) {
+        Path bin = ControlPlaneBinaries.directory().orElseThrow(() -> new IllegalStateException(ControlPlaneBinaries.missingMessage()));
+        try {
+            return new ControlPlane(bin, dir, address);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private ControlPlane(Path bin, Path dir) throws IOException {
+        this(bin, dir, null);
+    }
+
+    /** @param nodeAddress null: everything on loopback, pods run by {@link LoopbackKubelet}; else see {@link #forNodes} */
+    private ControlPlane(Path bin, Path dir, String nodeAddress) throws IOException {
         this.bin = bin;
+        this.address = nodeAddress != null ? nodeAddress : "127.0.0.1";
         this.dir = Files.createDirectories(dir.toAbsolutePath());
         long began = System.nanoTime();
         Path pki = Files.createDirectories(this.dir.resolve("pki"));
@@ -127,9 +149,9 @@ public final class ControlPlane implements AutoCloseable {
         apiPort = freePort();
         start("kube-apiserver", List.of(bin.resolve("kube-apiserver").toString(),
                 "--etcd-servers", etcdUrl,
-                "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", String.valueOf(apiPort),
-                // The "kubernetes" Service's endpoints may not be a loopback address: no endpoint reconciler here.
-                "--endpoint-reconciler-type", "none",
+                "--bind-address", address, "--advertise-address", address, "--secure-port", String.valueOf(apiPort),
+                // The "kubernetes" Service's endpoints may not be a loopback address: no endpoint reconciler there.
+                "--endpoint-reconciler-type", nodeAddress == null ? "none" : "lease",
                 "--cert-dir", pki.toString(),
                 "--token-auth-file", pki.resolve("tokens.csv").toString(),
                 "--authorization-mode", "RBAC",
@@ -148,8 +170,8 @@ public final class ControlPlane implements AutoCloseable {
         start("kube-controller-manager", List.of(bin.resolve("kube-controller-manager").toString(),
                 "--kubeconfig", kubeconfig.toString(),
                 "--authentication-kubeconfig", kubeconfig.toString(), "--authorization-kubeconfig", kubeconfig.toString(),
-                "--controllers", String.join(",", "deployment-controller", "replicaset-controller", "garbage-collector-controller",
-                        "namespace-controller", "serviceaccount-controller", "serviceaccount-token-controller",
+                "--controllers", nodeAddress != null ? "*" : String.join(",", "deployment-controller", "replicaset-controller",
+                        "garbage-collector-controller", "namespace-controller", "serviceaccount-controller", "serviceaccount-token-controller",
                         // Lifts the pvc-protection finalizer once no pod uses a claim (a recording example has one).
                         "persistentvolumeclaim-protection-controller"),
                 "--service-account-private-key-file", pki.resolve("sa.key").toString(),
@@ -167,12 +189,12 @@ public final class ControlPlane implements AutoCloseable {
                 sleep(200);
             }
         }
-        LOG.infof("control plane %s up in %d ms: https://127.0.0.1:%d (logs in %s)", version(), 
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), apiPort, dir);
+        LOG.infof("control plane %s up in %d ms: %s (logs in %s)", version(), 
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), url(), dir);
     }
 
     public String url() {
-        return "https://127.0.0.1:" + apiPort;
+        return "https://" + address + ":" + apiPort;
     }
 
     public String version() {

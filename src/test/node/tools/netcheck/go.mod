@@ -1,0 +1,3 @@
+module streammix.io/netcheck
+
+go 1.22

@@ -1,0 +1,3 @@
+module streammix.io/pause
+
+go 1.22
