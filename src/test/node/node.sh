@@ -128,6 +128,17 @@ EOF
   [ -S "$run/containerd.sock" ] || { echo "node $name: containerd did not start, see $run/containerd.log" >&2; tail -20 "$run/containerd.log" >&2; exit 1; }
   for image in "$RUN_ROOT"/images/*.tar; do [ -f "$image" ] && import "$name" "$image"; done
 
+  # The node's cgroup root under every controller (the kubelet checks that it exists); cpuset needs its CPUs and
+  # memory nodes copied from the parent before anything can join it.
+  for ctl in /sys/fs/cgroup/*/; do
+    case "$ctl" in */unified/) continue ;; esac
+    mkdir -p "$ctl/mt-$name"
+    if [ -f "$ctl/cpuset.cpus" ]; then
+      cat "$ctl/cpuset.cpus" > "$ctl/mt-$name/cpuset.cpus"
+      cat "$ctl/cpuset.mems" > "$ctl/mt-$name/cpuset.mems"
+    fi
+  done
+
   cat > "$run/kubelet.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -174,7 +185,10 @@ conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeou
 EOF
   spawn kube-proxy "$name" "$BIN/kube-proxy" --config "$run/kube-proxy.yaml" --v 1
   # NetworkPolicy: kube-router's firewall alone (no routing, no service proxy). Test-only: see build-node-binaries.sh.
-  spawn kube-router "$name" "$BIN/kube-router" --kubeconfig "$run/kubeconfig" --hostname-override "$name" \
+  # It exits when its Node does not exist yet (the kubelet registers it a moment later): restarted as a DaemonSet's
+  # pod would be.
+  spawn kube-router "$name" bash -c 'while :; do "$0" "$@"; sleep 1; done' "$BIN/kube-router" \
+    --kubeconfig "$run/kubeconfig" --hostname-override "$name" \
     --run-firewall=true --run-router=false --run-service-proxy=false --enable-ipv6=false \
     --health-port=0 --metrics-port=0 --v 1
   echo "node $name: $ip, pods $(pod_cidr "$index"), logs in $run"

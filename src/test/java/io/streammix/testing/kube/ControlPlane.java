@@ -162,6 +162,8 @@ public final class ControlPlane implements AutoCloseable {
                 "--service-account-signing-key-file", pki.resolve("sa.key").toString(),
                 "--api-audiences", "https://kubernetes.default.svc.cluster.local",
                 "--service-cluster-ip-range", "10.96.0.0/16",
+                // Real nodes are reached by their InternalIP: their names are in no DNS here.
+                "--kubelet-preferred-address-types", "InternalIP,Hostname",
                 // Production defaults otherwise: the default admission plugins (ServiceAccount among them) stay on.
                 "--v", "1"));
         kubeconfig = writeKubeconfig(this.dir.resolve("admin.kubeconfig"), adminToken);

@@ -162,7 +162,7 @@ public final class NodeCluster implements AutoCloseable {
                 sleep(200);
             }
         }
-        throw new IllegalStateException("node " + name + " not Ready in " + timeout + "; its logs are in " + nodeRunDirectory(name));
+        throw new IllegalStateException("node " + name + " not Ready in " + timeout + "; its logs are kept in " + dir.resolve(name));
     }
 
     private static boolean ready(NodeCondition c) {
@@ -281,6 +281,19 @@ public final class NodeCluster implements AutoCloseable {
         }
     }
 
+    /** A node's logs, copied beside the cluster's before `down` removes its directory (read them after a failure). */
+    private void keepLogs(String name) {
+        Path from = nodeRunDirectory(name);
+        try (var files = Files.list(from)) {
+            Path to = Files.createDirectories(dir.resolve(name));
+            for (Path f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".yaml")).toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            LOG.warnf("node %s: logs not kept: %s", name, e);
+        }
+    }
+
     private static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log);
@@ -314,6 +327,7 @@ public final class NodeCluster implements AutoCloseable {
     public void close() {
         for (String name : new ArrayList<>(nodes.keySet())) {
             try {
+                keepLogs(name);
                 sh("down", name);
             } catch (RuntimeException e) {
                 LOG.warnf("node %s: %s", name, e.getMessage());

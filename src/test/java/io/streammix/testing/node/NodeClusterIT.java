@@ -28,14 +28,16 @@ class NodeClusterIT {
                     "--restart=Never", "--labels=app=server", "--port=8080", "--", "listen", "8080").assertSuccess();
             cluster.kubectl("expose", "pod", "server", "-n", "a", "--port=80", "--target-port=8080").assertSuccess();
             cluster.kubectl("run", "client", "-n", "a", "--image=" + NodeCluster.NETCHECK_IMAGE, "--image-pull-policy=Never",
-                    "--restart=Never", "--", "listen", "9").assertSuccess();
+                    "--restart=Never", "--", "listen", "7777").assertSuccess();
             cluster.kubectl("wait", "-n", "a", "--for=condition=Ready", "pod/server", "pod/client", "--timeout=90s").assertSuccess();
             Pod server = admin.pods().inNamespace("a").withName("server").get();
             assertThat(server.getSpec().getNodeName()).isEqualTo("solo");
             assertThat(server.getStatus().getPodIP()).startsWith("10.244.1.");
 
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cluster.kubectl("exec", "-n", "a", "client", "--",
-                    "/netcheck", "dial", "server.a.svc.cluster.local:80", "2000").out().trim()).isEqualTo("connected"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                var dial = cluster.kubectl("exec", "-n", "a", "client", "--", "/netcheck", "dial", "server.a.svc.cluster.local:80", "2000");
+                assertThat(dial.out().trim()).as("kubectl exec: " + dial.err()).isEqualTo("connected");
+            });
             String log = cluster.kubectl("logs", "-n", "a", "server").assertSuccess().out();
             assertThat(log).contains("listening").contains("accepted 8080 from 10.244.1.");
         }
