@@ -38,7 +38,8 @@ public final class NativeSetup {
             default -> org.bytedeco.ffmpeg.global.avutil.AV_LOG_FATAL;
         };
         org.bytedeco.ffmpeg.global.avutil.av_log_set_level(l);
-        org.bytedeco.ffmpeg.global.avdevice.avdevice_register_all();
+        // No avdevice_register_all(): the bundled libavdevice links libpulse, libxcb and more, which neither the image nor
+        // a fresh machine has. Synthetic sources run their graph through libavfilter instead (FilterGraphSource).
         org.bytedeco.ffmpeg.global.avformat.avformat_network_init();
     }
 }
