@@ -27,7 +27,8 @@ started=$(date +%s)
 
 # The JRE's postinst registers alternatives with man-page slaves: it fails when usr/share/man/man1 is missing,
 # which path-exclude below would leave so; the essential hook creates the directory first.
-# The customize hook drops what no role loads: docs, man pages, locales, logs, debconf backups, apt's state.
+# The customize hooks drop what no role loads: docs, man pages, locales, logs, debconf backups, apt's state; full Perl
+# (~55 MB, pulled in by usrmerge only: nothing runs it; perl-base stays for dpkg); the JDK's ct.sym (javac's only).
 mmdebstrap --variant=essential --format=tar \
   --include=openjdk-17-jre-headless \
   --dpkgopt='path-exclude=/usr/share/man/*' \
@@ -37,8 +38,10 @@ mmdebstrap --variant=essential --format=tar \
   --dpkgopt='path-exclude=/usr/share/locale/*' \
   --dpkgopt='path-exclude=/usr/share/lintian/*' \
   --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
-  --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/var/log/* "$1"/var/cache/debconf/*-old "$1"/usr/share/man/*' \
+  --customize-hook='chroot "$1" dpkg --purge --force-depends usrmerge libfile-find-rule-perl libnumber-compare-perl libtext-glob-perl perl perl-modules-5.36 libperl5.36 >/dev/null' \
+  --customize-hook='rm -f "$1"/usr/lib/jvm/java-17-openjdk-amd64/lib/ct.sym' \
   --customize-hook='chroot "$1" java -version' \
+  --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/var/log/* "$1"/var/cache/debconf/*-old "$1"/usr/share/man/*' \
   "$SUITE" "$WORK/layer.tar" "$MIRROR" >&2
 
 # A docker-archive around the one layer: manifest.json, the config (named by its digest) and the layer.

@@ -9,11 +9,11 @@
 # chart's default image). Import it with `ctr -n k8s.io images import`, `k3s ctr images import` or
 # `kind load image-archive`. Extra arguments go to Maven (e.g. -o).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 base="$(bash src/test/node/build-base-image.sh)"
 tar="$PWD/target/mixtask-operator-image.tar"
 started=$(date +%s)
-./mvnw -B -ntp -q package -DskipTests -Dcontrol-plane.skip -Dimage -Dimage.base="tar://$base" -Dimage.tar="$tar" \
+./mvnw -B -ntp -q package -DskipTests -Dcontrol-plane.skip -Pimage -Dimage.base="tar://$base" -Dimage.tar="$tar" \
   -Djib.console=plain "$@" >&2
 echo "build-image: $tar ($(du -m "$tar" | cut -f1) MB) in $(( $(date +%s) - started )) s" >&2
 echo "$tar"

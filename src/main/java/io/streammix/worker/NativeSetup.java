@@ -17,6 +17,7 @@ public final class NativeSetup {
         if (System.getProperty("java.util.logging.manager") == null) {
             System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         }
+        RoleLogging.toStdout(); // local and start-mix-api, started in the image as java -jar quarkus-run.jar ROLE
         String scratch = env.get(io.streammix.worker.contract.ControlApi.ENV_SCRATCH_DIR);
         if (scratch != null && !scratch.isBlank() && System.getProperty(CACHE_DIR_PROPERTY) == null) {
             System.setProperty(CACHE_DIR_PROPERTY, java.nio.file.Path.of(scratch, "javacpp").toString());
