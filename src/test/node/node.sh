@@ -229,6 +229,10 @@ node_down() {
   done
   ip link del "mtv-$name" 2>/dev/null || true
   ip netns del "mt-$name" 2>/dev/null || true
+  # The pods' network namespaces containerd pinned under /run/netns: those no process lives in any more.
+  for pod in $(ip netns list 2>/dev/null | awk '$1 ~ /^cni-/ {print $1}'); do
+    [ -z "$(ip netns pids "$pod" 2>/dev/null)" ] && ip netns del "$pod" 2>/dev/null || true
+  done
   rm -rf "$run" "$lib"
 }
 

@@ -72,7 +72,7 @@ public final class StartMixServer implements AutoCloseable {
 
     /** Starts serving; {@link NativeSetup#prepare} must have run before (it sets JavaCPP's cache before FFmpeg loads). */
     public static StartMixServer start(Options o) throws IOException {
-        NativeSetup.quietFfmpeg(System.getenv()); // FFmpeg's devices (lavfi: synthetic inputs), network, log level
+        NativeSetup.quietFfmpeg(System.getenv()); // FFmpeg's network and log level
         LiveStreams streams = new LiveStreams();
         MediaServer media = new MediaServer(o.host(), o.mediaPort(), streams);
         String playHost = o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host();

@@ -17,6 +17,7 @@ public final class NativeSetup {
         if (System.getProperty("java.util.logging.manager") == null) {
             System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         }
+        RoleLogging.toStdout(); // local and start-mix-api, started in the image as java -jar quarkus-run.jar ROLE
         String scratch = env.get(io.streammix.worker.contract.ControlApi.ENV_SCRATCH_DIR);
         if (scratch != null && !scratch.isBlank() && System.getProperty(CACHE_DIR_PROPERTY) == null) {
             System.setProperty(CACHE_DIR_PROPERTY, java.nio.file.Path.of(scratch, "javacpp").toString());
@@ -38,7 +39,8 @@ public final class NativeSetup {
             default -> org.bytedeco.ffmpeg.global.avutil.AV_LOG_FATAL;
         };
         org.bytedeco.ffmpeg.global.avutil.av_log_set_level(l);
-        org.bytedeco.ffmpeg.global.avdevice.avdevice_register_all();
+        // No avdevice_register_all(): the bundled libavdevice links libpulse, libxcb and more, which neither the image nor
+        // a fresh machine has. Synthetic sources run their graph through libavfilter instead (FilterGraphSource).
         org.bytedeco.ffmpeg.global.avformat.avformat_network_init();
     }
 }

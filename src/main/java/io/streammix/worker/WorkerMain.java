@@ -41,6 +41,7 @@ public final class WorkerMain {
         if (System.getProperty("java.util.logging.manager") == null) {
             java.util.logging.LogManager.getLogManager();
         }
+        RoleLogging.toStdout(); // in the image, Quarkus's entry point left a handler that never writes
     }
 
     private static final Logger LOG = Logger.getLogger(WorkerMain.class);

@@ -13,17 +13,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -31,30 +26,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The whole product on a real cluster: the image built from this checkout and imported into k3s, the
+ * The whole product on a real cluster: the image built from this checkout (-Pimage) and imported into k3s, the
  * Helm chart installed, the synthetic-input example applied, its HTTP-FLV output probed through the
  * worker's Service, a live field patched, and everything gone after delete. Skipped (with a message)
  * where no Docker engine is available.
  */
 @ExtendWith(DockerAvailable.class)
 class K3sEndToEndIT {
-    static final String IMAGE = "ghcr.io/streammix/mixtask-operator:e2e";
+    /** The image tar the build writes with {@code -Pimage} (pom profile "image", Jib: no Docker daemon needed for it). */
+    static final Path IMAGE_TAR = Path.of("target", "mixtask-operator-image.tar");
     static final String NS = "mixtask-e2e";
     static K3sContainer k3s;
     static KubernetesClient client;
 
     @BeforeAll
     static void cluster() throws Exception {
-        assertThat(Path.of("target", "quarkus-app", "quarkus-run.jar")).as("run after `package`").exists();
-        new ImageFromDockerfile(IMAGE, false)
-                .withDockerfile(Path.of("src/main/docker/Dockerfile.jvm"))
-                .withFileFromPath("target/quarkus-app", Path.of("target/quarkus-app"))
-                .get();
-        // K3sContainer has no image-loading helper: save the image to a tar and import it with ctr.
-        Path tar = Files.createTempFile("mixtask-image", ".tar");
-        try (InputStream in = DockerClientFactory.instance().client().saveImageCmd(IMAGE).exec()) {
-            Files.copy(in, tar, StandardCopyOption.REPLACE_EXISTING);
-        }
+        assertThat(IMAGE_TAR).as("run with -Pimage (the image tar is written at package: ./mvnw verify -Pimage)").exists();
+        Path tar = IMAGE_TAR.toAbsolutePath();
         k3s = new K3sContainer(DockerImageName.parse("rancher/k3s:v1.31.4-k3s1"));
         k3s.start();
         k3s.copyFileToContainer(MountableFile.forHostPath(tar), "/tmp/image.tar");
@@ -63,7 +51,7 @@ class K3sEndToEndIT {
         new Helm(Path.of("helm", "mixtask-operator")).install()
                 .withName("mixtask").withNamespace(NS).createNamespace()
                 .withKubeConfigContents(kubeconfig)
-                .set("image.repository", "ghcr.io/streammix/mixtask-operator").set("image.tag", "e2e")
+                .set("image.repository", "ghcr.io/streammix/mixtask-operator").set("image.tag", "0.1.0")
                 .set("image.pullPolicy", "Never")
                 .waitReady().withTimeout(300)
                 .call();

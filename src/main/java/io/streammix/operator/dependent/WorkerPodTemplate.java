@@ -52,7 +52,7 @@ public class WorkerPodTemplate {
     static final String SCRATCH_DIR = "/scratch";
     /** Prefix of the pod volume names of spec.worker.volumes, so they never clash with ours (control, scratch). */
     static final String VOLUME_PREFIX = "rec-";
-    /** The image's numeric non-root user (USER in src/main/docker/Dockerfile.jvm). */
+    /** The image's numeric non-root user (container.user of the pom's "image" profile). */
     static final long RUN_AS_USER = 10001L;
     /** The named container port of the worker's metrics: the chart's PodMonitor scrapes it by this name. */
     public static final String METRICS_PORT_NAME = "metrics";

@@ -76,6 +76,13 @@ public class TaskEvents {
     /** Events for what changed between two statuses of the same task. */
     public void transitions(MixTask task, MixTaskStatus before, MixTaskStatus after) {
         Phase was = before == null ? null : before.phase;
+        if (after.phase != was) {
+            // One line per phase change (kubectl logs of the operator): the Ready condition's reason, never its message,
+            // which may quote a worker's words.
+            String reason = Conditions.find(after.conditions, Conditions.READY).map(Condition::getReason).orElse("-");
+            LOG.infof("task %s/%s: phase %s -> %s (Ready reason %s)", task.getMetadata().getNamespace(),
+                    task.getMetadata().getName(), was == null ? "none" : was, after.phase, reason);
+        }
         if (after.phase == Phase.Running && was != Phase.Running) {
             emit(task, "Normal", "Running", was == Phase.Degraded ? "The mix recovered" : "The worker is mixing");
         }

@@ -19,7 +19,7 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 
-/** An opened input (URL, file or lavfi graph): streams and packets. */
+/** An opened input (URL or file): streams and packets. Synthetic sources are {@link FilterGraphSource}s instead. */
 public final class Demuxer implements AutoCloseable {
     private final AVFormatContext ctx;
     private final Interrupter interrupter;
@@ -43,7 +43,7 @@ public final class Demuxer implements AutoCloseable {
 
     /**
      * @param url         what FFmpeg opens (never logged by this class: {@code name} is used in messages)
-     * @param format      a forced input format (e.g. "lavfi"), or null to probe
+     * @param format      a forced input format, or null to probe
      * @param options     demuxer/protocol options
      * @param name        how the input is named in error messages (no credentials)
      */
@@ -63,13 +63,10 @@ public final class Demuxer implements AutoCloseable {
             fmt = av_find_input_format(format);
             Av.notNull(fmt, name + ": input format " + format + " is not available");
         }
-        boolean graph = "lavfi".equals(format);
-        if (!graph) {
-            OpenGuard.check(url, name);
-        }
+        OpenGuard.check(url, name);
         AVFormatContext ctx = avformat_alloc_context();
         interrupter.install(ctx.interrupt_callback());
-        AVDictionary opts = Av.dict(graph ? options : OpenGuard.withWhitelist(url, options));
+        AVDictionary opts = Av.dict(OpenGuard.withWhitelist(url, options));
         try {
             interrupter.arm(connectTimeoutMillis);
             int ret = avformat_open_input(ctx, url, fmt, opts);

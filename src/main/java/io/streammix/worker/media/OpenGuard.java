@@ -30,7 +30,7 @@ public final class OpenGuard {
     public static void check(String url, String name) {
         Matcher m = HOST.matcher(url);
         if (!m.find()) {
-            return; // a file or a lavfi graph
+            return; // a file
         }
         String host = m.group(3) != null ? m.group(3) : m.group(2);
         int zone = host.indexOf('%');

@@ -89,7 +89,8 @@ class RealNodeIT {
                 "networkPolicy.egressTo[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name", "media")
                 .forEach(helm::set);
         helm.call();
-        cluster.kubectl("rollout", "status", "-n", SYSTEM, "deploy/mixtask-operator", "--timeout=180s").assertSuccess();
+        Kubectl.Result rollout = cluster.kubectl("rollout", "status", "-n", SYSTEM, "deploy/mixtask-operator", "--timeout=100s");
+        assertThat(rollout.exitCode()).as("the operator's Deployment rolled out: " + rollout.err() + "\n" + diagnostics(SYSTEM)).isZero();
         System.out.printf("RealNodeIT: helm install -> operator pod Ready in %.1f s%n", (System.nanoTime() - h0) / 1e9);
     }
 
@@ -399,8 +400,13 @@ class RealNodeIT {
     }
 
     private static String diagnostics(String ns, String task) {
-        return cluster.kubectl("get", "mt,deploy,pods", "-n", ns, "-o", "wide").out()
+        return cluster.kubectl("get", "mt", "-n", ns, "-o", "yaml").out() + diagnostics(ns);
+    }
+
+    private static String diagnostics(String ns) {
+        return cluster.kubectl("get", "deploy,pods", "-n", ns, "-o", "wide").out()
                 + cluster.kubectl("describe", "pods", "-n", ns).out()
-                + cluster.kubectl("logs", "-n", SYSTEM, "deploy/mixtask-operator", "--tail=50").out();
+                + cluster.kubectl("logs", "-n", ns, "--all-containers", "--prefix", "--tail=80", "-l", "app.kubernetes.io/name").out()
+                + cluster.kubectl("logs", "-n", SYSTEM, "deploy/mixtask-operator", "--tail=80").out();
     }
 }

@@ -151,7 +151,7 @@ public final class BypassRelay implements Runnable {
 
     /** One connection; returns true when a file that does not loop has ended. */
     private boolean session() {
-        if (source.stillImage() || "lavfi".equals(source.format())) {
+        if (source.stillImage() || source.graph()) {
             throw new MediaException(slot.name + ": bypass needs an encoded stream or file, not a picture or a synthetic source");
         }
         try (Demuxer d = Demuxer.open(source.url(), source.format(), source.options(), interrupter,

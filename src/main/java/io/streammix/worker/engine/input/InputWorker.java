@@ -11,6 +11,7 @@ import io.streammix.worker.engine.source.InputSource;
 import io.streammix.worker.media.Av;
 import io.streammix.worker.media.Decoder;
 import io.streammix.worker.media.Demuxer;
+import io.streammix.worker.media.FilterGraphSource;
 import io.streammix.worker.media.FramePool;
 import io.streammix.worker.media.Frames;
 import io.streammix.worker.media.Interrupter;
@@ -18,6 +19,7 @@ import io.streammix.worker.media.MediaException;
 import io.streammix.worker.media.Scaler;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.jboss.logging.Logger;
 
 import java.util.concurrent.locks.LockSupport;
@@ -164,6 +166,9 @@ public final class InputWorker implements Runnable {
             showStill();
             return false;
         }
+        if (source.graph()) {
+            return graphSession();
+        }
         try (Demuxer d = Demuxer.open(source.url(), source.format(), source.options(), interrupter,
                 InputSource.CONNECT_TIMEOUT_MS, source.readTimeoutMillis(), slot.name)) {
             int vs = d.bestStream(AVMEDIA_TYPE_VIDEO);
@@ -180,6 +185,15 @@ public final class InputWorker implements Runnable {
                  Decoder adec = as >= 0 ? new Decoder(d.stream(as), slot.name) : null) {
                 return pump(d, vs, vdec, as, adec);
             }
+        }
+    }
+
+    /** A synthetic source: a filter graph that never ends; {@link #toMixTime} paces its frames to real time. */
+    private boolean graphSession() {
+        try (FilterGraphSource g = FilterGraphSource.open(source.url(), slot.name)) {
+            backlog = 0;
+            catchUpPts = Double.NaN;
+            return g.pump(() -> stopped, this::onVideo, this::onAudio, slot.name);
         }
     }
 
@@ -206,9 +220,9 @@ public final class InputWorker implements Runnable {
                 }
                 try {
                     if (pkt.stream_index() == vs) {
-                        decode(vdec, pkt, f -> onVideo(f, vdec));
+                        decode(vdec, pkt, f -> onVideo(f, vdec.timeBase()));
                     } else if (pkt.stream_index() == as) {
-                        decode(adec, pkt, f -> onAudio(f, adec));
+                        decode(adec, pkt, f -> onAudio(f, adec.timeBase()));
                     }
                 } finally {
                     av_packet_unref(pkt);
@@ -264,18 +278,18 @@ public final class InputWorker implements Runnable {
         return fps > 0 ? Math.ceil(t * fps) / fps : t;
     }
 
-    private static double pts(AVFrame f, Decoder dec) {
+    private static double pts(AVFrame f, AVRational timeBase) {
         long ts = f.best_effort_timestamp();
         if (ts == AV_NOPTS_VALUE) {
             ts = f.pts();
         }
-        return ts == AV_NOPTS_VALUE ? Double.NaN : Av.seconds(ts, dec.timeBase());
+        return ts == AV_NOPTS_VALUE ? Double.NaN : Av.seconds(ts, timeBase);
     }
 
     private double lastVideoPts = Double.NaN;
 
-    private void onVideo(AVFrame f, Decoder dec) {
-        double pts = pts(f, dec);
+    private void onVideo(AVFrame f, AVRational timeBase) {
+        double pts = pts(f, timeBase);
         if (Double.isNaN(pts)) {
             pts = Double.isNaN(lastVideoPts) ? 0 : lastVideoPts + 1 / 30.0;
         }
@@ -318,9 +332,9 @@ public final class InputWorker implements Runnable {
         slot.offer(new InputSlot.Picture(out, t, InputSlot.Made.of(layout, pl, srcW, srcH)));
     }
 
-    private void onAudio(AVFrame f, Decoder dec) {
+    private void onAudio(AVFrame f, AVRational timeBase) {
         int n = f.nb_samples();
-        double pts = pts(f, dec);
+        double pts = pts(f, timeBase);
         if (Double.isNaN(pts) || n <= 0) {
             return;
         }

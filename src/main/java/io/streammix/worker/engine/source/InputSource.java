@@ -26,6 +26,18 @@ public record InputSource(String url, String format, Map<String, String> options
     }
 
     /**
+     * The format of a synthetic source: its url is a filter graph, read through libavfilter
+     * ({@link io.streammix.worker.media.FilterGraphSource}), never opened as a URL. Not an FFmpeg input format on
+     * purpose: FFmpeg's own "lavfi" device lives in libavdevice, which the worker does not load.
+     */
+    public static final String GRAPH = "graph";
+
+    /** A synthetic source: {@link #url} is a filter graph. */
+    public boolean graph() {
+        return GRAPH.equals(format);
+    }
+
+    /**
      * Read deadline of network inputs: a publisher silent this long counts as gone. The last resort only (a closed
      * connection, an RTMP unpublish or an SRT shutdown end the read at once): a live stream carries a packet every few
      * tens of milliseconds (audio) or at least every frame, so 2.5 s of nothing is a dead peer, while TCP's first
@@ -59,7 +71,7 @@ public record InputSource(String url, String format, Map<String, String> options
         }
         boolean loop = Boolean.TRUE.equals(in.loop);
         if (SyntheticSource.matches(url)) {
-            return new InputSource(SyntheticSource.toLavfiGraph(url), "lavfi", Map.of(), false, true, false,
+            return new InputSource(SyntheticSource.toLavfiGraph(url), GRAPH, Map.of(), false, true, false,
                     url.split("\\?")[0]);
         }
         String lower = url.toLowerCase(Locale.ROOT);
