@@ -38,13 +38,10 @@ import java.util.regex.Pattern;
  * {@link StartMixNames#vendorField(String)} names it back in the request's terms.
  */
 public final class StartMixConverter {
-    /** The request envelope: meaningful to the vendor's HTTPS API, not to a resource. */
-    static final Set<String> ENVELOPE = Set.of("timestamp", "idname", "biztype", "appid", "testenv", "version", "streamid");
-
-    /** Ends the warning for each envelope field: the CLI lists them, the HTTP API (where they are expected) does not. */
-    public static final String ENVELOPE_NOTE = ": request envelope, not part of a MixTask (see docs/start-mix-mapping.md)";
-
-    /** The fields the vendor's documents and examples send, normalized (see {@link StartMixFields#normalize}); others are refused. */
+    /**
+     * The fields the vendor's documents and examples send, normalized (see {@link StartMixFields#normalize}); others
+     * are ignored, as the vendor ignores them, and listed in the warnings.
+     */
     static final Set<String> TOP = Set.of("timestamp", "idname", "biztype", "streamid", "appid", "mixinput", "mixoutput",
             "livechannel", "outputbgimage", "outputbgcolor", "withsoundlevel", "userdata", "seq", "watermark", "taskid",
             "audiochannelcnt", "testenv", "version", "bypass", "extraparams", "outputaudiobitrate");
@@ -71,6 +68,8 @@ public final class StartMixConverter {
     }
 
     private final List<String> warnings = new ArrayList<>();
+    /** Fields of the request that are in none of the document's tables, by path. */
+    private final List<String> unknown = new ArrayList<>();
 
     private StartMixConverter() {
     }
@@ -78,12 +77,25 @@ public final class StartMixConverter {
     public static Result convert(JsonNode request, String namespace) {
         StartMixConverter c = new StartMixConverter();
         StartMixFields r = new StartMixFields(request);
-        MixTask task = c.task(r, namespace);
-        return new Result(task, List.copyOf(c.warnings), r.text("id_name"), StartMixNames.taskId(r), r.number("appid"));
+        MixTask task;
+        List<String> envelope;
+        try {
+            task = c.task(r, namespace);
+            envelope = StartMixEnvelope.check(r);
+        } catch (StartMixException e) {
+            // A misspelt field ("MixOutputs") is ignored, and then a required one is missing: say both.
+            throw c.unknown.isEmpty() ? e
+                    : new StartMixException(e.field(), e.getMessage().substring(e.field().length() + 2)
+                            + " (ignored, not start-mix fields: " + String.join(", ", c.unknown) + ")");
+        }
+        List<String> warnings = new ArrayList<>(envelope);
+        c.unknown.forEach(u -> warnings.add(u + ": unknown field, ignored (not part of the start-mix request; see docs/start-mix-mapping.md)"));
+        warnings.addAll(c.warnings);
+        return new Result(task, List.copyOf(warnings), r.text("id_name"), StartMixNames.taskId(r), r.number("appid"));
     }
 
     private MixTask task(StartMixFields r, String namespace) {
-        r.onlyKnown(TOP);
+        r.unknownKeys(TOP, unknown);
         MixTaskSpec spec = new MixTaskSpec();
         spec.roomId = r.text("live_channel");
         Long seq = r.number("seq");
@@ -112,19 +124,18 @@ public final class StartMixConverter {
         if (image != null || color != null) {
             spec.background = new Background(color == null ? null : color(color), image);
         }
-        Long soundLevel = r.number("with_sound_level");
-        spec.soundLevel = soundLevel == null ? null : soundLevel == 1;
+        spec.soundLevel = flag(r, "with_sound_level");
         spec.userData = r.text("userdata");
-        Long bypass = r.number("bypass");
-        spec.bypass = bypass == null ? null : bypass == 1;
+        spec.bypass = flag(r, "bypass");
         if (r.has("watermark")) {
             spec.watermark = watermark(r.object("watermark"));
         }
         extraParams(r.get("extra_params"), spec);
-
-        for (String key : r.keys()) {
-            if (ENVELOPE.contains(StartMixFields.normalize(key)) && r.has(key)) {
-                warnings.add(key + ENVELOPE_NOTE);
+        for (int i = 0; i < spec.outputs.size(); i++) {
+            MixOutput o = spec.outputs.get(i);
+            if (o.hasVideo() && o.video.codec == VideoCodec.H265) {
+                warnings.add("MixOutput[" + i + "]: H.265 over HTTP-FLV and RTMP is written as Enhanced FLV (FourCC hvc1); "
+                        + "players that expect the older codec-id-12 convention cannot play it, HLS (fMP4) plays everywhere");
             }
         }
         MixTask task = new MixTask();
@@ -134,7 +145,7 @@ public final class StartMixConverter {
     }
 
     private MixInput input(StartMixFields in, String at) {
-        in.onlyKnown(INPUT);
+        in.unknownKeys(INPUT, unknown);
         MixInput m = new MixInput();
         m.streamId = in.text("stream_id");
         String url = in.text("url");
@@ -148,6 +159,8 @@ public final class StartMixConverter {
                 // "If stream_id is given, url is empty": a placeholder or a URL nobody here can pull; the stream id wins.
                 warnings.add(at + ".url: ignored because stream_id is given");
             }
+        } else if (url != null && "avertp".equals(scheme(url))) {
+            m.streamId = privateTransport(url, at + ".url", "pulled");
         } else if (url != null) {
             m.url = checkScheme(url, PULL, at + ".url", "pull from");
         }
@@ -181,7 +194,7 @@ public final class StartMixConverter {
     }
 
     private MixOutput output(StartMixFields out, String at, Integer topChannels, Integer topAudioBitrate) {
-        out.onlyKnown(OUTPUT);
+        out.unknownKeys(OUTPUT, unknown);
         MixOutput m = new MixOutput();
         m.streamId = out.text("stream_id");
         String url = out.text("mixurl");
@@ -196,6 +209,8 @@ public final class StartMixConverter {
                 // "If stream_id is given, url is empty": a placeholder ("mixurl1") or a URL nobody here can push to.
                 warnings.add(at + ".mixurl: ignored because stream_id is given");
             }
+        } else if (url != null && "avertp".equals(scheme(url))) {
+            m.streamId = privateTransport(url, at + ".mixurl", "played");
         } else if (url != null) {
             m.url = checkScheme(url, UrlPolicy.OUTPUT_SCHEMES, at + ".mixurl", "push to");
         }
@@ -224,8 +239,12 @@ public final class StartMixConverter {
             case 0 -> AudioCodec.HE_AAC;
             case 1 -> AudioCodec.AAC_LC;
             case 2 -> AudioCodec.MP3;
-            default -> throw new StartMixException(at + ".audio_enc_id", "must be 0, 1 or 2 (got " + enc + ")");
+            default -> throw new StartMixException(at + ".audio_enc_id", "must be 0 (HE-AAC), 1 (LC-AAC) or 2 (MP3) (got " + enc + ")");
         };
+        if (a.codec == AudioCodec.HE_AAC) {
+            warnings.add(at + ".audio_enc_id: " + (enc == null ? "not given, the vendor's default " : "0, ")
+                    + "HE-AAC is encoded as AAC-LC here (the bundled FFmpeg has no HE-AAC encoder); send 1 to ask for AAC-LC");
+        }
         Integer bitrate = positive(out.integer("audio_bitrate"));
         a.bitrate = bitrate != null ? bitrate : topAudioBitrate;
         Integer channels = out.integer("audio_channel_cnt");
@@ -240,7 +259,7 @@ public final class StartMixConverter {
     }
 
     private Watermark watermark(StartMixFields w) {
-        w.onlyKnown(WATERMARK);
+        w.unknownKeys(WATERMARK, unknown);
         Watermark m = new Watermark();
         m.image = image(w.text("image"), "watermark.image");
         if (m.image == null) {
@@ -254,8 +273,8 @@ public final class StartMixConverter {
         return m;
     }
 
-    private static Rect rect(StartMixFields r, String at) {
-        r.onlyKnown(RECT);
+    private Rect rect(StartMixFields r, String at) {
+        r.unknownKeys(RECT, unknown);
         Rect rect = new Rect(required(r, "left", at), required(r, "top", at), required(r, "right", at), required(r, "bottom", at));
         rect.layer = r.integer("layer");
         return rect;
@@ -271,7 +290,7 @@ public final class StartMixConverter {
         List<ExtraParam> kept = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
             StartMixFields f = new StartMixFields(params.get(i), "extra_params[" + i + "]");
-            f.onlyKnown(EXTRA_PARAM);
+            f.unknownKeys(EXTRA_PARAM, unknown);
             String key = f.text("key");
             String value = f.text("value");
             if (key == null) {
@@ -325,6 +344,31 @@ public final class StartMixConverter {
                     + (allowed.contains("file") ? " or a file path" : ""));
         }
         return url;
+    }
+
+    /**
+     * The vendor's private avertp:// transport (the curl sample's input and output): nothing here speaks it, so the
+     * URL's last path segment is taken as the stream id it names (pulled through the input URL template, or played by
+     * the worker), and the reply says so.
+     */
+    private String privateTransport(String url, String at, String verb) {
+        String path = url.replaceFirst("[?#].*$", "");
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        if (last.isEmpty() || path.indexOf('/', "avertp://".length()) < 0) {
+            throw new StartMixException(at, "cannot use avertp:// (the vendor's private transport) and the URL names no stream");
+        }
+        warnings.add(at + ": avertp:// is the vendor's private transport; " + verb + " as stream_id '" + last
+                + "' (the URL's last part) instead");
+        return last;
+    }
+
+    /** A 0/1 switch of the document, refused naming the field when it is anything else. */
+    private static Boolean flag(StartMixFields r, String key) {
+        Long v = r.number(key);
+        if (v != null && v != 0 && v != 1) {
+            throw new StartMixException(key, "must be 0 or 1 (got " + v + ")");
+        }
+        return v == null ? null : v == 1;
     }
 
     /** 0xRRGGBBxx as a decimal integer (the low byte is not a colour) → #RRGGBB. */
