@@ -30,10 +30,11 @@ import java.util.regex.Pattern;
 /**
  * Turns a start-mix request (the vendor's JSON, as its own examples send it) into a MixTask, field by
  * field as docs/start-mix-mapping.md says. The one mapping of the project: the CLI ({@link StartMixCommand})
- * and the HTTP API ({@link StartMixApi}) both use it. What has no place in a MixTask (the request envelope) or
- * cannot be honoured (the vendor's preset-id:// images and image ids) is dropped and reported in
- * {@link Result#warnings()}; what is wrong (a field the vendor does not define, a value of the wrong type, the vendor's
- * private avertp:// transport) is a {@link StartMixException} naming the vendor field. Range checks are left to
+ * and the HTTP API ({@link StartMixApi}) both use it. What has no place in a MixTask (the request envelope,
+ * {@link StartMixEnvelope}), what the vendor does not define (ignored, as the vendor ignores it) and what cannot be
+ * honoured as sent (preset-id:// images and image ids, HE-AAC, avertp:// URLs taken as the stream ids they name) is
+ * reported in {@link Result#warnings()}; what is wrong (a value of the wrong type or outside the document's enums, a
+ * testenv other than 0) is a {@link StartMixException} naming the vendor field. Range checks are left to
  * admission and {@link io.streammix.api.validation.SpecValidator}, which name the MixTask field;
  * {@link StartMixNames#vendorField(String)} names it back in the request's terms.
  */
@@ -101,7 +102,7 @@ public final class StartMixConverter {
         Long seq = r.number("seq");
         spec.seq = seq;
         Integer topChannels = r.integer("audio_channel_cnt");
-        Integer topAudioBitrate = positive(r.integer("output_audio_bitrate"));
+        Integer topAudioBitrate = StartMixValues.positive(r.integer("output_audio_bitrate"));
 
         JsonNode inputs = r.get("MixInput");
         if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
@@ -122,11 +123,11 @@ public final class StartMixConverter {
         String image = image(r.text("output_bg_image"), "output_bg_image");
         Long color = r.number("output_bg_color");
         if (image != null || color != null) {
-            spec.background = new Background(color == null ? null : color(color), image);
+            spec.background = new Background(color == null ? null : StartMixValues.color(color), image);
         }
-        spec.soundLevel = flag(r, "with_sound_level");
+        spec.soundLevel = StartMixValues.flag(r, "with_sound_level");
         spec.userData = r.text("userdata");
-        spec.bypass = flag(r, "bypass");
+        spec.bypass = StartMixValues.flag(r, "bypass");
         if (r.has("watermark")) {
             spec.watermark = watermark(r.object("watermark"));
         }
@@ -218,10 +219,10 @@ public final class StartMixConverter {
             throw new StartMixException(at, "one of mixurl and stream_id is required");
         }
         VideoEncoding v = new VideoEncoding();
-        v.width = required(out, "width", at);
-        v.height = required(out, "height", at);
-        v.fps = required(out, "fps", at);
-        v.bitrate = required(out, "bitrate", at);
+        v.width = StartMixValues.required(out, "width", at);
+        v.height = StartMixValues.required(out, "height", at);
+        v.fps = StartMixValues.required(out, "fps", at);
+        v.bitrate = StartMixValues.required(out, "bitrate", at);
         Integer mode = out.integer("encode_mode");
         if (mode != null) {
             v.rateControl = switch (mode) {
@@ -245,10 +246,10 @@ public final class StartMixConverter {
             warnings.add(at + ".audio_enc_id: " + (enc == null ? "not given, the vendor's default " : "0, ")
                     + "HE-AAC is encoded as AAC-LC here (the bundled FFmpeg has no HE-AAC encoder); send 1 to ask for AAC-LC");
         }
-        Integer bitrate = positive(out.integer("audio_bitrate"));
+        Integer bitrate = StartMixValues.positive(out.integer("audio_bitrate"));
         a.bitrate = bitrate != null ? bitrate : topAudioBitrate;
         Integer channels = out.integer("audio_channel_cnt");
-        a.channels = channels(channels != null ? channels : topChannels, at + ".audio_channel_cnt");
+        a.channels = StartMixValues.channels(channels != null ? channels : topChannels, at + ".audio_channel_cnt");
         m.audio = a;
         for (String misplaced : List.of("output_bg_color", "output_bg_image")) {
             if (out.has(misplaced)) {
@@ -275,7 +276,8 @@ public final class StartMixConverter {
 
     private Rect rect(StartMixFields r, String at) {
         r.unknownKeys(RECT, unknown);
-        Rect rect = new Rect(required(r, "left", at), required(r, "top", at), required(r, "right", at), required(r, "bottom", at));
+        Rect rect = new Rect(StartMixValues.required(r, "left", at), StartMixValues.required(r, "top", at),
+                StartMixValues.required(r, "right", at), StartMixValues.required(r, "bottom", at));
         rect.layer = r.integer("layer");
         return rect;
     }
@@ -360,42 +362,5 @@ public final class StartMixConverter {
         warnings.add(at + ": avertp:// is the vendor's private transport; " + verb + " as stream_id '" + last
                 + "' (the URL's last part) instead");
         return last;
-    }
-
-    /** A 0/1 switch of the document, refused naming the field when it is anything else. */
-    private static Boolean flag(StartMixFields r, String key) {
-        Long v = r.number(key);
-        if (v != null && v != 0 && v != 1) {
-            throw new StartMixException(key, "must be 0 or 1 (got " + v + ")");
-        }
-        return v == null ? null : v == 1;
-    }
-
-    /** 0xRRGGBBxx as a decimal integer (the low byte is not a colour) → #RRGGBB. */
-    static String color(long value) {
-        return String.format("#%06X", (value >>> 8) & 0xFFFFFF);
-    }
-
-    private static Integer channels(Integer count, String at) {
-        if (count == null) {
-            return null;
-        }
-        return switch (count) {
-            case 0, 1 -> 1;
-            case 2 -> 2;
-            default -> throw new StartMixException(at, "must be 0, 1 or 2 (got " + count + ")");
-        };
-    }
-
-    private static Integer positive(Integer v) {
-        return v == null || v <= 0 ? null : v;
-    }
-
-    private static int required(StartMixFields f, String key, String at) {
-        Integer v = f.integer(key);
-        if (v == null) {
-            throw new StartMixException(at + "." + key, "is required");
-        }
-        return v;
     }
 }
