@@ -43,6 +43,15 @@ public interface MixTaskStore {
         return List.of();
     }
 
+    /**
+     * What the last update of the task did to the running mix, when the store knows it at once: "live" (between two
+     * frames), or which outputs were reopened or added ("live; outputs restarted [os]"). Null when it is not known yet
+     * (the operator's worker applies it after the reply; its status says it).
+     */
+    default String lastApplied(String namespace, String name) {
+        return null;
+    }
+
     /** @param mixDuration seconds the task ran, final; null when the store cannot tell (the status then says it) */
     record Stopped(Long mixDuration) {
     }

@@ -167,6 +167,10 @@ public final class StartMixApi {
                 store.notes(next, play).forEach(v -> all.add(vendor(v)));
                 if (existing.isPresent()) {
                     store.update(next);
+                    String applied = store.lastApplied(ns, name);
+                    if (applied != null && !applied.equals("live")) {
+                        all.add("update: applied " + applied + " (the rest live, between two frames)");
+                    }
                 } else {
                     store.create(next);
                 }

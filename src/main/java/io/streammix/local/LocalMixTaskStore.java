@@ -39,7 +39,7 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):");
 
-    private record Running(MixTask task, MixEngine engine, long generation, List<String> keys) {
+    private record Running(MixTask task, MixEngine engine, long generation, List<String> keys, String applied) {
     }
 
     private final Path outDir;
@@ -93,7 +93,7 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
         MixTaskSpec resolved = resolve(task);
         MixTask stored = stored(task, 1);
         MixEngine engine = MixEngine.start(new SpecSubmission(1, resolved), config());
-        tasks.put(key, new Running(stored, engine, 1, keys(task.getSpec())));
+        tasks.put(key, new Running(stored, engine, 1, keys(task.getSpec()), null));
         LOG.infof("mixing %s: %s", key, describePlay(stored));
         return copy(stored);
     }
@@ -118,9 +118,10 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
             r.engine().close();
             engine = MixEngine.start(new SpecSubmission(generation, resolved), config());
         }
-        tasks.put(key, new Running(stored, engine, generation, keys(task.getSpec())));
-        LOG.infof("updated %s (generation %d): %s", key, generation, engine.report().lastUpdate() == null ? "restarted"
-                : engine.report().lastUpdate().message());
+        String applied = engine.report().lastUpdate() == null ? "live; the task's mix restarted (bypass on or off)"
+                : engine.report().lastUpdate().message();
+        tasks.put(key, new Running(stored, engine, generation, keys(task.getSpec()), applied));
+        LOG.infof("updated %s (generation %d): %s", key, generation, applied);
         return copy(stored);
     }
 
@@ -137,6 +138,12 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
         long duration = r.engine().report().mixDurationSeconds();
         LOG.infof("stopped %s/%s after %d s", namespace, name, duration);
         return Optional.of(new Stopped(duration));
+    }
+
+    @Override
+    public synchronized String lastApplied(String namespace, String name) {
+        Running r = tasks.get(namespace + "/" + name);
+        return r == null ? null : r.applied();
     }
 
     @Override

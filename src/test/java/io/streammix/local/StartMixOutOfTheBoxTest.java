@@ -146,6 +146,10 @@ class StartMixOutOfTheBoxTest {
         JsonNode update = post("start-mix", StartMixApiEmbeddedTest.layout(2, 160));
         assertThat(update.path("code").asInt()).as(update.toString()).isZero();
         assertThat(post("start-mix", StartMixApiEmbeddedTest.layout(2, 160)).path("code").asInt()).as("equal seq: a retry").isZero();
+        assertThat(warnings(update)).as("a live move reopens nothing").noneMatch(w -> w.startsWith("update:"));
+        JsonNode slower = post("start-mix", StartMixApiEmbeddedTest.layout(2, 160).replace("\"fps\":15", "\"fps\":10"));
+        assertThat(warnings(slower)).as("says what restarted: " + slower)
+                .contains("update: applied live; outputs restarted: layout (the rest live, between two frames)");
         assertThat(post("start-mix", StartMixApiEmbeddedTest.layout(1, 0)).path("code").asInt()).isEqualTo(StartMixApi.STALE_SEQ);
         Path hls = dir.resolve("hls").resolve("layout");
         String m3u8 = "http://127.0.0.1:" + server.mediaPort() + "/live/layout/index.m3u8";
