@@ -2,6 +2,7 @@ package io.streammix.compat;
 
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.PlayInfo;
+import io.streammix.api.validation.Violation;
 import io.streammix.operator.spec.InvalidSpecException;
 
 import java.util.List;
@@ -26,8 +27,34 @@ public interface MixTaskStore {
      */
     MixTask update(MixTask task);
 
-    /** @return false when there was no such task */
-    boolean delete(String namespace, String name);
+    /**
+     * Stops the task: in the embedded store the engine is closed before this returns, so the duration is the final one.
+     *
+     * @return empty when there was no such task; else what the store knows of the stopped task
+     */
+    Optional<Stopped> delete(String namespace, String name);
+
+    /**
+     * What the caller should know about a task this store is about to run that the request itself does not show: an
+     * input that waits for its publisher, a play URL that cannot be given, an image that will not be shown. Each names
+     * a MixTask field ({@code spec.inputs[0].streamId}) or a reply field ({@code play[0].rtmp_url}).
+     */
+    default List<Violation> notes(MixTask task, List<PlayInfo> play) {
+        return List.of();
+    }
+
+    /**
+     * What the last update of the task did to the running mix, when the store knows it at once: "live" (between two
+     * frames), or which outputs were reopened or added ("live; outputs restarted [os]"). Null when it is not known yet
+     * (the operator's worker applies it after the reply; its status says it).
+     */
+    default String lastApplied(String namespace, String name) {
+        return null;
+    }
+
+    /** @param mixDuration seconds the task ran, final; null when the store cannot tell (the status then says it) */
+    record Stopped(Long mixDuration) {
+    }
 
     /**
      * What the operator checks before a worker sees a spec (its fps cap, the schemes the worker handles, a media server

@@ -1,11 +1,6 @@
 package io.streammix.compat;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskSpec;
@@ -16,6 +11,7 @@ import io.streammix.operator.spec.InvalidSpecException;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,9 +61,6 @@ public final class StartMixApi {
     public static final String APPID_ANNOTATION = "streammix.io/start-mix-appid";
 
     private static final int ATTEMPTS = 5;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** The HTTP status and body of an answer. */
     public record Reply(int status, StartMixResponse body) {
@@ -113,12 +106,13 @@ public final class StartMixApi {
             return refused;
         }
         StartMixTokens.Binding binding = (StartMixTokens.Binding) auth;
-        JsonNode request;
+        StartMixBody.Parsed parsed;
         try {
-            request = parse(body);
+            parsed = StartMixBody.parse(body);
         } catch (IOException e) {
             return Reply.error(PARSE, e.getMessage());
         }
+        JsonNode request = parsed.request();
         StartMixConverter.Result converted;
         try {
             converted = StartMixConverter.convert(request, binding.namespace());
@@ -137,13 +131,19 @@ public final class StartMixApi {
         ReentrantLock lock = lock(binding.namespace(), serialiseOn);
         lock.lock();
         try {
-            return apply(converted, wanted, echoed(request, "idname"), echoed(request, "livechannel"));
+            List<String> warnings = new ArrayList<>();
+            if (parsed.lenient()) {
+                warnings.add(StartMixBody.LENIENT);
+            }
+            warnings.addAll(converted.warnings());
+            return apply(converted, wanted, echoed(request, "idname"), echoed(request, "livechannel"), warnings);
         } finally {
             lock.unlock();
         }
     }
 
-    private Reply apply(StartMixConverter.Result converted, MixTask wanted, String idName, String liveChannel) {
+    private Reply apply(StartMixConverter.Result converted, MixTask wanted, String idName, String liveChannel,
+                        List<String> warnings) {
         String ns = wanted.getMetadata().getNamespace();
         String name = wanted.getMetadata().getName();
         Long seq = wanted.getSpec().seq;
@@ -163,17 +163,24 @@ public final class StartMixApi {
                 } catch (InvalidSpecException e) {
                     return Reply.error(INVALID, vendor(new Violation(e.field(), rule(e))));
                 }
+                List<String> all = new ArrayList<>(warnings);
+                store.notes(next, play).forEach(v -> all.add(vendor(v)));
                 if (existing.isPresent()) {
                     store.update(next);
+                    String applied = store.lastApplied(ns, name);
+                    if (applied != null && !applied.equals("live")) {
+                        all.add("update: applied " + applied + " (the rest live, between two frames)");
+                    }
                 } else {
                     store.create(next);
                 }
-                Long duration = existing.map(MixTask::getStatus).map(s -> s.mixDuration).orElse(null);
+                Long duration = existing.map(StartMixTaskState::mixDuration).orElse(null);
                 LOG.infof("start-mix: %s MixTask %s/%s (seq %s)", existing.isPresent() ? "updated" : "created", ns, name, seq);
-                StartMixResponse.Data data = new StartMixResponse.Data(idName, seq, liveChannel,
+                // As the vendor answers: id_name, seq and live_channel always there ("" and 0 when the request had none).
+                StartMixResponse.Data data = new StartMixResponse.Data(orEmpty(idName),
+                        next.getSpec().seq != null ? next.getSpec().seq : Long.valueOf(0), orEmpty(liveChannel),
                         play.stream().map(StartMixResponse.Play::of).toList(), duration);
-                List<String> dropped = converted.warnings().stream().filter(w -> !w.endsWith(StartMixConverter.ENVELOPE_NOTE)).toList();
-                return Reply.ok(new StartMixResponse(OK, "success", data, dropped.isEmpty() ? null : dropped));
+                return Reply.ok(new StartMixResponse(OK, "success", data, all.isEmpty() ? null : List.copyOf(all)));
             } catch (MixTaskStore.Refused e) {
                 return Reply.error(INVALID, vendor(new Violation(e.field(), e.rule())));
             } catch (MixTaskStore.Conflict e) {
@@ -238,7 +245,7 @@ public final class StartMixApi {
             return Reply.error(FORBIDDEN, "task_id: '" + taskId + "' names a MixTask that the start-mix API did not create "
                     + "(made with kubectl or GitOps); it is left as it is");
         }
-        Long last = lastSeq(existing);
+        Long last = StartMixTaskState.lastSeq(existing);
         if (seq != null && last != null && seq < last) {
             return Reply.error(STALE_SEQ, "seq: " + seq + " is lower than the last seq " + last + " of task_id '" + taskId
                     + "'; refused, the mix keeps running as it is");
@@ -248,7 +255,9 @@ public final class StartMixApi {
 
     /**
      * POST /cgi/stop-mix: deletes the task named by task_id (else id_name), in the token's namespace. The body may be
-     * the start-mix request itself; only task_id, id_name, seq and appid are read.
+     * the start-mix request itself; only task_id, id_name, seq and appid are read. A stop is not ordered by seq: a
+     * client that resends its first start body (a seq lower than its last update's) to stop the mix stops it, and the
+     * reply says the seq was lower; refusing would leave the mix running with no way for that client to end it.
      */
     public Reply stop(String accessToken, String authorization, byte[] body) {
         Object auth = authenticate(accessToken, authorization);
@@ -261,8 +270,7 @@ public final class StartMixApi {
         Long seq;
         Long appid;
         try {
-            StartMixFields r = new StartMixFields(parse(body));
-            r.onlyKnown(StartMixConverter.TOP);
+            StartMixFields r = new StartMixFields(StartMixBody.parse(body).request());
             taskId = StartMixNames.taskId(r);
             idName = r.text("id_name");
             seq = r.number("seq");
@@ -284,23 +292,36 @@ public final class StartMixApi {
             if (existing.isEmpty()) {
                 return Reply.error(NOT_FOUND, "task_id: no mix task '" + taskId + "' (already stopped, or never started with this access_token)");
             }
-            Reply refused = refuseUpdate(existing.get(), taskId, seq);
-            if (refused != null) {
-                return refused;
+            if (!managed(existing.get())) {
+                return Reply.error(FORBIDDEN, "task_id: '" + taskId + "' names a MixTask that the start-mix API did not create "
+                        + "(made with kubectl or GitOps); it is left as it is");
             }
-            Long duration = existing.get().getStatus() == null ? null : existing.get().getStatus().mixDuration;
-            if (!store.delete(ns, name)) {
+            List<String> warnings = new ArrayList<>();
+            Long last = StartMixTaskState.lastSeq(existing.get());
+            if (seq != null && last != null && seq < last) {
+                warnings.add("seq: " + seq + " is lower than the task's last seq " + last + "; stopped all the same (a stop is "
+                        + "not ordered by seq)");
+            }
+            Optional<MixTaskStore.Stopped> stopped = store.delete(ns, name);
+            if (stopped.isEmpty()) {
                 return Reply.error(NOT_FOUND, "task_id: no mix task '" + taskId + "' (stopped meanwhile)");
             }
+            Long duration = stopped.get().mixDuration() != null ? stopped.get().mixDuration() : StartMixTaskState.mixDuration(existing.get());
             LOG.infof("stop-mix: deleted MixTask %s/%s", ns, name);
-            return Reply.ok(new StartMixResponse(OK, "success", new StartMixResponse.Data(idName, seq,
-                    existing.get().getSpec() == null ? null : existing.get().getSpec().roomId, null, duration)));
+            String room = existing.get().getSpec() == null ? null : existing.get().getSpec().roomId;
+            return Reply.ok(new StartMixResponse(OK, "success", new StartMixResponse.Data(orEmpty(idName),
+                    seq != null ? seq : last != null ? last : Long.valueOf(0), orEmpty(room), null, duration),
+                    warnings.isEmpty() ? null : warnings));
         } catch (MixTaskStore.Unavailable e) {
             LOG.warnf("stop-mix: MixTask %s/%s: %s", ns, name, e.getMessage());
             return Reply.error(FAILED, e.getMessage() + "; nothing changed, the request may be retried");
         } finally {
             lock.unlock();
         }
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     /** The binding of the request's token, or the refusal (a Reply). The token itself goes nowhere. */
@@ -326,24 +347,6 @@ public final class StartMixApi {
         return binding.appid() == null || appid == null || binding.appid().equals(appid);
     }
 
-    static JsonNode parse(byte[] body) throws IOException {
-        if (body == null || body.length == 0) {
-            throw new IOException("request body: empty; a start-mix request is a JSON object");
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw new IOException("request body: must be a JSON object");
-            }
-            return node;
-        } catch (JsonParseException e) {
-            throw new IOException("request body: not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("")
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
-        } catch (JsonProcessingException e) {
-            throw new IOException("request body: not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
-        }
-    }
-
     /** A top-level text of the request as sent (also ""), for the reply: the vendor echoes id_name and live_channel. */
     private static String echoed(JsonNode request, String normalizedKey) {
         var it = request.fields();
@@ -359,16 +362,6 @@ public final class StartMixApi {
     static boolean managed(MixTask task) {
         return task.getMetadata().getLabels() != null
                 && CREATED_BY_VALUE.equals(task.getMetadata().getLabels().get(CREATED_BY));
-    }
-
-    /** The highest seq the task has seen: the one written, or the one its worker applied. */
-    static Long lastSeq(MixTask task) {
-        Long written = task.getSpec() == null ? null : task.getSpec().seq;
-        Long applied = task.getStatus() == null ? null : task.getStatus().appliedSeq;
-        if (written == null) {
-            return applied;
-        }
-        return applied == null ? written : Long.valueOf(Math.max(written, applied));
     }
 
     private ReentrantLock lock(String namespace, String idName) {

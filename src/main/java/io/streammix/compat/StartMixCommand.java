@@ -24,7 +24,6 @@ import java.util.List;
  * <pre>./mvnw -q compile exec:java@start-mix -Dexec.args="request.json [--namespace NS]" | kubectl apply -f -</pre>
  */
 public final class StartMixCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
@@ -57,7 +56,11 @@ public final class StartMixCommand {
         }
         JsonNode request;
         try (InputStream in = file.equals("-") ? stdin : Files.newInputStream(Path.of(file))) {
-            request = JSON.readTree(in);
+            StartMixBody.Parsed parsed = StartMixBody.parse(in.readAllBytes());
+            request = parsed.request();
+            if (parsed.lenient()) {
+                err.println(StartMixBody.LENIENT);
+            }
         } catch (IOException e) {
             err.println("cannot read a start-mix request from " + file + ": " + e.getMessage());
             return 1;

@@ -30,21 +30,19 @@ import java.util.regex.Pattern;
 /**
  * Turns a start-mix request (the vendor's JSON, as its own examples send it) into a MixTask, field by
  * field as docs/start-mix-mapping.md says. The one mapping of the project: the CLI ({@link StartMixCommand})
- * and the HTTP API ({@link StartMixApi}) both use it. What has no place in a MixTask (the request envelope) or
- * cannot be honoured (the vendor's preset-id:// images and image ids) is dropped and reported in
- * {@link Result#warnings()}; what is wrong (a field the vendor does not define, a value of the wrong type, the vendor's
- * private avertp:// transport) is a {@link StartMixException} naming the vendor field. Range checks are left to
+ * and the HTTP API ({@link StartMixApi}) both use it. What has no place in a MixTask (the request envelope,
+ * {@link StartMixEnvelope}), what the vendor does not define (ignored, as the vendor ignores it) and what cannot be
+ * honoured as sent (preset-id:// images and image ids, HE-AAC, avertp:// URLs taken as the stream ids they name) is
+ * reported in {@link Result#warnings()}; what is wrong (a value of the wrong type or outside the document's enums, a
+ * testenv other than 0) is a {@link StartMixException} naming the vendor field. Range checks are left to
  * admission and {@link io.streammix.api.validation.SpecValidator}, which name the MixTask field;
  * {@link StartMixNames#vendorField(String)} names it back in the request's terms.
  */
 public final class StartMixConverter {
-    /** The request envelope: meaningful to the vendor's HTTPS API, not to a resource. */
-    static final Set<String> ENVELOPE = Set.of("timestamp", "idname", "biztype", "appid", "testenv", "version", "streamid");
-
-    /** Ends the warning for each envelope field: the CLI lists them, the HTTP API (where they are expected) does not. */
-    public static final String ENVELOPE_NOTE = ": request envelope, not part of a MixTask (see docs/start-mix-mapping.md)";
-
-    /** The fields the vendor's documents and examples send, normalized (see {@link StartMixFields#normalize}); others are refused. */
+    /**
+     * The fields the vendor's documents and examples send, normalized (see {@link StartMixFields#normalize}); others
+     * are ignored, as the vendor ignores them, and listed in the warnings.
+     */
     static final Set<String> TOP = Set.of("timestamp", "idname", "biztype", "streamid", "appid", "mixinput", "mixoutput",
             "livechannel", "outputbgimage", "outputbgcolor", "withsoundlevel", "userdata", "seq", "watermark", "taskid",
             "audiochannelcnt", "testenv", "version", "bypass", "extraparams", "outputaudiobitrate");
@@ -71,6 +69,8 @@ public final class StartMixConverter {
     }
 
     private final List<String> warnings = new ArrayList<>();
+    /** Fields of the request that are in none of the document's tables, by path. */
+    private final List<String> unknown = new ArrayList<>();
 
     private StartMixConverter() {
     }
@@ -78,18 +78,31 @@ public final class StartMixConverter {
     public static Result convert(JsonNode request, String namespace) {
         StartMixConverter c = new StartMixConverter();
         StartMixFields r = new StartMixFields(request);
-        MixTask task = c.task(r, namespace);
-        return new Result(task, List.copyOf(c.warnings), r.text("id_name"), StartMixNames.taskId(r), r.number("appid"));
+        MixTask task;
+        List<String> envelope;
+        try {
+            task = c.task(r, namespace);
+            envelope = StartMixEnvelope.check(r);
+        } catch (StartMixException e) {
+            // A misspelt field ("MixOutputs") is ignored, and then a required one is missing: say both.
+            throw c.unknown.isEmpty() ? e
+                    : new StartMixException(e.field(), e.getMessage().substring(e.field().length() + 2)
+                            + " (ignored, not start-mix fields: " + String.join(", ", c.unknown) + ")");
+        }
+        List<String> warnings = new ArrayList<>(envelope);
+        c.unknown.forEach(u -> warnings.add(u + ": unknown field, ignored (not part of the start-mix request; see docs/start-mix-mapping.md)"));
+        warnings.addAll(c.warnings);
+        return new Result(task, List.copyOf(warnings), r.text("id_name"), StartMixNames.taskId(r), r.number("appid"));
     }
 
     private MixTask task(StartMixFields r, String namespace) {
-        r.onlyKnown(TOP);
+        r.unknownKeys(TOP, unknown);
         MixTaskSpec spec = new MixTaskSpec();
         spec.roomId = r.text("live_channel");
         Long seq = r.number("seq");
         spec.seq = seq;
         Integer topChannels = r.integer("audio_channel_cnt");
-        Integer topAudioBitrate = positive(r.integer("output_audio_bitrate"));
+        Integer topAudioBitrate = StartMixValues.positive(r.integer("output_audio_bitrate"));
 
         JsonNode inputs = r.get("MixInput");
         if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
@@ -110,21 +123,20 @@ public final class StartMixConverter {
         String image = image(r.text("output_bg_image"), "output_bg_image");
         Long color = r.number("output_bg_color");
         if (image != null || color != null) {
-            spec.background = new Background(color == null ? null : color(color), image);
+            spec.background = new Background(color == null ? null : StartMixValues.color(color), image);
         }
-        Long soundLevel = r.number("with_sound_level");
-        spec.soundLevel = soundLevel == null ? null : soundLevel == 1;
+        spec.soundLevel = StartMixValues.flag(r, "with_sound_level");
         spec.userData = r.text("userdata");
-        Long bypass = r.number("bypass");
-        spec.bypass = bypass == null ? null : bypass == 1;
+        spec.bypass = StartMixValues.flag(r, "bypass");
         if (r.has("watermark")) {
             spec.watermark = watermark(r.object("watermark"));
         }
         extraParams(r.get("extra_params"), spec);
-
-        for (String key : r.keys()) {
-            if (ENVELOPE.contains(StartMixFields.normalize(key)) && r.has(key)) {
-                warnings.add(key + ENVELOPE_NOTE);
+        for (int i = 0; i < spec.outputs.size(); i++) {
+            MixOutput o = spec.outputs.get(i);
+            if (o.hasVideo() && o.video.codec == VideoCodec.H265) {
+                warnings.add("MixOutput[" + i + "]: H.265 over HTTP-FLV and RTMP is written as Enhanced FLV (FourCC hvc1); "
+                        + "players that expect the older codec-id-12 convention cannot play it, HLS (fMP4) plays everywhere");
             }
         }
         MixTask task = new MixTask();
@@ -134,7 +146,7 @@ public final class StartMixConverter {
     }
 
     private MixInput input(StartMixFields in, String at) {
-        in.onlyKnown(INPUT);
+        in.unknownKeys(INPUT, unknown);
         MixInput m = new MixInput();
         m.streamId = in.text("stream_id");
         String url = in.text("url");
@@ -148,6 +160,8 @@ public final class StartMixConverter {
                 // "If stream_id is given, url is empty": a placeholder or a URL nobody here can pull; the stream id wins.
                 warnings.add(at + ".url: ignored because stream_id is given");
             }
+        } else if (url != null && "avertp".equals(scheme(url))) {
+            m.streamId = privateTransport(url, at + ".url", "pulled");
         } else if (url != null) {
             m.url = checkScheme(url, PULL, at + ".url", "pull from");
         }
@@ -181,7 +195,7 @@ public final class StartMixConverter {
     }
 
     private MixOutput output(StartMixFields out, String at, Integer topChannels, Integer topAudioBitrate) {
-        out.onlyKnown(OUTPUT);
+        out.unknownKeys(OUTPUT, unknown);
         MixOutput m = new MixOutput();
         m.streamId = out.text("stream_id");
         String url = out.text("mixurl");
@@ -196,6 +210,8 @@ public final class StartMixConverter {
                 // "If stream_id is given, url is empty": a placeholder ("mixurl1") or a URL nobody here can push to.
                 warnings.add(at + ".mixurl: ignored because stream_id is given");
             }
+        } else if (url != null && "avertp".equals(scheme(url))) {
+            m.streamId = privateTransport(url, at + ".mixurl", "played");
         } else if (url != null) {
             m.url = checkScheme(url, UrlPolicy.OUTPUT_SCHEMES, at + ".mixurl", "push to");
         }
@@ -203,10 +219,10 @@ public final class StartMixConverter {
             throw new StartMixException(at, "one of mixurl and stream_id is required");
         }
         VideoEncoding v = new VideoEncoding();
-        v.width = required(out, "width", at);
-        v.height = required(out, "height", at);
-        v.fps = required(out, "fps", at);
-        v.bitrate = required(out, "bitrate", at);
+        v.width = StartMixValues.required(out, "width", at);
+        v.height = StartMixValues.required(out, "height", at);
+        v.fps = StartMixValues.required(out, "fps", at);
+        v.bitrate = StartMixValues.required(out, "bitrate", at);
         Integer mode = out.integer("encode_mode");
         if (mode != null) {
             v.rateControl = switch (mode) {
@@ -224,12 +240,16 @@ public final class StartMixConverter {
             case 0 -> AudioCodec.HE_AAC;
             case 1 -> AudioCodec.AAC_LC;
             case 2 -> AudioCodec.MP3;
-            default -> throw new StartMixException(at + ".audio_enc_id", "must be 0, 1 or 2 (got " + enc + ")");
+            default -> throw new StartMixException(at + ".audio_enc_id", "must be 0 (HE-AAC), 1 (LC-AAC) or 2 (MP3) (got " + enc + ")");
         };
-        Integer bitrate = positive(out.integer("audio_bitrate"));
+        if (a.codec == AudioCodec.HE_AAC) {
+            warnings.add(at + ".audio_enc_id: " + (enc == null ? "not given, the vendor's default " : "0, ")
+                    + "HE-AAC is encoded as AAC-LC here (the bundled FFmpeg has no HE-AAC encoder); send 1 to ask for AAC-LC");
+        }
+        Integer bitrate = StartMixValues.positive(out.integer("audio_bitrate"));
         a.bitrate = bitrate != null ? bitrate : topAudioBitrate;
         Integer channels = out.integer("audio_channel_cnt");
-        a.channels = channels(channels != null ? channels : topChannels, at + ".audio_channel_cnt");
+        a.channels = StartMixValues.channels(channels != null ? channels : topChannels, at + ".audio_channel_cnt");
         m.audio = a;
         for (String misplaced : List.of("output_bg_color", "output_bg_image")) {
             if (out.has(misplaced)) {
@@ -240,7 +260,7 @@ public final class StartMixConverter {
     }
 
     private Watermark watermark(StartMixFields w) {
-        w.onlyKnown(WATERMARK);
+        w.unknownKeys(WATERMARK, unknown);
         Watermark m = new Watermark();
         m.image = image(w.text("image"), "watermark.image");
         if (m.image == null) {
@@ -254,9 +274,10 @@ public final class StartMixConverter {
         return m;
     }
 
-    private static Rect rect(StartMixFields r, String at) {
-        r.onlyKnown(RECT);
-        Rect rect = new Rect(required(r, "left", at), required(r, "top", at), required(r, "right", at), required(r, "bottom", at));
+    private Rect rect(StartMixFields r, String at) {
+        r.unknownKeys(RECT, unknown);
+        Rect rect = new Rect(StartMixValues.required(r, "left", at), StartMixValues.required(r, "top", at),
+                StartMixValues.required(r, "right", at), StartMixValues.required(r, "bottom", at));
         rect.layer = r.integer("layer");
         return rect;
     }
@@ -271,7 +292,7 @@ public final class StartMixConverter {
         List<ExtraParam> kept = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
             StartMixFields f = new StartMixFields(params.get(i), "extra_params[" + i + "]");
-            f.onlyKnown(EXTRA_PARAM);
+            f.unknownKeys(EXTRA_PARAM, unknown);
             String key = f.text("key");
             String value = f.text("value");
             if (key == null) {
@@ -327,31 +348,19 @@ public final class StartMixConverter {
         return url;
     }
 
-    /** 0xRRGGBBxx as a decimal integer (the low byte is not a colour) → #RRGGBB. */
-    static String color(long value) {
-        return String.format("#%06X", (value >>> 8) & 0xFFFFFF);
-    }
-
-    private static Integer channels(Integer count, String at) {
-        if (count == null) {
-            return null;
+    /**
+     * The vendor's private avertp:// transport (the curl sample's input and output): nothing here speaks it, so the
+     * URL's last path segment is taken as the stream id it names (pulled through the input URL template, or played by
+     * the worker), and the reply says so.
+     */
+    private String privateTransport(String url, String at, String verb) {
+        String path = url.replaceFirst("[?#].*$", "");
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        if (last.isEmpty() || path.indexOf('/', "avertp://".length()) < 0) {
+            throw new StartMixException(at, "cannot use avertp:// (the vendor's private transport) and the URL names no stream");
         }
-        return switch (count) {
-            case 0, 1 -> 1;
-            case 2 -> 2;
-            default -> throw new StartMixException(at, "must be 0, 1 or 2 (got " + count + ")");
-        };
-    }
-
-    private static Integer positive(Integer v) {
-        return v == null || v <= 0 ? null : v;
-    }
-
-    private static int required(StartMixFields f, String key, String at) {
-        Integer v = f.integer(key);
-        if (v == null) {
-            throw new StartMixException(at + "." + key, "is required");
-        }
-        return v;
+        warnings.add(at + ": avertp:// is the vendor's private transport; " + verb + " as stream_id '" + last
+                + "' (the URL's last part) instead");
+        return last;
     }
 }

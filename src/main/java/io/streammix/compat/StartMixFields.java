@@ -114,11 +114,14 @@ final class StartMixFields {
         return node::fieldNames;
     }
 
-    /** Refuses the first key that is none of {@code known} (compared normalized), naming it. */
-    void onlyKnown(Set<String> known) {
+    /**
+     * Lists every key that is none of {@code known} (compared normalized) in {@code unknown}, by its path: the vendor
+     * ignores fields it does not define, so they are not refused, but the reply says which were ignored.
+     */
+    void unknownKeys(Set<String> known, java.util.List<String> unknown) {
         for (String key : keys()) {
             if (!known.contains(normalize(key))) {
-                throw new StartMixException(path(key), "unknown field (not part of the start-mix request; see docs/start-mix-mapping.md)");
+                unknown.add(path(key));
             }
         }
     }

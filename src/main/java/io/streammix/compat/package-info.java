@@ -5,8 +5,11 @@
  * {@link io.streammix.compat.StartMixCommand} is its CLI (request JSON in, MixTask YAML out for {@code kubectl
  * apply}); {@link io.streammix.compat.StartMixResponse} builds the vendor's response from a MixTask's status.
  *
- * <p>Not here: an HTTP endpoint (there is none: requests reach the cluster as MixTasks through the API server and
- * its admission), range checks (left to {@link io.streammix.api.validation.SpecValidator}, which the command runs
+ * {@link io.streammix.compat.StartMixBody} reads a body (also the document's annotated example);
+ * {@link io.streammix.compat.StartMixApi} is the HTTP API without its transport (the operator's REST resource and the
+ * embedded server are thin adapters over it), its semantics (identity, seq, serialisation, stop) written there.
+ *
+ * <p>Not here: the HTTP transports, range checks (left to {@link io.streammix.api.validation.SpecValidator}, which the command runs
  * before printing), and the field mapping's rationale ({@code docs/start-mix-mapping.md}).
  *
  * <p>Threads: the CLI's main thread ({@code ./mvnw -q compile exec:java@start-mix}); each {@code convert} call

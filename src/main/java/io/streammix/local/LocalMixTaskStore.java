@@ -39,11 +39,12 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):");
 
-    private record Running(MixTask task, MixEngine engine, long generation, List<String> keys) {
+    private record Running(MixTask task, MixEngine engine, long generation, List<String> keys, String applied) {
     }
 
     private final Path outDir;
     private final String inputUrlTemplate;
+    private final int maxFps;
     private final String playBase;
     private final LiveStreams streams;
     private final Map<String, Running> tasks = new LinkedHashMap<>();
@@ -52,12 +53,14 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
     /**
      * @param outDir           where file outputs and the media port's HLS go
      * @param inputUrlTemplate pull URL of stream-id inputs ({streamId}), or null (such inputs are refused)
+     * @param maxFps           the highest output fps accepted (the operator's mixtask.max-fps)
      * @param playBase         the media port as players reach it, e.g. http://127.0.0.1:8080
      * @param streams          what the media port serves
      */
-    public LocalMixTaskStore(Path outDir, String inputUrlTemplate, String playBase, LiveStreams streams) {
+    public LocalMixTaskStore(Path outDir, String inputUrlTemplate, int maxFps, String playBase, LiveStreams streams) {
         this.outDir = outDir;
         this.inputUrlTemplate = inputUrlTemplate;
+        this.maxFps = maxFps;
         this.playBase = playBase;
         this.streams = streams;
     }
@@ -90,7 +93,7 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
         MixTaskSpec resolved = resolve(task);
         MixTask stored = stored(task, 1);
         MixEngine engine = MixEngine.start(new SpecSubmission(1, resolved), config());
-        tasks.put(key, new Running(stored, engine, 1, keys(task.getSpec())));
+        tasks.put(key, new Running(stored, engine, 1, keys(task.getSpec()), null));
         LOG.infof("mixing %s: %s", key, describePlay(stored));
         return copy(stored);
     }
@@ -115,24 +118,37 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
             r.engine().close();
             engine = MixEngine.start(new SpecSubmission(generation, resolved), config());
         }
-        tasks.put(key, new Running(stored, engine, generation, keys(task.getSpec())));
-        LOG.infof("updated %s (generation %d): %s", key, generation, engine.report().lastUpdate() == null ? "restarted"
-                : engine.report().lastUpdate().message());
+        String applied = engine.report().lastUpdate() == null ? "live; the task's mix restarted (bypass on or off)"
+                : engine.report().lastUpdate().message();
+        tasks.put(key, new Running(stored, engine, generation, keys(task.getSpec()), applied));
+        LOG.infof("updated %s (generation %d): %s", key, generation, applied);
         return copy(stored);
     }
 
     @Override
-    public boolean delete(String namespace, String name) {
+    public Optional<Stopped> delete(String namespace, String name) {
         Running r;
         synchronized (this) {
             r = tasks.remove(namespace + "/" + name);
         }
         if (r == null) {
-            return false;
+            return Optional.empty();
         }
-        r.engine().close(); // flushes the outputs: files stay playable
-        LOG.infof("stopped %s/%s after %d s", namespace, name, r.engine().report().mixDurationSeconds());
-        return true;
+        r.engine().close(); // flushes the outputs: files stay playable; the media port's HLS and FLV buffers go
+        long duration = r.engine().report().mixDurationSeconds();
+        LOG.infof("stopped %s/%s after %d s", namespace, name, duration);
+        return Optional.of(new Stopped(duration));
+    }
+
+    @Override
+    public synchronized String lastApplied(String namespace, String name) {
+        Running r = tasks.get(namespace + "/" + name);
+        return r == null ? null : r.applied();
+    }
+
+    @Override
+    public List<Violation> notes(MixTask task, List<PlayInfo> play) {
+        return LocalNotes.of(task, inputUrlTemplate, play);
     }
 
     @Override
@@ -143,6 +159,10 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
         }
         for (int i = 0; i < resolved.outputs.size(); i++) {
             MixOutput out = resolved.outputs.get(i);
+            if (out.video != null && out.video.fps > maxFps) {
+                throw new InvalidSpecException("spec.outputs[" + i + "].video.fps", "must be at most " + maxFps
+                        + " on this server (got " + out.video.fps + "; --max-fps raises the cap)");
+            }
             if (out.url != null) {
                 checkScheme("spec.outputs[" + i + "].url", out.url, UrlPolicy.OUTPUT_SCHEMES, "push to");
             }
@@ -162,11 +182,17 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
         return play(task);
     }
 
-    /** The play URLs of a task's outputs on the shared media port, as LocalRun prints them. */
+    /**
+     * The play URLs of a task's outputs on the shared media port, as LocalRun prints them; an output pushed to an
+     * RTMP server also plays there (an RTMP server plays what is published to it at the same address).
+     */
     private List<PlayInfo> play(MixTask task) {
         List<PlayInfo> play = new ArrayList<>();
-        for (String key : keys(task.getSpec())) {
+        List<String> keys = keys(task.getSpec());
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
             PlayInfo p = new PlayInfo();
+            p.rtmpUrl = LocalNotes.rtmpPlay(task.getSpec().outputs.get(i).url);
             p.streamId = key;
             p.streamAlias = key;
             p.flvUrl = playBase + "/live/" + key + ".flv";

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.streammix.compat.StartMixApi;
 import io.streammix.compat.StartMixResponse;
 import io.streammix.compat.StartMixTokens;
+import io.streammix.operator.config.OperatorConfig;
 import io.streammix.worker.HttpReplies;
 import io.streammix.worker.NativeSetup;
 import io.streammix.worker.contract.ControlApi;
@@ -36,8 +37,11 @@ import java.util.concurrent.Executors;
  * {@code /cgi/stop-mix}, the same {@link StartMixApi} the operator serves, with each task mixed in this process by the
  * worker engine ({@link LocalMixTaskStore}) and its outputs played on one media port.
  *
- * <pre>StartMixServer [--port 8090] [--host 127.0.0.1] [--media-port 8080] [--out-dir out]
+ * <pre>StartMixServer [--port 8090] [--host 127.0.0.1] [--media-port 8080] [--out-dir out] [--max-fps 20]
  *                [--input-url-template URL-with-{streamId}] [--token TOKEN] [--tokens FILE] [--namespace default]</pre>
+ *
+ * Inputs given by {@code stream_id} (every vendor sample sends them) are pulled from a local RTMP server by default,
+ * {@link #DEFAULT_INPUT_URL_TEMPLATE}: a mix starts at once, and each input shows as soon as it is published there.
  *
  * Tokens: {@code --tokens FILE} reads token Secrets (YAML, as an admin creates them in a cluster: label
  * {@code streammix.io/start-mix-token: "true"}, key {@code token}, optional {@code appid}; the Secret's namespace, else
@@ -46,14 +50,23 @@ import java.util.concurrent.Executors;
  */
 public final class StartMixServer implements AutoCloseable {
     static final String USAGE = "usage: StartMixServer [--port 8090] [--host 127.0.0.1] [--media-port 8080] [--out-dir out] "
-            + "[--input-url-template URL-with-{streamId}] [--token TOKEN] [--tokens FILE] [--namespace default]";
+            + "[--max-fps 20] [--input-url-template URL-with-{streamId}] [--token TOKEN] [--tokens FILE] [--namespace default]";
+    /** Where inputs by stream id are pulled from unless {@code --input-url-template} says otherwise. */
+    public static final String DEFAULT_INPUT_URL_TEMPLATE = "rtmp://127.0.0.1:1935/live/{streamId}";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A start-mix request is a few KiB; anything much larger is not one. */
     private static final int MAX_BODY = 1 << 20;
 
-    /** What the server needs; {@code tokens} maps each token to its binding. */
+    /**
+     * What the server needs; {@code tokens} maps each token to its binding; a null {@code inputUrlTemplate} is
+     * {@link #DEFAULT_INPUT_URL_TEMPLATE}.
+     */
     public record Options(String host, int port, int mediaPort, Path outDir, String inputUrlTemplate,
-                          Map<String, StartMixTokens.Binding> tokens) {
+                          Map<String, StartMixTokens.Binding> tokens, int maxFps) {
+        public Options(String host, int port, int mediaPort, Path outDir, String inputUrlTemplate,
+                       Map<String, StartMixTokens.Binding> tokens) {
+            this(host, port, mediaPort, outDir, inputUrlTemplate, tokens, OperatorConfig.DEFAULT_MAX_FPS);
+        }
     }
 
     private final HttpServer server;
@@ -76,7 +89,8 @@ public final class StartMixServer implements AutoCloseable {
         LiveStreams streams = new LiveStreams();
         MediaServer media = new MediaServer(o.host(), o.mediaPort(), streams);
         String playHost = o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host();
-        LocalMixTaskStore store = new LocalMixTaskStore(o.outDir(), o.inputUrlTemplate(),
+        LocalMixTaskStore store = new LocalMixTaskStore(o.outDir(),
+                o.inputUrlTemplate() != null ? o.inputUrlTemplate() : DEFAULT_INPUT_URL_TEMPLATE, o.maxFps(),
                 "http://" + playHost + ":" + media.port(), streams);
         StartMixApi api = new StartMixApi(new StartMixTokens.Table(o.tokens()), store);
         HttpServer server;
@@ -183,6 +197,7 @@ public final class StartMixServer implements AutoCloseable {
         Path outDir = Path.of("out");
         String template = null;
         String namespace = "default";
+        int maxFps = OperatorConfig.DEFAULT_MAX_FPS;
         List<String> flagTokens = new ArrayList<>();
         List<Path> tokenFiles = new ArrayList<>();
         for (int i = 0; i < args.length; i += 2) {
@@ -200,6 +215,7 @@ public final class StartMixServer implements AutoCloseable {
                 case "--token" -> flagTokens.add(v);
                 case "--tokens" -> tokenFiles.add(Path.of(v));
                 case "--namespace" -> namespace = v;
+                case "--max-fps" -> maxFps = Integer.parseInt(v);
                 default -> {
                     System.err.println("unknown option " + args[i] + "\n" + USAGE);
                     return 2;
@@ -244,7 +260,7 @@ public final class StartMixServer implements AutoCloseable {
         if (mediaPort == null) {
             mediaPort = free(host, ControlApi.MEDIA_PORT) ? ControlApi.MEDIA_PORT : 0;
         }
-        StartMixServer s = start(new Options(host, port, mediaPort, outDir, template, tokens));
+        StartMixServer s = start(new Options(host, port, mediaPort, outDir, template, tokens, maxFps));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             s.close();
@@ -253,9 +269,8 @@ public final class StartMixServer implements AutoCloseable {
         String base = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + s.port();
         System.out.println("start-mix API: POST " + base + "/cgi/start-mix and " + base + "/cgi/stop-mix ("
                 + tokens.size() + " token(s), tasks in namespace " + namespace + "); outputs play on port " + s.mediaPort());
-        if (template == null) {
-            System.out.println("inputs given by stream_id are refused: give --input-url-template (e.g. rtmp://127.0.0.1:1935/live/{streamId})");
-        }
+        System.out.println("inputs given by stream_id are pulled from " + (template != null ? "--input-url-template"
+                : DEFAULT_INPUT_URL_TEMPLATE + " (publish them there; --input-url-template changes it)") + "; fps at most " + maxFps);
         String tokenArg = tokenFile != null ? "$(cat " + tokenFile + ")" : "YOUR_TOKEN";
         System.out.println("try: curl -X POST '" + base + "/cgi/start-mix?access_token='" + tokenArg
                 + " -d @examples/start-mix/request.json");

@@ -69,7 +69,7 @@ class StartMixConverterTest {
         assertThat(s.seiMode).isEqualTo(SeiMode.EveryFrame);
         assertThat(s.extraParams).singleElement().satisfies(p -> assertThat(p.key).isEqualTo("x"));
         assertThat(s.watermark.rect.right).isEqualTo(10);
-        assertThat(r.warnings()).anyMatch(w -> w.startsWith("extra_params.x")).anyMatch(w -> w.startsWith("appid"));
+        assertThat(r.warnings()).anyMatch(w -> w.startsWith("extra_params.x")).anyMatch(w -> w.startsWith("timestamp: accepted, not used"));
         assertThat(SpecValidator.validate(s)).isEmpty();
     }
 
@@ -103,24 +103,31 @@ class StartMixConverterTest {
     }
 
     @Test
-    void curlExampleWithAppIdMixOutputAndAPresetImage() throws Exception {
-        // As sent: the vendor's private avertp:// transport is refused here, naming the field, never passed on to fail later.
-        assertThatThrownBy(() -> StartMixConverter.convert(seed("seed-curl.json"), "default"))
-                .isInstanceOf(StartMixException.class)
-                .hasMessageStartingWith("MixInput[0].url: cannot pull from avertp:// (the vendor's private transport)");
-        // With URLs this side can use, the rest maps: appId and mixOutput in their letter cases, the preset image reported.
-        StartMixConverter.Result r = StartMixConverter.convert(json(new String(
-                StartMixConverterTest.class.getResourceAsStream("seed-curl.json").readAllBytes())
-                .replace("avertp://", "rtmp://")), "default");
+    void curlExampleAsSentMapsItsAvertpUrlsToStreamIdsAndSaysSo() throws Exception {
+        // As sent: the vendor's private avertp:// transport names a stream; nothing here speaks avertp://, so the
+        // URL's last part is the stream id (pulled through the input URL template, played by the worker), said in warnings.
+        StartMixConverter.Result r = StartMixConverter.convert(seed("seed-curl.json"), "default");
         var s = r.task().getSpec();
         assertThat(r.task().getMetadata().getName()).isEqualTo("task1");
         assertThat(r.appid()).isEqualTo(3828875002L);
         assertThat(r.idName()).isEqualTo("test_mix");
-        assertThat(s.outputs).singleElement().satisfies(o -> assertThat(o.url).isEqualTo("rtmp://39.108.212.3/miniapp/mix-output-test-1000yanglei"));
+        assertThat(s.inputs).singleElement().satisfies(in -> {
+            assertThat(in.streamId).isEqualTo("mix-input-test-1000yanglei");
+            assertThat(in.url).isNull();
+        });
+        assertThat(s.outputs).singleElement().satisfies(o -> {
+            assertThat(o.streamId).isEqualTo("mix-output-test-1000yanglei");
+            assertThat(o.url).isNull();
+        });
         assertThat(s.background).isNull();
-        assertThat(r.warnings()).anyMatch(w -> w.startsWith("output_bg_image")).anyMatch(w -> w.startsWith("appId"));
-        // With rtmp:// in place of avertp:// the task passes admission's rules (the URL policy refuses avertp:// there too,
-        // by field: AdmissionCases; the converter refused it first, above).
+        assertThat(r.warnings())
+                .contains("MixInput[0].url: avertp:// is the vendor's private transport; pulled as stream_id "
+                        + "'mix-input-test-1000yanglei' (the URL's last part) instead")
+                .contains("MixOutput[0].mixurl: avertp:// is the vendor's private transport; played as stream_id "
+                        + "'mix-output-test-1000yanglei' (the URL's last part) instead")
+                .anyMatch(w -> w.startsWith("output_bg_image"))
+                .anyMatch(w -> w.startsWith("seq: missing"))
+                .anyMatch(w -> w.startsWith("timestamp: accepted, not used"));
         assertThat(SpecValidator.validate(s)).isEmpty();
     }
 
@@ -170,14 +177,36 @@ class StartMixConverterTest {
     }
 
     @Test
-    void unknownFieldsAndWrongTypesAreRefusedNamingThePath() {
+    void unknownFieldsAreIgnoredAndListedWrongTypesAndValuesRefusedNamingThePath() throws Exception {
+        // The vendor ignores what it does not define; here it is ignored too, and said, never dropped silently.
+        StartMixConverter.Result r = StartMixConverter.convert(json("""
+                {"task_id":"t","biztype":"live","stream_id":"s","version":1,"testenv":0,"foo":1,
+                 "MixInput":[{"stream_id":"a","rect":{"top":0,"left":0,"bottom":1,"right":1,"z":3}}],
+                 "MixOutput":[{"stream_id":"o","bitrate":1,"fps":1,"width":1,"height":1}]}
+                """), "default");
+        assertThat(r.warnings()).contains("foo: unknown field, ignored (not part of the start-mix request; see docs/start-mix-mapping.md)",
+                "MixInput[0].rect.z: unknown field, ignored (not part of the start-mix request; see docs/start-mix-mapping.md)")
+                .anyMatch(w -> w.startsWith("biztype: 'live' accepted, not used"))
+                .anyMatch(w -> w.startsWith("stream_id: accepted, not used"))
+                .anyMatch(w -> w.startsWith("version: 1 accepted, not used"))
+                .anyMatch(w -> w.startsWith("testenv: 0 accepted"))
+                .anyMatch(w -> w.startsWith("MixOutput[0].audio_enc_id: not given, the vendor's default HE-AAC is encoded as AAC-LC"));
+        // A misspelt list is ignored, and then the list is missing: the error says both.
         assertThatThrownBy(() -> StartMixConverter.convert(json("""
                 {"task_id":"t","MixInputs":[]}
-                """), "default")).hasMessageStartingWith("MixInputs: unknown field");
+                """), "default")).hasMessage("MixInput: at least one input is required (ignored, not start-mix fields: MixInputs)");
         assertThatThrownBy(() -> StartMixConverter.convert(json("""
-                {"task_id":"t","MixInput":[{"stream_id":"a","rect":{"top":0,"left":0,"bottom":1,"right":1,"z":3}}],
+                {"task_id":"t","testenv":1,"MixInput":[{"stream_id":"a","rect":{"top":0,"left":0,"bottom":1,"right":1}}],
                  "MixOutput":[{"stream_id":"o","bitrate":1,"fps":1,"width":1,"height":1}]}
-                """), "default")).hasMessageStartingWith("MixInput[0].rect.z: unknown field");
+                """), "default")).hasMessageStartingWith("testenv: 1 asks for the vendor's test environment");
+        assertThatThrownBy(() -> StartMixConverter.convert(json("""
+                {"task_id":"t","with_sound_level":2,"MixInput":[{"stream_id":"a","rect":{"top":0,"left":0,"bottom":1,"right":1}}],
+                 "MixOutput":[{"stream_id":"o","bitrate":1,"fps":1,"width":1,"height":1}]}
+                """), "default")).hasMessage("with_sound_level: must be 0 or 1 (got 2)");
+        assertThatThrownBy(() -> StartMixConverter.convert(json("""
+                {"task_id":"t","MixInput":[{"stream_id":"a","rect":{"top":0,"left":0,"bottom":1,"right":1}}],
+                 "MixOutput":[{"stream_id":"o","bitrate":1,"fps":1,"width":1,"height":1,"audio_enc_id":3}]}
+                """), "default")).hasMessage("MixOutput[0].audio_enc_id: must be 0 (HE-AAC), 1 (LC-AAC) or 2 (MP3) (got 3)");
         assertThatThrownBy(() -> StartMixConverter.convert(json("""
                 {"task_id":"t","MixInput":[{"stream_id":"a","rect":{"top":0,"left":0,"bottom":1,"right":1}}],
                  "MixOutput":[{"stream_id":"o","bitrate":"fast","fps":1,"width":1,"height":1}]}

@@ -15,8 +15,15 @@ import java.util.Optional;
 @ConfigMapping(prefix = "mixtask")
 public interface OperatorConfig {
 
-    /** Highest output frame rate the operator accepts; admission allows up to 60, a cluster may want less. */
-    @WithDefault("60")
+    /**
+     * The default of {@link #maxFps()}: the vendor's start-mix document caps fps at 20 unless its support raises it.
+     * The same default is in application.properties, the chart's values.yaml ({@code maxFps}), the README, the docs
+     * and the embedded start-mix server ({@code --max-fps}); a test holds them equal.
+     */
+    int DEFAULT_MAX_FPS = 20;
+
+    /** Highest output frame rate the operator accepts; admission allows up to 60, a cluster may raise the cap to it. */
+    @WithDefault("" + DEFAULT_MAX_FPS)
     int maxFps();
 
     /** How often a running task's status is refreshed from its worker; a change of state is written at once. */

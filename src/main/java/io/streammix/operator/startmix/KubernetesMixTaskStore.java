@@ -6,10 +6,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.PlayInfo;
+import io.streammix.api.validation.Violation;
 import io.streammix.compat.MixTaskStore;
 import io.streammix.operator.spec.InvalidSpecException;
 import io.streammix.operator.spec.SpecResolver;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -58,9 +60,11 @@ public final class KubernetesMixTaskStore implements MixTaskStore {
     }
 
     @Override
-    public boolean delete(String namespace, String name) {
+    public Optional<Stopped> delete(String namespace, String name) {
         try {
-            return !client.resources(MixTask.class).inNamespace(namespace).withName(name).delete().isEmpty();
+            boolean deleted = !client.resources(MixTask.class).inNamespace(namespace).withName(name).delete().isEmpty();
+            // The worker stops after this returns: the API computes the final duration from status.startTime.
+            return deleted ? Optional.of(new Stopped(null)) : Optional.empty();
         } catch (KubernetesClientException e) {
             throw failure("delete", namespace, name, e);
         }
@@ -69,6 +73,19 @@ public final class KubernetesMixTaskStore implements MixTaskStore {
     @Override
     public List<PlayInfo> admit(MixTask task) throws InvalidSpecException {
         return resolver.resolve(task).play();
+    }
+
+    /** Outputs without an RTMP play address: the vendor returns one for each, the reply says why there is none. */
+    @Override
+    public List<Violation> notes(MixTask task, List<PlayInfo> play) {
+        List<Violation> notes = new ArrayList<>();
+        for (int i = 0; i < play.size(); i++) {
+            if (play.get(i).rtmpUrl == null) {
+                notes.add(new Violation("play[" + i + "].rtmp_url", "omitted: no RTMP play address on this cluster "
+                        + "(the operator's media.rtmpPlayUrlTemplate is not set); HTTP-FLV and HLS play"));
+            }
+        }
+        return notes;
     }
 
     /** A 409 is a conflict to retry, a 422 admission refusing a field; anything else leaves the task as it was. */

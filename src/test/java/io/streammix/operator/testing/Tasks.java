@@ -30,7 +30,7 @@ public final class Tasks {
         spec.roomId = "room-7";
         MixInput synthetic = new MixInput();
         synthetic.name = "cam1";
-        synthetic.url = "synthetic:testsrc?size=320x360&fps=25";
+        synthetic.url = "synthetic:testsrc?size=320x360&fps=20";
         synthetic.rect = new Rect(0, 0, 320, 360);
         MixInput byStream = new MixInput();
         byStream.streamId = "cam2";
@@ -41,7 +41,7 @@ public final class Tasks {
         out.video = new VideoEncoding();
         out.video.width = 640;
         out.video.height = 360;
-        out.video.fps = 25;
+        out.video.fps = 20; // the default fps cap (OperatorConfig.DEFAULT_MAX_FPS): tests with the defaults accept it
         out.video.bitrate = 800_000;
         spec.outputs = List.of(out);
         task.setSpec(spec);

@@ -55,9 +55,22 @@ final class HlsSink extends UrlSink {
         return m;
     }
 
+    /**
+     * Unpublished, and its playlist and segments removed: a rolling window that nobody can play any more (a stopped
+     * task's, or a failed encoder's that the next open would empty anyway) is not left on disk. Recordings are other
+     * sinks and stay.
+     */
     @Override
     void closed() {
         streams.unpublishHls(key, dir);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // Gone already, or not ours to remove: the next open of this output empties it.
+        }
     }
 
     @Override
