@@ -13,6 +13,7 @@ import io.streammix.operator.testing.Tasks;
 import io.streammix.worker.engine.status.InputFigures;
 import io.streammix.worker.engine.status.MixFigures;
 import io.streammix.worker.engine.status.OutputFigures;
+import io.streammix.worker.engine.status.SinkFigures;
 import io.streammix.worker.metrics.WorkerMetrics;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * No dashboard panel and no rule queries a metric that does not exist: every {@code mixtask_*} name in the
  * dashboard's and the PrometheusRule's expressions is one that a real scrape of the worker's registry
- * ({@link WorkerMetrics}, with one input and one output) or of the operator's ({@link OperatorMetrics} in a Prometheus
+ * ({@link WorkerMetrics}, with one input and one output with two destinations) or of the operator's ({@link OperatorMetrics} in a Prometheus
  * registry, after a reconcile, a failed push and a restart) serves, or a recording rule of the chart.
  */
 class DashboardQueriesTest {
@@ -93,7 +94,8 @@ class DashboardQueriesTest {
     static String workerScrape() {
         MixFigures figures = new MixFigures(10, 150, 1, 0.5,
                 List.of(new InputFigures("cam", "Live", 100, 1, 0.04, 0, 0, 0, 40)),
-                List.of(new OutputFigures("main", "Live", 90, 90_000, 0, 0, 1, 0.3, 800_000, 928_000, 1, 0, 1, 0)));
+                List.of(new OutputFigures("main", "Live", 90, 90_000, 0, 0, 1, 0.3, 800_000, 928_000, 1, 0, 1, 0)
+                        .withSinks(List.of(new SinkFigures("push", "Reconnecting", 0, 0, 12), new SinkFigures("flv", "Live", 90_000, 800_000, 0)))));
         return new WorkerMetrics("media", "show", () -> figures).scrape();
     }
 
