@@ -203,6 +203,33 @@ class HelmChartTest {
         assertThat(monitor.at("/spec/endpoints/0/honorLabels").asBoolean()).as("per-task series keep the task's namespace").isTrue();
     }
 
+    /** The operator's metrics port: Quarkus's management port (9000 unless application.properties says otherwise). */
+    @Test
+    void docsValuesAndChartAgreeOnTheOperatorsMetricsPort() throws IOException {
+        java.util.Properties app = new java.util.Properties();
+        try (var in = Files.newInputStream(Path.of("src", "main", "resources", "application.properties"))) {
+            app.load(in);
+        }
+        assertThat(app.getProperty("quarkus.management.enabled")).isEqualTo("true");
+        int management = Integer.parseInt(app.getProperty("quarkus.management.port", "9000"));
+        List<JsonNode> docs = render(t -> t.set("metrics.serviceMonitor.enabled", true));
+        JsonNode container = only(docs, "Deployment", "mixtask-operator").at("/spec/template/spec/containers/0");
+        JsonNode port = null;
+        for (JsonNode p : container.path("ports")) {
+            if (p.path("name").asText().equals("management")) {
+                port = p;
+            }
+        }
+        assertThat(port).as("the container's management port").isNotNull();
+        assertThat(port.path("containerPort").asInt()).isEqualTo(management);
+        assertThat(only(docs, "Service", "mixtask-operator-metrics").at("/spec/ports/0/port").asInt()).isEqualTo(management);
+        String operatorRow = Files.readAllLines(Path.of("docs", "observability.md")).stream()
+                .filter(l -> l.startsWith("| operator metrics |")).findFirst().orElseThrow();
+        assertThat(operatorRow).contains("(" + management).contains("/q/metrics");
+        String values = Files.readString(CHART.resolve("values.yaml"));
+        assertThat(values).contains("/q/metrics on the management port " + management).doesNotContain("/q/metrics on port 8080");
+    }
+
     @Test
     void workerPodMonitorOnlyWhenAskedScrapesTheNamedMetricsPortOfWorkerPods() {
         assertThat(of(render(t -> t), "PodMonitor")).isEmpty();
@@ -262,10 +289,11 @@ class HelmChartTest {
                 alerts.put(r.get("alert").asText(), r);
             }
         }));
-        assertThat(alerts).containsOnlyKeys("MixTaskDegraded", "MixTaskInputLost", "MixTaskOutputReconnecting", "MixTaskRecordingUploadFailed");
+        assertThat(alerts).containsOnlyKeys("MixTaskDegraded", "MixTaskFailed", "MixTaskWorkerRestarting", "MixTaskInputLost",
+                "MixTaskOutputNotLive", "MixTaskRecordingUploadFailed", "MixTaskMixStalled");
         assertThat(alerts.get("MixTaskDegraded").at("/for").asText()).isEqualTo("3m");
-        java.util.Map<String, String> subject = java.util.Map.of("MixTaskDegraded", "", "MixTaskInputLost", "input",
-                "MixTaskOutputReconnecting", "output", "MixTaskRecordingUploadFailed", "output");
+        java.util.Map<String, String> subject = java.util.Map.of("MixTaskDegraded", "", "MixTaskFailed", "", "MixTaskWorkerRestarting", "",
+                "MixTaskInputLost", "input", "MixTaskOutputNotLive", "output", "MixTaskRecordingUploadFailed", "output", "MixTaskMixStalled", "");
         alerts.forEach((name, a) -> {
             String by = subject.get(name).isEmpty() ? "by (namespace, task)" : "by (namespace, task, " + subject.get(name) + ")";
             assertThat(a.at("/expr").asText()).as(name).contains(by);
@@ -278,6 +306,28 @@ class HelmChartTest {
             assertThat(a.at("/labels/severity").asText()).isNotBlank();
         });
         assertThat(documentedMetrics()).as("every metric the rules use is documented").containsAll(metricsIn(rule.toString()));
+        assertThat(runbook()).as("a runbook line per alert in docs/observability.md").containsAll(alerts.keySet());
+
+        // MixTaskWorkerDown needs the workers' metrics: only with their PodMonitor (else it would fire for every task).
+        JsonNode withWorkers = only(render(t -> t.set("metrics.prometheusRule.enabled", true).set("metrics.worker.podMonitor.enabled", true)),
+                "PrometheusRule", "mixtask-operator");
+        assertThat(withWorkers.toString()).contains("\"alert\":\"MixTaskWorkerDown\"");
+        assertThat(runbook()).contains("MixTaskWorkerDown");
+    }
+
+    /** The alerts named in the first column of the runbook table of docs/observability.md. */
+    static Set<String> runbook() {
+        try {
+            Set<String> names = new TreeSet<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| `(MixTask\\w+)` \\|").matcher(
+                    Files.readString(Path.of("docs", "observability.md")));
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+            return names;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

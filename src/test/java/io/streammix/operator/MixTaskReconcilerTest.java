@@ -194,7 +194,8 @@ class MixTaskReconcilerTest {
             assertThat(((org.hawkular.agent.prometheus.types.Gauge) m).getValue()).isEqualTo(1);
         });
         assertThat(families.get("mixtask_task_phase").getMetrics())
-                .filteredOn(m -> "t-metrics".equals(m.getLabels().get("task"))).as("one phase per task").hasSize(1);
+                .filteredOn(m -> "t-metrics".equals(m.getLabels().get("task"))).as("a row per phase").hasSize(Phase.values().length)
+                .filteredOn(m -> ((org.hawkular.agent.prometheus.types.Gauge) m).getValue() == 1).as("one phase per task").hasSize(1);
         assertThat(families.get("mixtask_reconcile_seconds").getType())
                 .isEqualTo(org.hawkular.agent.prometheus.types.MetricType.HISTOGRAM);
         assertThat(families.get("mixtask_reconcile_seconds").getMetrics()).anySatisfy(m -> {

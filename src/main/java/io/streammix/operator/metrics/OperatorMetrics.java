@@ -2,9 +2,7 @@ package io.streammix.operator.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.streammix.api.v1alpha1.MixTask;
@@ -17,8 +15,6 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,6 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * not told when a task is deleted, so a task not reconciled for three refresh intervals (every task is reconciled at
  * least once per interval) is forgotten and its series removed; a standby replica, which reconciles nothing,
  * reports no task at all.
+ *
+ * <p>Each gauge is registered once and reads live state ({@link TaskSeries}); a reconcile replaces one immutable
+ * value per task, so many reconcile threads and the scrapes in between never see a missing or an old row.
  */
 @ApplicationScoped
 public class OperatorMetrics {
@@ -43,17 +42,14 @@ public class OperatorMetrics {
         }
     }
 
-    private record Seen(String namespace, String task, Phase phase, int containerRestarts, Instant at) {
-    }
-
     private final MeterRegistry registry;
     private final Duration forgetAfter;
     private final Clock clock;
-    private final Map<String, Seen> tasks = new ConcurrentHashMap<>();
-    /** Per task uid, its counters: removed with the task. */
-    private final Map<String, List<Meter>> taskMeters = new ConcurrentHashMap<>();
-    private final MultiGauge phases;
-    private final MultiGauge containerRestarts;
+    /**
+     * Per task (namespace/name, as its labels: a task deleted and created again under its name keeps its series),
+     * its series; a task's entry is created, replaced and removed only under the map's lock for it.
+     */
+    private final Map<String, TaskSeries> tasks = new ConcurrentHashMap<>();
     private final Timer reconcileOk;
     private final Timer reconcileError;
 
@@ -67,13 +63,9 @@ public class OperatorMetrics {
         this.forgetAfter = forgetAfter;
         this.clock = clock;
         for (Phase p : Phase.values()) {
-            Gauge.builder("mixtask.tasks", tasks, m -> m.values().stream().filter(s -> s.phase() == p).count())
+            Gauge.builder("mixtask.tasks", tasks, m -> m.values().stream().filter(s -> s.seen().phase() == p).count())
                     .tag("phase", p.name()).description("MixTasks by phase (as last reconciled by this replica)").register(registry);
         }
-        phases = MultiGauge.builder("mixtask.task.phase").description("1 for each task, labelled with its phase").register(registry);
-        containerRestarts = MultiGauge.builder("mixtask.worker.container.restarts")
-                .description("Restarts of the worker container of each task's current pod (crashes, failed liveness probes)")
-                .register(registry);
         reconcileOk = reconcileTimer("success");
         reconcileError = reconcileTimer("error");
     }
@@ -94,24 +86,23 @@ public class OperatorMetrics {
         sample.stop(ok ? reconcileOk : reconcileError);
     }
 
-    /** The status a reconcile derived for {@code task}: its phase and its worker's container restarts. */
+    /**
+     * The status a reconcile derived for {@code task}: its phase and its worker's container restarts. When this
+     * returns, the next scrape shows them: the task's gauges, registered at its first observation, read this value.
+     */
     public void observed(MixTask task, MixTaskStatus status) {
         Instant now = clock.instant();
         int restarts = status.worker != null && status.worker.restarts != null ? status.worker.restarts : 0;
-        tasks.put(task.getMetadata().getUid(), new Seen(task.getMetadata().getNamespace(), task.getMetadata().getName(),
-                status.phase, restarts, now));
-        forgetOld(now);
-        List<MultiGauge.Row<?>> phaseRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> restartRows = new ArrayList<>();
-        tasks.values().forEach(s -> {
-            Tags t = Tags.of("namespace", s.namespace(), "task", s.task());
-            if (s.phase() != null) {
-                phaseRows.add(MultiGauge.Row.of(t.and("phase", s.phase().name()), 1));
+        TaskSeries.Seen seen = new TaskSeries.Seen(status.phase != null ? status.phase : Phase.Pending, restarts, now);
+        tasks.compute(key(task), (uid, series) -> {
+            if (series == null) {
+                return new TaskSeries(task.getMetadata().getNamespace(), task.getMetadata().getName(), seen)
+                        .registerGauges(registry);
             }
-            restartRows.add(MultiGauge.Row.of(t, s.containerRestarts()));
+            series.seen(seen);
+            return series;
         });
-        phases.register(phaseRows, true);
-        containerRestarts.register(restartRows, true);
+        forgetOld(now);
     }
 
     /** A push of a spec to the task's worker failed (it is retried with backoff, then the worker is replaced). */
@@ -127,25 +118,32 @@ public class OperatorMetrics {
     }
 
     private Counter taskCounter(MixTask task, String name, Tags extra, String help) {
-        Counter c = Counter.builder(name).tags(extra).tag("namespace", task.getMetadata().getNamespace())
-                .tag("task", task.getMetadata().getName()).description(help).register(registry);
-        List<Meter> mine = taskMeters.computeIfAbsent(task.getMetadata().getUid(), k -> new java.util.concurrent.CopyOnWriteArrayList<>());
-        if (!mine.contains(c)) {
-            mine.add(c);
-        }
-        return c;
+        Counter[] counter = new Counter[1];
+        // Under the task's lock, so that a task being forgotten does not lose a counter registered meanwhile.
+        tasks.compute(key(task), (uid, series) -> {
+            TaskSeries s = series != null ? series
+                    : new TaskSeries(task.getMetadata().getNamespace(), task.getMetadata().getName(),
+                    new TaskSeries.Seen(Phase.Pending, 0, clock.instant())).registerGauges(registry);
+            counter[0] = Counter.builder(name).tags(extra).tags(s.tags()).description(help).register(registry);
+            s.own(counter[0]);
+            return s;
+        });
+        return counter[0];
+    }
+
+    private static String key(MixTask task) {
+        return task.getMetadata().getNamespace() + "/" + task.getMetadata().getName();
     }
 
     private void forgetOld(Instant now) {
-        tasks.entrySet().removeIf(e -> {
-            if (Duration.between(e.getValue().at(), now).compareTo(forgetAfter) <= 0) {
-                return false;
-            }
-            List<Meter> meters = taskMeters.remove(e.getKey());
-            if (meters != null) {
-                meters.forEach(registry::remove);
-            }
-            return true;
-        });
+        for (String uid : tasks.keySet()) {
+            tasks.computeIfPresent(uid, (k, series) -> {
+                if (Duration.between(series.seen().at(), now).compareTo(forgetAfter) <= 0) {
+                    return series;
+                }
+                series.removeFrom(registry);
+                return null;
+            });
+        }
     }
 }

@@ -16,6 +16,7 @@ import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.engine.status.InputFigures;
 import io.streammix.worker.engine.status.MixFigures;
 import io.streammix.worker.engine.status.OutputFigures;
+import io.streammix.worker.engine.status.SinkFigures;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -48,6 +49,17 @@ public final class WorkerMetrics {
     private final AtomicReference<MixFigures> mix = new AtomicReference<>();
     private final Map<String, Bound<InputFigures>> inputs = new HashMap<>();
     private final Map<String, Bound<OutputFigures>> outputs = new HashMap<>();
+    /** Per input with a defined lag (media received), its lag gauge: an input never received has no lag series. */
+    private final Map<String, Bound<InputFigures>> lags = new HashMap<>();
+    /** Per output and destination, its meters (label {@code sink}). */
+    private final Map<String, Bound<SinkRow>> sinks = new HashMap<>();
+
+    /** One destination of one output. */
+    private record SinkRow(String output, SinkFigures figures) {
+        String key() {
+            return output + "\u0000" + figures.sink();
+        }
+    }
 
     /** The meters of one input or output and the figures they read. */
     private record Bound<F>(AtomicReference<F> figures, List<Meter> meters) {
@@ -74,6 +86,9 @@ public final class WorkerMetrics {
         mix.set(now);
         sync(inputs, now.inputs(), InputFigures::name, this::bindInput);
         sync(outputs, now.outputs(), OutputFigures::name, this::bindOutput);
+        sync(lags, now.inputs().stream().filter(i -> Double.isFinite(i.lagSeconds())).toList(), InputFigures::name, this::bindLag);
+        sync(sinks, now.outputs().stream().flatMap(o -> o.sinks().stream().map(f -> new SinkRow(o.name(), f))).toList(),
+                SinkRow::key, this::bindSink);
         return registry.scrape();
     }
 
@@ -148,9 +163,32 @@ public final class WorkerMetrics {
                 "Pictures never drawn because a newer one was due by the same tick"));
         m.add(counter("mixtask.input.repeated.frames", in, f -> f.repeated(), tags, null,
                 "Ticks that drew the input's previous picture again (no new one due: a slower input, or a stall)"));
-        m.add(gauge("mixtask.input.lag", in, f -> f.lagSeconds(), tags, "seconds",
-                "How far the mix clock is past the moment the input's newest media was due: about a frame interval while it flows, growing while it stalls"));
         m.add(gauge("mixtask.input.sound.level", in, f -> f.soundLevel(), tags, null, "Sound level 0..100 (refreshed every 100 ms)"));
+        return m;
+    }
+
+    /** Only while the lag is defined: absent (not NaN) before an input's first media, and for still images. */
+    private List<Meter> bindLag(AtomicReference<InputFigures> in) {
+        return List.of(gauge("mixtask.input.lag", in, f -> f.lagSeconds(), Tags.of("input", in.get().name()), "seconds",
+                "How far the mix clock is past the moment the input's newest media was due: about a frame interval while it flows, growing while it stalls"));
+    }
+
+    private List<Meter> bindSink(AtomicReference<SinkRow> row) {
+        Tags tags = Tags.of("output", row.get().output(), "sink", row.get().figures().sink());
+        List<Meter> m = new ArrayList<>();
+        for (String state : OUTPUT_STATES) {
+            m.add(Gauge.builder("mixtask.output.sink.state", row, r -> state.equals(r.get().figures().state()) ? 1 : 0).tags(tags)
+                    .tag("state", state).description("1 for the destination's current state (Connecting, Live, Reconnecting, Failed), 0 for the others")
+                    .register(registry));
+        }
+        m.add(FunctionCounter.builder("mixtask.output.sink", row, r -> r.get().figures().bytes()).tags(tags).baseUnit("bytes")
+                .description("Bytes written to this destination of the output (push, file, hls, flv)").register(registry));
+        m.add(Gauge.builder("mixtask.output.sink.bitrate", row, r -> r.get().figures().bitrate() < 0 ? Double.NaN : r.get().figures().bitrate())
+                .tags(tags).baseUnit("bits.per.second").strongReference(true)
+                .description("Bits per second written to this destination over the last 2 s: 0 while a push is reconnecting").register(registry));
+        m.add(FunctionCounter.builder("mixtask.output.sink.connect.attempts", row, r -> r.get().figures().attempts()).tags(tags)
+                .description("Attempts to reach this destination again after a failure, counted when they start: port probes and reopens")
+                .register(registry));
         return m;
     }
 

@@ -48,7 +48,9 @@ class WorkerMetricsScrapeTest {
             rec.video.bitrate = 600_000;
             MixTaskSpec spec = MediaTools.spec(List.of(
                             input("synth", "synthetic:testsrc?size=320x240&fps=15&tone=440", 0, 0, 160, 240, 0),
-                            input("feed", feeds.url("cam2"), 160, 0, 320, 240, 0)),
+                            input("feed", feeds.url("cam2"), 160, 0, 320, 240, 0),
+                            // Nobody publishes there: never received.
+                            input("never", "rtmp://127.0.0.1:" + MediaTools.freePort() + "/live/never", 0, 0, 80, 60, 1)),
                     List.of(rec, push));
             worker = WorkerProcess.start(dir, new SpecSubmission(1, spec), TOKEN, dir.resolve("worker.log"),
                     Map.of(MetricsServer.ENV_NAMESPACE, "media", MetricsServer.ENV_TASK, "demo"));
@@ -104,6 +106,22 @@ class WorkerMetricsScrapeTest {
             assertThat(b.value("mixtask_output_state", "output", "push", "state", "Reconnecting")).isEqualTo(1);
             assertThat(b.value("mixtask_output_state", "output", "push", "state", "Live")).isEqualTo(0);
             assertThat(b.value("mixtask_output_frames_total", "output", "push")).as("encoding goes on while reconnecting").isGreaterThan(0);
+
+            // Per destination: the push reaches nobody (0 bit/s, Reconnecting, its port probes counted as attempts)
+            // while the same output's local HTTP-FLV playback receives every packet.
+            assertThat(b.value("mixtask_output_sink_bitrate_bits_per_second", "output", "push", "sink", "push")).isZero();
+            assertThat(b.value("mixtask_output_sink_bytes_total", "output", "push", "sink", "push")).isZero();
+            assertThat(b.value("mixtask_output_sink_state", "output", "push", "sink", "push", "state", "Reconnecting")).isEqualTo(1);
+            assertThat(b.value("mixtask_output_sink_bitrate_bits_per_second", "output", "push", "sink", "flv")).isGreaterThan(0);
+            assertThat(b.value("mixtask_output_sink_state", "output", "push", "sink", "flv", "state", "Live")).isEqualTo(1);
+            assertThat(b.value("mixtask_output_sink_connect_attempts_total", "output", "push", "sink", "push"))
+                    .as("probes every 250 ms, counted as they start").isGreaterThan(a.value("mixtask_output_sink_connect_attempts_total",
+                            "output", "push", "sink", "push") + 3);
+            assertThat(b.value("mixtask_output_sink_bitrate_bits_per_second", "output", "rec", "sink", "file")).isGreaterThan(0);
+            assertThat(b.value("mixtask_output_sink_bytes_total", "output", "rec", "sink", "file")).isGreaterThan(0);
+            // An input never received: no lag series at all (not NaN).
+            assertThat(b.sample("mixtask_input_lag_seconds", "input", "never")).isEmpty();
+            assertThat(b.value("mixtask_input_state", "input", "never", "state", "Live")).isZero();
 
             // Every family of ours is in the table of docs/observability.md.
             String documented = String.join("\n", Files.readAllLines(Path.of("docs", "observability.md")).stream()

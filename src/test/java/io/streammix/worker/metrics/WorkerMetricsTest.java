@@ -3,6 +3,7 @@ package io.streammix.worker.metrics;
 import io.streammix.worker.engine.status.InputFigures;
 import io.streammix.worker.engine.status.MixFigures;
 import io.streammix.worker.engine.status.OutputFigures;
+import io.streammix.worker.engine.status.SinkFigures;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -37,13 +38,41 @@ class WorkerMetricsTest {
     }
 
     @Test
-    void unmeasuredValuesAreNaNNotZero() {
-        figures.set(mix(List.of(new InputFigures("still", "Live", 1, 0, Double.NaN, 0, 0, 0, 0)),
+    void unmeasuredValuesAreNaNNotZeroAndAnUndefinedLagIsAbsent() {
+        figures.set(mix(List.of(new InputFigures("still", "Live", 1, 0, Double.NaN, 0, 0, 0, 0), input("cam", "Live", 5)),
                 List.of(new OutputFigures("o", "Connecting", 0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0, 0))));
         PrometheusScrape s = PrometheusScrape.parse(metrics.scrape());
-        assertThat(s.value("mixtask_input_lag_seconds", "input", "still")).isNaN();
+        assertThat(s.samples("mixtask_input_lag_seconds")).as("no NaN row for an input never received (or a still image)")
+                .extracting(m -> m.getLabels().get("input")).containsExactly("cam");
+        assertThat(metrics.scrape()).doesNotContainPattern("mixtask_input_lag_seconds\\{[^}]*still");
+
+        // Its first media: the lag appears; lost from then on, it stays (and grows).
+        figures.set(mix(List.of(new InputFigures("still", "Live", 1, 0, 0.07, 0, 0, 0, 0)), List.of()));
+        assertThat(PrometheusScrape.parse(metrics.scrape()).value("mixtask_input_lag_seconds", "input", "still")).isEqualTo(0.07);
         assertThat(s.value("mixtask_output_bitrate_bits_per_second", "output", "o")).as("not measured yet").isNaN();
         assertThat(s.value("mixtask_output_target_bitrate_bits_per_second", "output", "o")).as("unknown (bypass)").isNaN();
+    }
+
+    /** Each destination of an output has its own series: a push stuck reconnecting shows 0 bit/s beside a live FLV. */
+    @Test
+    void eachDestinationHasItsOwnBytesBitrateStateAndAttempts() {
+        OutputFigures main = output("main", 90).withSinks(List.of(new SinkFigures("push", "Reconnecting", 4_000, 0, 17),
+                new SinkFigures("flv", "Live", 90_000, 800_000, 0), new SinkFigures("hls", "Live", 90_000, -1, 0)));
+        figures.set(mix(List.of(), List.of(main)));
+        PrometheusScrape s = PrometheusScrape.parse(metrics.scrape());
+        assertThat(s.value("mixtask_output_sink_bitrate_bits_per_second", "output", "main", "sink", "push")).isZero();
+        assertThat(s.value("mixtask_output_sink_bitrate_bits_per_second", "output", "main", "sink", "flv")).isEqualTo(800_000);
+        assertThat(s.value("mixtask_output_sink_bitrate_bits_per_second", "output", "main", "sink", "hls")).as("not measured yet").isNaN();
+        assertThat(s.value("mixtask_output_sink_bytes_total", "output", "main", "sink", "push")).isEqualTo(4_000);
+        assertThat(s.value("mixtask_output_sink_state", "output", "main", "sink", "push", "state", "Reconnecting")).isEqualTo(1);
+        assertThat(s.value("mixtask_output_sink_state", "output", "main", "sink", "push", "state", "Live")).isZero();
+        assertThat(s.value("mixtask_output_sink_connect_attempts_total", "output", "main", "sink", "push")).isEqualTo(17);
+
+        // The output reopened to a file: its push series go, its file series come.
+        figures.set(mix(List.of(), List.of(output("main", 5).withSinks(List.of(new SinkFigures("file", "Live", 10, -1, 0))))));
+        PrometheusScrape t = PrometheusScrape.parse(metrics.scrape());
+        assertThat(t.samples("mixtask_output_sink_bytes_total")).extracting(m -> m.getLabels().get("sink")).containsExactly("file");
+        assertThat(t.samples("mixtask_output_sink_state")).noneMatch(m -> "push".equals(m.getLabels().get("sink")));
     }
 
     private static MixFigures mix(List<InputFigures> in, List<OutputFigures> out) {

@@ -136,8 +136,10 @@ public final class BypassOutput implements Runnable {
                     }
                 }
                 if (opened) {
+                    long now = System.nanoTime();
                     for (OutputSink sink : sinks) {
                         sink.reconnectIfDue(interrupter, name); // it starts from the input's next keyframe
+                        sink.measure(now);
                     }
                     updateState();
                 }
@@ -277,7 +279,8 @@ public final class BypassOutput implements Runnable {
 
     public OutputFigures figures() {
         long reconnects = sinks.stream().mapToLong(OutputSink::reconnects).sum();
-        return health.figures(null, 0, reconnects, files.size(), null);
+        return health.figures(null, 0, reconnects, files.size(), null)
+                .withSinks(sinks.stream().map(OutputSink::figures).toList());
     }
 
     public WorkerReport.Output report() {

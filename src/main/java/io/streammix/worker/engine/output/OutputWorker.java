@@ -206,6 +206,7 @@ public final class OutputWorker implements Runnable, MixSink {
                 }
                 updateState();
                 long now = System.nanoTime();
+                sinks.forEach(sink -> sink.measure(now));
                 if (now - lastRate > 2_000_000_000L) {
                     long b = health.bytes();
                     bitrate = (b - bytesBefore) * 8 * 1_000_000_000L / (now - lastRate);
@@ -356,7 +357,7 @@ public final class OutputWorker implements Runnable, MixSink {
         }
         // Each sink counts its own reconnects (each has its own connection and backoff).
         return health.figures(bitrateMeasured ? bitrate : null, liveBitrate.target() + audioTarget, reconnects,
-                r == null ? 0 : r.files().size(), r == null ? null : r.uploads());
+                r == null ? 0 : r.files().size(), r == null ? null : r.uploads()).withSinks(sinks.stream().map(OutputSink::figures).toList());
     }
 
     public WorkerReport.Output report() {

@@ -49,6 +49,8 @@ public final class SinkRetry {
     /** The port was seen closed since the last reopen attempt: when it answers, reopen at once. */
     private boolean closedSeen;
     private long openedAt;
+    /** Port probes started (each an attempt to reach the server again); read by a metrics scrape. */
+    private volatile long probesStarted;
 
     private SinkRetry(String host, int port) {
         this.host = host;
@@ -96,7 +98,12 @@ public final class SinkRetry {
         return url != null && url.toLowerCase(Locale.ROOT).startsWith("srt://") ? SRT_OPEN_TIMEOUT_MS : otherwise;
     }
 
-        /** Whether the server's port is watched (TCP) rather than retried on a fixed interval. */
+        /** Port probes started so far (counted when they start, whatever their outcome). */
+    public long probesStarted() {
+        return probesStarted;
+    }
+
+    /** Whether the server's port is watched (TCP) rather than retried on a fixed interval. */
     public boolean probes() {
         return host != null;
     }
@@ -161,6 +168,7 @@ public final class SinkRetry {
                 if (now - nextProbeAt < 0) {
                     return null;
                 }
+                probesStarted++; // one writer: the output's thread
                 probe = SocketChannel.open();
                 probe.configureBlocking(false);
                 probeStarted = now;

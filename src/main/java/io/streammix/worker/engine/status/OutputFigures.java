@@ -17,8 +17,26 @@ package io.streammix.worker.engine.status;
  * @param uploadsPending    recording files waiting for or in upload
  * @param uploadsDone       recording files uploaded
  * @param uploadsFailed     recording files whose upload failed after all retries
+ * @param sinks             each destination's own figures (what reached it)
  */
 public record OutputFigures(String name, String state, long frames, long bytes, long droppedVideo, long droppedAudio,
                             long reconnects, double encodeSeconds, long bitrate, long targetBitrate, long recordingFiles,
-                            long uploadsPending, long uploadsDone, long uploadsFailed) {
+                            long uploadsPending, long uploadsDone, long uploadsFailed, java.util.List<SinkFigures> sinks) {
+    public OutputFigures {
+        sinks = java.util.List.copyOf(sinks);
+    }
+
+    /** Without sink figures (an output that has not opened its sinks). */
+    public OutputFigures(String name, String state, long frames, long bytes, long droppedVideo, long droppedAudio,
+                         long reconnects, double encodeSeconds, long bitrate, long targetBitrate, long recordingFiles,
+                         long uploadsPending, long uploadsDone, long uploadsFailed) {
+        this(name, state, frames, bytes, droppedVideo, droppedAudio, reconnects, encodeSeconds, bitrate, targetBitrate,
+                recordingFiles, uploadsPending, uploadsDone, uploadsFailed, java.util.List.of());
+    }
+
+    /** The same figures with each destination's. */
+    public OutputFigures withSinks(java.util.List<SinkFigures> perSink) {
+        return new OutputFigures(name, state, frames, bytes, droppedVideo, droppedAudio, reconnects, encodeSeconds, bitrate,
+                targetBitrate, recordingFiles, uploadsPending, uploadsDone, uploadsFailed, perSink);
+    }
 }

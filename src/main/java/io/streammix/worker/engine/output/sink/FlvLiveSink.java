@@ -34,6 +34,12 @@ final class FlvLiveSink extends OutputSink {
         return "HTTP-FLV /live/" + key + ".flv";
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public String kind() {
+        return "flv";
+    }
+
     @Override
     public String format() {
         return "flv";

@@ -34,6 +34,12 @@ final class HlsSink extends UrlSink {
         this.streams = streams;
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public String kind() {
+        return "hls";
+    }
+
     @Override
     Muxer openMuxer(Muxer.Streams encoded, Interrupter interrupter, String output) throws IOException {
         boolean fmp4 = encoded.has(AV_CODEC_ID_HEVC) || encoded.has(AV_CODEC_ID_OPUS);

@@ -1,6 +1,8 @@
 package io.streammix.worker.engine.output.sink;
 
+import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.engine.retry.SinkRetry;
+import io.streammix.worker.engine.status.SinkFigures;
 import io.streammix.worker.media.Interrupter;
 import io.streammix.worker.media.MediaException;
 import io.streammix.worker.media.Muxer;
@@ -33,15 +35,27 @@ public abstract class OutputSink {
     private Muxer.Streams streams;
     private boolean hasVideo;
     private boolean waitingForKey;
-    private SinkRetry retry;
+    private volatile SinkRetry retry;
     private volatile String problem;
     private volatile String givenUp;
     private boolean optional;
     /** Failures that scheduled a reconnect; read by a metrics scrape. */
     private volatile long reconnects;
+    /** Reopens tried after a failure (the port probes before them are counted by {@link SinkRetry}). */
+    private volatile long reopens;
+    /** What reached this destination, for the metrics: a muxer is open, bytes written, and the rate over 2 s. */
+    private volatile boolean open;
+    private volatile String failed;
+    private volatile long bytes;
+    private volatile long bitrate = -1;
+    private long rateBytes;
+    private long rateSince;
 
     /** Where this sink writes, safe for logs and status (no stream keys). */
     public abstract String safeName();
+
+    /** The kind of destination, the metrics' {@code sink} label: push, file, hls or flv ({@link SinkFigures}). */
+    public abstract String kind();
 
     /** FFmpeg's muxer name (flv, mp4, hls...): which codecs this sink can hold. */
     public abstract String format();
@@ -95,6 +109,31 @@ public abstract class OutputSink {
         return reconnects;
     }
 
+    /** This destination's own figures: its state, what was written to it, its attempts to reach it again. */
+    public final SinkFigures figures() {
+        SinkRetry r = retry;
+        String state = failed != null || givenUp != null ? WorkerReport.Output.FAILED
+                : open ? WorkerReport.Output.LIVE
+                : problem != null ? WorkerReport.Output.RECONNECTING : WorkerReport.Output.CONNECTING;
+        return new SinkFigures(kind(), state, bytes, bitrate, reopens + (r == null ? 0 : r.probesStarted()));
+    }
+
+    /**
+     * Measures the bits per second written to this sink over the last 2 s or more; called by the output's thread
+     * whether or not anything was written, so a destination that receives nothing shows 0.
+     */
+    public final void measure(long now) {
+        if (rateSince == 0) {
+            rateSince = now;
+            rateBytes = bytes;
+        } else if (now - rateSince >= 2_000_000_000L) {
+            long b = bytes;
+            bitrate = (b - rateBytes) * 8 * 1_000_000_000L / (now - rateSince);
+            rateBytes = b;
+            rateSince = now;
+        }
+    }
+
     /** Why this sink is not writing (it is reconnecting), null when it is. */
     public String problem() {
         return problem;
@@ -122,6 +161,7 @@ public abstract class OutputSink {
     private void connect(Interrupter interrupter, String output) {
         try {
             muxer = openMuxer(streams, interrupter, output);
+            open = true;
             waitingForKey = hasVideo;
             if (network()) {
                 retry().opened(System.nanoTime());
@@ -134,6 +174,7 @@ public abstract class OutputSink {
                 return;
             }
             if (!network()) {
+                failed = e.getMessage();
                 throw new MediaException(e.getMessage());
             }
             retryLater(output, e.getMessage(), false);
@@ -174,6 +215,7 @@ public abstract class OutputSink {
         if (muxer != null || problem == null || !network() || retry == null || !retry.due(System.nanoTime())) {
             return false;
         }
+        reopens++; // one writer: the output's thread
         connect(interrupter, output);
         return muxer != null;
     }
@@ -195,6 +237,7 @@ public abstract class OutputSink {
             writing(muxer, stream, pkt, video);
             muxer.write(stream, ref);
             written(muxer);
+            bytes += size; // one writer: the output's thread
             return size;
         } catch (MediaException e) {
             if (optional) {
@@ -203,6 +246,7 @@ public abstract class OutputSink {
                 return 0;
             }
             if (!network()) {
+                failed = e.getMessage();
                 throw e;
             }
             closeMuxer(output);
@@ -232,6 +276,7 @@ public abstract class OutputSink {
             LOG.debugf("output %s (%s): closing: %s", output, safeName(), e.getMessage());
         } finally {
             muxer = null;
+            open = false;
             closed();
         }
     }

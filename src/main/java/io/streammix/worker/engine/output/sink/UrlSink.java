@@ -41,6 +41,12 @@ public class UrlSink extends OutputSink {
         return target.safeName();
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public String kind() {
+        return network() ? "push" : "file";
+    }
+
     @Override
     public String format() {
         return target.format();
