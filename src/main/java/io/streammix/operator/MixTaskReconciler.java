@@ -41,6 +41,7 @@ import io.streammix.operator.worker.SpecRefusedException;
 import io.streammix.operator.worker.WorkerClient;
 import io.streammix.operator.worker.WorkerNames;
 import io.streammix.operator.worker.WorkerSilence;
+import io.streammix.operator.worker.NodeLossFailover;
 import io.streammix.operator.worker.WorkerUnreachableException;
 import io.streammix.worker.contract.SpecSubmission;
 import io.streammix.worker.contract.WorkerReport;
@@ -74,6 +75,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     private final LastStatus lastStatus = new LastStatus();
     private final PushRetries retries = new PushRetries();
     private final WorkerSilence silence = new WorkerSilence();
+    private final NodeLossFailover failover;
     /** The last generation announced per task uid by a SpecChanged Event (the Secret may lag in the informer cache). */
     private final java.util.Map<String, Long> announced = new java.util.concurrent.ConcurrentHashMap<>();
     private final WorkerSecretDependent secret = new WorkerSecretDependent();
@@ -91,6 +93,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         this.workerClient = workerClient;
         this.events = events;
         this.deployment = new WorkerDeploymentDependent(podTemplate);
+        this.failover = new NodeLossFailover(config.worker().fastFailoverAfter());
         this.networkPolicy = config.networkPolicy().enabled() ? new WorkerNetworkPolicyDependent(config.networkPolicy(), config.worker().metricsPort()) : null;
     }
 
@@ -160,6 +163,12 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         Instant now = Instant.now();
         Duration silentFor = exchange.report.isPresent() || !workerExists ? silence.answered(task.getMetadata().getUid())
                 : silence.unanswered(task.getMetadata().getUid(), now);
+        if (failover.enabled() && resolved.isPresent()) {
+            Optional<String> lostNode = failover.lostNode(context.getClient(), currentPod(context), silentFor, now);
+            if (lostNode.isPresent()) {
+                failOver(task, context, new WorkerPlan(resolved.get(), token, "node-lost-" + now.toEpochMilli(), lostNode.get()));
+            }
+        }
         Observation seen = new Observation(resolved, invalid, workerExists, currentPod(context), exchange.report,
                 exchange.unreachable, now, update, silentFor, config.worker().unreachableGrace());
         MixTaskStatus before = lastStatus.latest(task);
@@ -231,6 +240,23 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
             }
         }
         return result.getSingleOperation() == ReconcileResult.Operation.UPDATED;
+    }
+
+    /**
+     * Fast failover (opt-in): the worker's node is lost. Its template now excludes that node (once), and the pod there is
+     * deleted at once, without waiting for a kubelet that will not answer: the Deployment starts the worker elsewhere.
+     */
+    private void failOver(MixTask task, Context<MixTask> context, WorkerPlan plan) {
+        Optional<Pod> lost = currentPod(context);
+        boolean avoided = context.getSecondaryResource(Deployment.class).map(WorkerDeploymentDependent::templateAnnotations)
+                .map(a -> plan.avoidNode().equals(a.get(WorkerNames.AVOID_NODE_ANNOTATION))).orElse(false);
+        if (!avoided) {
+            events.workerFailover(task, plan.avoidNode(), lost.map(p -> p.getMetadata().getName()).orElse("?"));
+            applyWorker(task, context, plan, OperatorMetrics.RestartReason.NODE_LOST);
+        }
+        lost.filter(p -> plan.avoidNode().equals(p.getSpec().getNodeName())).ifPresent(p ->
+                context.getClient().pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
+                        .withGracePeriod(0).delete());
     }
 
     /** What one round with the worker gave: its report, or why there is none, and the fate of a push. */

@@ -78,8 +78,10 @@ class MixTaskReconcilerTest {
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getServiceAccountName()).as("none configured: the namespace's default, with no token").isNull();
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(60L);
-        assertThat(pod.getTolerations()).as("default tolerations from the configuration")
-                .extracting(t -> t.getKey() + "=" + t.getValue() + ":" + t.getEffect()).containsExactly("dedicated=media:NoSchedule");
+        assertThat(pod.getTolerations()).as("default tolerations from the configuration, and a lost node's for 5 s only")
+                .extracting(t -> t.getKey() + "=" + t.getValue() + ":" + t.getEffect() + "/" + t.getTolerationSeconds())
+                .containsExactly("dedicated=media:NoSchedule/null", "node.kubernetes.io/not-ready=null:NoExecute/5",
+                        "node.kubernetes.io/unreachable=null:NoExecute/5");
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
         Container c = pod.getContainers().get(0);

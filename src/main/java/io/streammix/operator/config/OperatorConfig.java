@@ -145,6 +145,12 @@ public interface OperatorConfig {
         @WithDefault("5")
         long nodeLossTolerationSeconds();
 
+        /**
+         * Opt-in fast failover: a worker silent this long on a node whose Lease is this old is replaced on another node at
+         * once (see {@code NodeLossFailover} for the trade-off); unset: off, Kubernetes' node lifecycle decides.
+         */
+        Optional<java.time.Duration> fastFailoverAfter();
+
         /** Long enough for the worker to close its outputs and finalize recordings on SIGTERM. */
         @WithDefault("60")
         long terminationGracePeriodSeconds();

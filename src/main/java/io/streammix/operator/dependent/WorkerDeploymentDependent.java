@@ -36,7 +36,15 @@ public class WorkerDeploymentDependent extends WorkerDependent<Deployment> {
                     .map(a -> a.get(WorkerNames.RESTART_TOKEN_ANNOTATION))
                     .orElse(null);
         }
-        var template = podTemplate.build(task, restartToken);
+        // A lost node, once avoided, stays avoided (the same way, for the same reason).
+        String avoidNode = WorkerPlan.from(context).avoidNode();
+        if (avoidNode == null) {
+            avoidNode = context.getSecondaryResource(Deployment.class)
+                    .map(WorkerDeploymentDependent::templateAnnotations)
+                    .map(a -> a.get(WorkerNames.AVOID_NODE_ANNOTATION))
+                    .orElse(null);
+        }
+        var template = podTemplate.build(task, restartToken, avoidNode);
         String hash = template.getMetadata().getAnnotations().get(WorkerNames.RESTART_HASH_ANNOTATION);
         return new DeploymentBuilder()
                 .withNewMetadata()

@@ -10,12 +10,17 @@ import io.streammix.operator.spec.ResolvedSpec;
  *
  * @param restartToken a new value for the pod template's restart token, to replace a worker that does not
  *                     take a spec (pushes failed); null keeps the Deployment's current token
+ * @param avoidNode    a node the worker must not run on (lost: fast failover); null keeps the Deployment's current one
  */
-public record WorkerPlan(ResolvedSpec resolved, String token, String restartToken) {
+public record WorkerPlan(ResolvedSpec resolved, String token, String restartToken, String avoidNode) {
     private static final String KEY = WorkerPlan.class.getName();
 
     public WorkerPlan(ResolvedSpec resolved, String token) {
-        this(resolved, token, null);
+        this(resolved, token, null, null);
+    }
+
+    public WorkerPlan(ResolvedSpec resolved, String token, String restartToken) {
+        this(resolved, token, restartToken, null);
     }
 
     public void putInto(Context<MixTask> context) {

@@ -79,6 +79,11 @@ public class WorkerPodTemplate {
      *                     {@code mixtask.worker.push-attempts}); part of the restart hash; null when never set
      */
     public PodTemplateSpec build(MixTask task, String restartToken) {
+        return build(task, restartToken, null);
+    }
+
+    /** @param avoidNode a node the worker must not be scheduled on (fast failover found it lost); null: none */
+    public PodTemplateSpec build(MixTask task, String restartToken, String avoidNode) {
         OperatorConfig.Worker defaults = config.worker();
         WorkerOverrides overrides = task.getSpec().worker != null ? task.getSpec().worker : new WorkerOverrides();
         PodTemplateSpec template = new PodTemplateSpecBuilder()
@@ -119,6 +124,10 @@ public class WorkerPodTemplate {
                 .build();
         if (restartToken != null) {
             template.getMetadata().getAnnotations().put(WorkerNames.RESTART_TOKEN_ANNOTATION, restartToken);
+        }
+        if (avoidNode != null) {
+            template.getMetadata().getAnnotations().put(WorkerNames.AVOID_NODE_ANNOTATION, avoidNode);
+            template.getSpec().setAffinity(NodeAvoidance.excluding(template.getSpec().getAffinity(), avoidNode));
         }
         addRecordingVolumes(template, overrides);
         String hash = ContentHash.of(template, restartFields(task.getSpec()));

@@ -73,6 +73,12 @@ public class TaskEvents {
                 + " attempts, last: " + why + "); replacing the worker, which reads the spec at start-up");
     }
 
+    /** Fast failover: the worker's node stopped answering, the worker is replaced on another node. */
+    public void workerFailover(MixTask task, String node, String pod) {
+        emit(task, "Warning", "WorkerFailover", "Node " + node + " and worker pod " + pod + " stopped answering (fast failover):"
+                + " replacing the worker on another node");
+    }
+
     /** Events for what changed between two statuses of the same task. */
     public void transitions(MixTask task, MixTaskStatus before, MixTaskStatus after) {
         Phase was = before == null ? null : before.phase;

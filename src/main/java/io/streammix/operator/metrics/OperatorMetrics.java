@@ -35,7 +35,9 @@ public class OperatorMetrics {
         /** The pod template changed: a worker-restart field of the spec, the image, the operator's defaults. */
         SPEC,
         /** Pushes of a spec kept failing: the worker was replaced to read it from its Secret. */
-        PUSH_FAILED;
+        PUSH_FAILED,
+        /** Fast failover: the worker's node was found lost and the worker replaced on another. */
+        NODE_LOST;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

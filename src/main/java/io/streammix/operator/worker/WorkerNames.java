@@ -30,6 +30,8 @@ public final class WorkerNames {
     public static final String RESTART_HASH_ANNOTATION = "streammix.io/restart-hash";
     /** On the pod template: set when the operator replaced a worker that would not take a spec (part of the hash). */
     public static final String RESTART_TOKEN_ANNOTATION = "streammix.io/restart-token";
+    /** On the worker's pod template: a node found lost by fast failover, which the worker's node affinity excludes. */
+    public static final String AVOID_NODE_ANNOTATION = "streammix.io/avoid-node";
     /** Hash of the desired Service, to update it only when it changed. */
     public static final String SERVICE_HASH_ANNOTATION = "streammix.io/service-hash";
     /** Hash of the desired NetworkPolicy, likewise. */

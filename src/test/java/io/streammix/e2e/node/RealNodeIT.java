@@ -251,8 +251,27 @@ class RealNodeIT {
     @Test
     @Order(3)
     void aMixOnALostNodePlaysAgainFromTheOtherNode() throws Exception {
-        String ns = "survive";
-        String task = "survivor";
+        nodeLoss("survive", "survivor", "node-b", "WorkerMoved", "default node-monitor grace, toleration 5 s");
+    }
+
+    /**
+     * The opt-in fast failover ({@code worker.fastFailoverAfter=10s}): a worker silent for 10 s on a node whose Lease is
+     * 10 s old is replaced on another node at once, without waiting for the node controller's grace.
+     */
+    @Test
+    @Order(4)
+    void withFastFailoverAMixOnALostNodePlaysAgainSooner() throws Exception {
+        cluster.addNode("node-c");
+        var upgrade = new Helm(Path.of("helm", "mixtask-operator")).upgrade().withName("mixtask-operator").withNamespace(SYSTEM)
+                .withKubeConfig(cluster.controlPlane().kubeconfig()).withTimeout(120).reuseValues().set("worker.fastFailoverAfter", "10s");
+        upgrade.call();
+        Kubectl.Result rollout = cluster.kubectl("rollout", "status", "-n", SYSTEM, "deploy/mixtask-operator", "--timeout=100s");
+        assertThat(rollout.exitCode()).as("operator upgraded: " + rollout.err()).isZero();
+        nodeLoss("fast", "fastover", "node-c", "WorkerFailover", "fast failover after 10 s");
+    }
+
+    /** A mix started on {@code lost} (the operator's node-a cordoned meanwhile), that node killed, the mix timed back. */
+    private void nodeLoss(String ns, String task, String lost, String eventReason, String what) throws Exception {
         kubectl("create", "namespace", ns);
         // Put the mix on node-b (the operator is on node-a): cordon node-a while it starts.
         kubectl("cordon", "node-a");
@@ -263,11 +282,11 @@ class RealNodeIT {
             kubectl("uncordon", "node-a");
         }
         Pod before = workerPod(ns, task);
-        assertThat(before.getSpec().getNodeName()).isEqualTo("node-b");
-        assertThat(mixTask(ns, task).getStatus().worker.node).isEqualTo("node-b");
+        assertThat(before.getSpec().getNodeName()).isEqualTo(lost);
+        await().atMost(Duration.ofSeconds(20)).until(() -> lost.equals(mixTask(ns, task).getStatus().worker.node));
 
         long killed = System.nanoTime();
-        cluster.killNode("node-b");
+        cluster.killNode(lost);
         Pod after = await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(250))
                 .until(() -> currentWorker(ns, task), p -> p.isPresent() && "node-a".equals(p.get().getSpec().getNodeName())
                         && p.get().getStatus() != null && p.get().getStatus().getPodIP() != null).orElseThrow();
@@ -278,13 +297,16 @@ class RealNodeIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> "node-a".equals(mixTask(ns, task).getStatus().worker.node)
                 && mixTask(ns, task).getStatus().conditions.stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
         double ready = (System.nanoTime() - killed) / 1e9;
-        System.out.printf("RealNodeIT: node loss (default node-monitor grace, toleration 5 s): new worker scheduled on the "
-                + "other node after %.1f s, frames again after %.1f s, MixTask Ready on the other node after %.1f s%n",
-                scheduled, playing, ready);
+        System.out.printf("RealNodeIT: node loss (%s): new worker scheduled on the other node after %.1f s, frames again "
+                + "after %.1f s, MixTask Ready on the other node after %.1f s%n", what, scheduled, playing, ready);
         assertThat(playing).as("frames again within the goal's order of magnitude").isLessThan(120);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(events(ns)).anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo(eventReason);
+            assertThat(e.getMessage()).contains(lost);
+        }));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(events(ns)).anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo("WorkerMoved");
-            assertThat(e.getMessage()).contains("node-b").contains("node-a");
+            assertThat(e.getMessage()).contains(lost).contains("node-a");
         }));
     }
 
