@@ -71,7 +71,8 @@ class PackagedRolesIT {
         Process worker = pb.start();
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> Files.readString(out).contains("input cam (synthetic:testsrc) live") || !worker.isAlive());
+                    .until(() -> !worker.isAlive() || Files.readString(out).contains("input cam (synthetic:testsrc) live")
+                            && Files.readString(out).contains("worker mixing generation"));
             assertThat(worker.isAlive()).as("worker running; stderr: %s", Files.readString(err)).isTrue();
         } finally {
             worker.destroy(); // SIGTERM, as the kubelet stops a pod
@@ -79,7 +80,8 @@ class PackagedRolesIT {
         }
         String stdout = Files.readString(out);
         assertThat(stdout).contains("INFO  [io.streammix.worker.WorkerMain] worker mixing generation 3")
-                .contains("input cam (synthetic:testsrc) live").doesNotContain("t0ken-not-for-logs");
+                .contains("input cam (synthetic:testsrc) live").doesNotContain("t0ken-not-for-logs")
+                .doesNotContain(" DEBUG ", " TRACE ", " FINE"); // INFO and above, as with the JDK's own configuration
         assertThat(Files.isDirectory(scratch.resolve("javacpp"))).as("natives unpacked into the scratch dir").isTrue();
     }
 
