@@ -25,7 +25,8 @@ unzip -q -o "$jar" 'org/bytedeco/ffmpeg/linux-x86_64-gpl/*' -d "$work/tools"
 tools="$work/tools/org/bytedeco/ffmpeg/linux-x86_64-gpl"
 chmod +x "$tools/ffmpeg" "$tools/ffprobe"
 
-masked="$(find /usr/lib /lib -follow \( -name 'libpulse.so.0*' -o -name 'libxcb*.so*' \) -type f 2>/dev/null | sort -u || true)"
+# The files themselves (a merged /usr makes /lib and /usr/lib the same): hiding them hides every name linking to them.
+masked="$(find /usr/lib /lib -follow \( -name 'libpulse.so.0*' -o -name 'libxcb*.so*' \) -type f 2>/dev/null | xargs -r readlink -f | sort -u || true)"
 echo "no-libpulse-run: hiding $(echo "$masked" | grep -c . || true) libraries: $(echo "$masked" | xargs -r -n1 basename | tr '\n' ' ')"
 
 cat > "$work/inside.sh" <<INSIDE

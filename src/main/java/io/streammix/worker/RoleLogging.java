@@ -5,6 +5,7 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -36,7 +37,14 @@ public final class RoleLogging {
             }
         }
         if (!working) {
-            root.addHandler(new StdoutHandler(System.out));
+            // INFO, as the JDK's own configuration has it: the JBoss LogManager left unconfigured passes everything,
+            // and Netty's and Vert.x's DEBUG and TRACE lines (with stack traces) buried the worker's own.
+            Handler stdout = new StdoutHandler(System.out);
+            stdout.setLevel(Level.INFO);
+            root.addHandler(stdout);
+            if (root.getLevel() == null || root.getLevel().intValue() < Level.INFO.intValue()) {
+                root.setLevel(Level.INFO);
+            }
         }
     }
 
