@@ -103,7 +103,7 @@ public final class SpecRules {
     public static final String RE_OUTPUT_SCHEMES = "^(?i:rtmps?|srt|file):";
     public static final String RE_IMAGE_SCHEMES = "^(?i:https?|file):";
     /** A ".." path segment. */
-    public static final String RE_DOT_DOT = "(^|/)[.][.]([/?#]|$)";
+    public static final String RE_DOT_DOT = "(^|/)([.]|%2[eE]){2}([/?#]|$)";
     /**
      * Hosts a worker must never be sent to: link-local (169.254/16, fe80::/10: the cloud metadata services live there),
      * other metadata addresses and names, the Kubernetes API server's names, and the numeric host forms (2852039166,

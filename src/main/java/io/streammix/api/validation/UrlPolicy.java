@@ -68,6 +68,10 @@ public final class UrlPolicy {
         if (DOT_DOT.matcher(url).find()) {
             return "no '..' path segments";
         }
+        String path = LocalPath.refusal(url);
+        if (path != null) {
+            return path;
+        }
         if (FORBIDDEN_HOST.matcher(url).find()) {
             return "no link-local, cloud-metadata or Kubernetes API server host (169.254.0.0/16, fe80::/10, metadata, "
                     + "kubernetes.default...), nor numeric host forms other than dotted decimal";

@@ -67,7 +67,7 @@ public record InputSource(String url, String format, Map<String, String> options
         int colon = lower.indexOf("://");
         String scheme = colon > 0 ? lower.substring(0, colon) : "file";
         if (scheme.equals("file")) {
-            String path = colon > 0 ? URI.create(url).getPath() : url;
+            String path = io.streammix.api.validation.LocalPath.path(url).toString(); // decoded as FileAccess checked it
             return new InputSource(path, null, Map.of(), false, loop, still, "file " + Path.of(path).getFileName());
         }
         Map<String, String> opts = new LinkedHashMap<>();

@@ -7,7 +7,6 @@ import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.worker.contract.SpecSubmission;
 import io.streammix.worker.recording.RecordingPlan;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
@@ -75,14 +74,14 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
         if (lower.startsWith("srt://")) {
             return new OutputTarget(url, "mpegts", Map.of(), true, null, InputSource.safe(url), null);
         }
-        if (lower.startsWith("file://")) {
-            return file(Path.of(URI.create(url).getPath()), out);
+        if (lower.startsWith("file:")) {
+            return file(io.streammix.api.validation.LocalPath.path(url), out); // decoded as FileAccess checked it
         }
         if (lower.contains("://")) {
             throw new IllegalArgumentException("unsupported output URL scheme ("
                     + String.join(", ", new java.util.TreeSet<>(UrlPolicy.OUTPUT_SCHEMES)) + ")");
         }
-        return file(Path.of(url), out);
+        return file(io.streammix.api.validation.LocalPath.path(url), out);
     }
 
     /**
