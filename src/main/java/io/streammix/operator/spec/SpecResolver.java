@@ -173,9 +173,19 @@ public class SpecResolver {
         if (encoded == null && plain == null) {
             throw new InvalidSpecException(at, "Secret '" + ref.getName() + "' has no key '" + ref.getKey() + "'");
         }
-        String value = encoded != null ? new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8) : plain;
-        return value.trim();
+        String value = (encoded != null ? new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8) : plain).trim();
+        if (value.length() < MIN_SECRET_CHARS) {
+            // Redaction replaces a value wherever it appears: a value of a character or two appears in every sentence,
+            // and the holes it left in status showed what it was (issue 21).
+            throw new InvalidSpecException(at, "Secret '" + ref.getName() + "' key '" + ref.getKey() + "': the value must be at least "
+                    + MIN_SECRET_CHARS + " characters (a shorter one could not be told apart from other text, so it could "
+                    + "not be kept out of status and logs)");
+        }
+        return value;
     }
+
+    /** Shortest Secret value read (issue 21): shorter ones are refused rather than redacted. */
+    public static final int MIN_SECRET_CHARS = 6;
 
     /** Play URLs of one output; {@code key} is its streamId, else its name (what the worker serves it under). */
     private PlayInfo playInfo(String key, Map<String, String> vars) {

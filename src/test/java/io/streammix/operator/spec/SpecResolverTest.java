@@ -127,6 +127,25 @@ class SpecResolverTest {
     }
 
     /** Issue 13, finding 2: the operator reads only Secrets that opted in, and says the same of those that did not exist. */
+    /**
+     * Issue 21, finding 5: a one-character Secret value made the redactor replace that character everywhere, which showed
+     * the value by where it was missing. Values that short are refused when read, naming the Secret's key, not the value.
+     */
+    @Test
+    void secretValuesTooShortToRedactAreRefusedNamingTheKey() {
+        client.resource(new SecretBuilder().withNewMetadata().withName("tiny").withNamespace("ns")
+                .addToLabels(io.streammix.operator.spec.SpecResolver.READABLE_LABEL, "true").endMetadata()
+                .withStringData(Map.of("push", "rtmp:", "ak", " Qz9 ")).build()).create();
+        MixTask task = Tasks.mixTask("ns", "short");
+        task.getSpec().outputs.get(0).streamId = null;
+        task.getSpec().outputs.get(0).urlFrom = new ValueFrom("tiny", "push");
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(task))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("spec.outputs[0].urlFrom"))
+                .hasMessageContaining("'push'").hasMessageContaining("at least 6 characters").hasMessageNotContaining("rtmp:");
+        task.getSpec().outputs.get(0).urlFrom = new ValueFrom("tiny", "ak");
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).hasMessageContaining("'ak'").hasMessageNotContaining("Qz9");
+    }
+
     @Test
     void secretsWithoutTheOptInLabelAreNotRead() {
         client.resource(new SecretBuilder().withNewMetadata().withName("sa-token").withNamespace("ns").endMetadata()

@@ -115,7 +115,7 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
         String format;
         Map<String, String> opts = Map.of();
         if (name.endsWith(".m3u8")) {
-            return hls(p, hlsNeedsFmp4(out), "HLS " + p.getFileName());
+            return hls(p, hlsNeedsFmp4(out), "HLS playlist");
         } else if (name.endsWith(".m4a")) {
             format = "ipod";
             opts = FRAGMENTED_AUDIO_MP4;
@@ -135,6 +135,7 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
             format = "mp4";
             opts = out.hasVideo() ? FRAGMENTED_MP4 : FRAGMENTED_AUDIO_MP4;
         }
-        return new OutputTarget(p.toString(), format, opts, false, p, "file " + p.getFileName(), null);
+        // Never the file's name: it may come from a Secret (urlFrom), and this name goes to logs and reasons (issue 21).
+        return new OutputTarget(p.toString(), format, opts, false, p, "file (" + format + ")", null);
     }
 }
