@@ -32,7 +32,8 @@ import java.util.Map;
  *   <li>Ingress: the control port (status, spec updates; bearer-token protected as well) only from the operator's
  *       pods; the media port (HLS, HTTP-FLV) from anywhere, for players; the metrics port only from the configured
  *       scrapers (none by default).</li>
- *   <li>Egress: anywhere but the denied blocks: link-local (cloud metadata), the API server's own addresses
+ *   <li>Egress: anywhere but the denied blocks: every known cloud metadata address ({@link #METADATA_CIDRS}), the API
+ *       server's own addresses
  *       ({@link ApiServerAddresses}) and what the configuration adds. Inputs and outputs may live anywhere else, in the
  *       cluster or outside it.</li>
  * </ul>
@@ -93,14 +94,27 @@ public class WorkerNetworkPolicyDependent extends WorkerDependent<NetworkPolicy>
         return rules;
     }
 
-    /** One peer per address family: everything but the denied blocks of that family. */
+    /**
+     * Cloud metadata services and their kin, denied whatever the configuration says (it can only add): link-local
+     * (AWS, GCP, Azure, OpenStack... at 169.254.169.254), Alibaba's 100.100.100.200, AWS's IPv6 fd00:ec2::254, Azure's
+     * wire server 168.63.129.16 (its DNS too: a worker resolves through the cluster's DNS, never it).
+     */
+    static final List<String> METADATA_CIDRS = List.of("169.254.0.0/16", "fe80::/10", "100.100.100.200/32",
+            "fd00:ec2::254/128", "168.63.129.16/32");
+
     private List<NetworkPolicyPeer> egressPeers(KubernetesClient client) {
+        return egressPeers(config.egressDeniedCidrs(), apiServer.cidrs(client));
+    }
+
+    /** One peer per address family: everything but the denied blocks of that family. */
+    static List<NetworkPolicyPeer> egressPeers(List<String> configured, List<String> apiServerCidrs) {
         List<String> v4 = new ArrayList<>();
         List<String> v6 = new ArrayList<>();
-        List<String> denied = new ArrayList<>(config.egressDeniedCidrs());
-        denied.addAll(apiServer.cidrs(client));
-        for (String cidr : new java.util.TreeSet<>(denied)) {
-            (cidr.contains(":") ? v6 : v4).add(cidr.trim());
+        List<String> denied = new ArrayList<>(METADATA_CIDRS);
+        denied.addAll(configured);
+        denied.addAll(apiServerCidrs);
+        for (String cidr : new java.util.TreeSet<>(denied.stream().map(String::trim).filter(c -> !c.isEmpty()).toList())) {
+            (cidr.contains(":") ? v6 : v4).add(cidr);
         }
         return List.of(
                 new NetworkPolicyPeerBuilder().withIpBlock(new IPBlockBuilder().withCidr("0.0.0.0/0").withExcept(v4).build()).build(),

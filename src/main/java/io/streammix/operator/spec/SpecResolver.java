@@ -52,7 +52,10 @@ public class SpecResolver {
             String rest = violations.size() > 1 ? " (and " + (violations.size() - 1) + " more)" : "";
             throw new InvalidSpecException(first.field(), first.rule() + rest);
         }
-        TenantBounds.check(task.getSpec().worker, config.tenancy());
+        TenantBounds.check(task.getSpec().worker, config.tenancy(), claim -> {
+            var pvc = client.persistentVolumeClaims().inNamespace(task.getMetadata().getNamespace()).withName(claim).get();
+            return pvc == null ? null : pvc.getMetadata().getLabels() == null ? Map.of() : pvc.getMetadata().getLabels();
+        });
         // Work on a copy: the cached MixTask must stay as the user wrote it.
         MixTaskSpec spec = JSON.convertValue(task.getSpec(), MixTaskSpec.class);
         Map<String, String> vars = templateValues(task);

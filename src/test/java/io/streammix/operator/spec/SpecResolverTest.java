@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SpecResolverTest {
     static KubernetesClient client;
 
-    static final Map<String, String> MEDIA = Map.of("mixtask.max-fps", "30",
+    static final Map<String, String> MEDIA = Map.of("mixtask.max-fps", "30", "mixtask.tenancy.allowed-volume-claims", "rec-pvc",
             "mixtask.media.input-url-template", "rtmp://media.internal/live/{streamId}");
 
     SpecResolver resolver(Map<String, String> config) {
