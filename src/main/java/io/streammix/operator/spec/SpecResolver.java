@@ -111,6 +111,13 @@ public class SpecResolver {
         if (out.url != null) {
             checkUrl(task, at, out.url, UrlPolicy.Use.OUTPUT);
         }
+        if (out.recording != null && out.recording.upload != null && out.recording.upload.endpoint != null) {
+            // The worker's S3 client connects to it: the URL policy's host rules apply as to any URL (issue 21).
+            String refused = UrlPolicy.refusal(out.recording.upload.endpoint, UrlPolicy.Use.IMAGE);
+            if (refused != null) {
+                throw new InvalidSpecException(at + ".recording.upload.endpoint", refused);
+            }
+        }
     }
 
     /** The key pair read from the Secrets; the spec keeps only the references (the worker's Secret carries the values). */

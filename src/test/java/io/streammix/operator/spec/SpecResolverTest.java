@@ -146,6 +146,31 @@ class SpecResolverTest {
         assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).hasMessageContaining("'ak'").hasMessageNotContaining("Qz9");
     }
 
+    /** Issue 21, finding 1: the S3 endpoint is a URL the worker connects to; the host rules apply to it. */
+    @Test
+    void uploadEndpointsMeetTheUrlPolicysHostRules() {
+        for (String endpoint : new String[] {"http://169.254.169.254/", "http://169.0xfe.169.254/", "http:metadata/",
+                "https://kubernetes.default.svc/"}) {
+            MixTask task = Tasks.mixTask("ns", "ep");
+            MixOutput rec = new MixOutput();
+            rec.name = "rec";
+            rec.url = "/recordings/mix.mp4";
+            task.getSpec().worker = new io.streammix.api.v1alpha1.WorkerOverrides();
+            task.getSpec().worker.volumes = List.of(new io.streammix.api.v1alpha1.WorkerVolume("rec", "rec-pvc", "/recordings"));
+            rec.recording = new Recording();
+            rec.recording.upload = new S3Upload();
+            rec.recording.upload.bucket = "recordings";
+            rec.recording.upload.endpoint = endpoint;
+            rec.recording.upload.accessKeyFrom = new ValueFrom("s3", "id");
+            rec.recording.upload.secretKeyFrom = new ValueFrom("s3", "secret");
+            task.getSpec().outputs = new java.util.ArrayList<>(task.getSpec().outputs);
+            task.getSpec().outputs.add(rec);
+            assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).as(endpoint)
+                    .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field())
+                            .isEqualTo("spec.outputs[" + (task.getSpec().outputs.size() - 1) + "].recording.upload.endpoint"));
+        }
+    }
+
     @Test
     void secretsWithoutTheOptInLabelAreNotRead() {
         client.resource(new SecretBuilder().withNewMetadata().withName("sa-token").withNamespace("ns").endMetadata()
