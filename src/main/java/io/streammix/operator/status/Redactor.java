@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-
 /**
  * The one redaction of everything that reaches status, Events and logs from a worker or from Kubernetes (issue 13,
  * finding 2). It is built from the task's fields, not from the text it cleans: a value read from a Secret is not
