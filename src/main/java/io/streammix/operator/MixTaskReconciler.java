@@ -322,7 +322,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
             x.report = Optional.of(workerClient.submit(task, podIp, token, resolved.get().submission()));
             retries.clear(key);
             if (secretValuesOnly) {
-                events.secretValuesApplied(task, x.report.get().lastUpdate());
+                events.secretValuesApplied(task, x.report.get().lastUpdate(), resolved);
             }
         } catch (SpecRefusedException e) {
             // The worker recorded why in its report (lastUpdate): SpecApplied says Invalid from there.
@@ -337,7 +337,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
             PushRetries.Failures f = retries.failed(key, generation, e.getMessage(), now, config.worker().pushBackoff());
             if (f.count() >= config.worker().pushAttempts()) {
                 retries.clear(key);
-                events.pushEscalated(task, generation, f.count(), e.getMessage());
+                events.pushEscalated(task, generation, f.count(), e.getMessage(), resolved);
                 applyWorker(task, context, new WorkerPlan(resolved.get(), token, "generation-" + generation + "-" + now.toEpochMilli()),
                         OperatorMetrics.RestartReason.PUSH_FAILED);
                 x.update = Optional.of(new SpecUpdate(SpecUpdate.PUSH_FAILED, "generation " + generation + " could not be pushed ("

@@ -170,6 +170,25 @@ class HelmChartTest {
     }
 
     /** Issue 13, finding 5: the chart's tenancy values reach the operator's bounds on spec.worker, as it reads them. */
+    /** Issue 21, finding 7: claims a MixTask may mount come from the admin's list; by label, the operator may get claims. */
+    @Test
+    void volumeClaimAllowListReachesTheOperatorAndByLabelGrantsGetOnClaims() throws IOException {
+        List<JsonNode> docs = render(t -> t.set("tenancy.allowedVolumeClaims[0]", "recording-demo")
+                .set("tenancy.allowedVolumeClaimLabels.team", "media"));
+        java.util.Properties props = new java.util.Properties();
+        props.load(new java.io.StringReader(only(docs, "ConfigMap", "mixtask-operator").at("/data/application.properties").asText()));
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k)));
+        var t = io.streammix.operator.testing.OperatorHarness.config(values).tenancy();
+        assertThat(t.allowedVolumeClaims()).contains(List.of("recording-demo"));
+        assertThat(t.allowedVolumeClaimLabels()).containsEntry("team", "media");
+        assertThat(verbs(only(docs, "ClusterRole", "mixtask-operator"), "persistentvolumeclaims")).containsExactly("get");
+
+        List<JsonNode> defaults = render(v -> v);
+        assertThat(only(defaults, "ClusterRole", "mixtask-operator").toString()).doesNotContain("persistentvolumeclaims");
+        assertThat(only(defaults, "ConfigMap", "mixtask-operator").toString()).doesNotContain("allowed-volume-claim");
+    }
+
     @Test
     void tenancyValuesBecomeTheBoundsOfSpecWorker() throws IOException {
         JsonNode config = only(render(t -> t.set("tenancy.allowedImages[0]", "ghcr.io/streammix/mixtask-operator:*")

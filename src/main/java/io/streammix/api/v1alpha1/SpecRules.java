@@ -103,7 +103,7 @@ public final class SpecRules {
     public static final String RE_OUTPUT_SCHEMES = "^(?i:rtmps?|srt|file):";
     public static final String RE_IMAGE_SCHEMES = "^(?i:https?|file):";
     /** A ".." path segment. */
-    public static final String RE_DOT_DOT = "(^|/)[.][.]([/?#]|$)";
+    public static final String RE_DOT_DOT = "(^|/)([.]|%2[eE]){2}([/?#]|$)";
     /**
      * Hosts a worker must never be sent to: link-local (169.254/16, fe80::/10: the cloud metadata services live there),
      * other metadata addresses and names, the Kubernetes API server's names, and the numeric host forms (2852039166,
@@ -111,11 +111,17 @@ public final class SpecRules {
      */
     public static final String RE_FORBIDDEN_HOST = "^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*@)?("
             + "169[.]254[.][0-9.]*|100[.]100[.]100[.]200|[0-9]+|[0-9]+[.][0-9]+|[0-9]+[.][0-9]+[.][0-9]+"
-            + "|(?i:0x)[0-9A-Fa-fXx.]*|([0-9]+[.])*0[0-9]+([.][0-9]+)*"
+            + "|([0-9A-Fa-f]*[.])*(?i:0x)[0-9A-Fa-fXx.]*|([0-9]+[.])*0[0-9]+([.][0-9]+)*"
             + "|\\[(?i:fe[89ab][0-9a-f]):[^\\]]*\\]|\\[[^\\]]*169[.]254[.][^\\]]*\\]|\\[(?i:fd00:ec2::254)\\]"
             + "|(?i:metadata|metadata[.]google[.]internal|instance-data|kubernetes|kubernetes[.]default"
             + "|kubernetes[.]default[.]svc|kubernetes[.]default[.]svc[.][a-z0-9.-]*)[.]?"
             + ")([:/?#]|$)";
+
+    /**
+     * A network URL without "//" and a host after its scheme ({@code http:HOST/}, {@code http:/HOST/}, {@code http:///x}):
+     * FFmpeg's URL splitter skips up to two slashes and connects to what follows, Java's URI sees no host (issue 21).
+     */
+    public static final String RE_NO_AUTHORITY = "^(?i:rtmps?|https?|srt|rtsp):(/?$|/?[^/]|///)";
 
     private static final String URL_SCHEME_IN = "!has(self.url) || !self.url.matches(r'" + RE_SCHEME + "') || self.url.matches(r'";
     public static final String INPUT_URL_SCHEME = URL_SCHEME_IN + RE_INPUT_SCHEMES + "')";
@@ -132,14 +138,14 @@ public final class SpecRules {
     public static final String URL_PLAIN_PATH = "!has(self.url) || self.url.matches(r'" + RE_SCHEME + "') || !self.url.contains(':')";
     public static final String IMAGE_PLAIN_PATH = "!has(self.image) || self.image.matches(r'" + RE_SCHEME + "') || !self.image.contains(':')";
     public static final String URL_SAFE = "!has(self.url) || !(self.url.matches(r'" + RE_DOT_DOT + "') || self.url.matches(r'"
-            + RE_FORBIDDEN_HOST + "'))";
+            + RE_FORBIDDEN_HOST + "') || self.url.matches(r'" + RE_NO_AUTHORITY + "'))";
     public static final String IMAGE_SAFE = "!has(self.image) || !(self.image.matches(r'" + RE_DOT_DOT + "') || self.image.matches(r'"
-            + RE_FORBIDDEN_HOST + "'))";
+            + RE_FORBIDDEN_HOST + "') || self.image.matches(r'" + RE_NO_AUTHORITY + "'))";
     public static final String PLAIN_PATH_MESSAGE_TAIL = ": a path without a scheme must not contain ':' (FFmpeg would read a "
             + "protocol such as subfile,...: in it)";
     public static final String SAFE_MESSAGE_TAIL = ": no '..' path segments, and no link-local, cloud-metadata or Kubernetes "
             + "API server host (169.254.0.0/16, fe80::/10, metadata, kubernetes.default...), nor numeric host forms other than "
-            + "dotted decimal";
+            + "dotted decimal; a network URL must be scheme://host...";
 
     /** Absolute file paths (plain, or file:// and FILE://) must lie under a volume of spec.worker.volumes. */
     private static final String UNDER_VOLUME_A = "(!(";

@@ -49,6 +49,9 @@ public final class UrlPolicy {
     private static final Pattern DOT_DOT = Pattern.compile(SpecRules.RE_DOT_DOT);
     private static final Pattern FORBIDDEN_HOST = Pattern.compile(SpecRules.RE_FORBIDDEN_HOST);
     private static final Pattern FILE_SCHEME = Pattern.compile("^(?i:file):");
+    private static final Pattern NO_AUTHORITY = Pattern.compile(SpecRules.RE_NO_AUTHORITY);
+    /** The host as FFmpeg's URL splitter reads it: after "scheme://" and the last '@' before the path, query or fragment. */
+    private static final Pattern HOST = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*@)?(\\[([^\\]]*)\\]|[^:/?#]*)");
 
     private UrlPolicy() {
     }
@@ -68,11 +71,36 @@ public final class UrlPolicy {
         if (DOT_DOT.matcher(url).find()) {
             return "no '..' path segments";
         }
+        String path = LocalPath.refusal(url);
+        if (path != null) {
+            return path;
+        }
+        if (NO_AUTHORITY.matcher(url).find()) {
+            return "a network URL must be scheme://host... (FFmpeg connects to the host in http:HOST/, Java sees none)";
+        }
+        if (NumericHost.ambiguous(host(url))) {
+            return "numeric hosts only in dotted decimal a.b.c.d (the C resolver reads hex, octal and short forms such as "
+                    + "0x7f.1, 0177.0.0.1, 127.1 or 127.0.0.0x5 as addresses)";
+        }
         if (FORBIDDEN_HOST.matcher(url).find()) {
             return "no link-local, cloud-metadata or Kubernetes API server host (169.254.0.0/16, fe80::/10, metadata, "
                     + "kubernetes.default...), nor numeric host forms other than dotted decimal";
         }
         return null;
+    }
+
+    /** The host of a network URL as FFmpeg reads it (brackets and zone removed), or null for a file or no host. */
+    public static String host(String url) {
+        if (url == null) {
+            return null;
+        }
+        var m = HOST.matcher(url);
+        if (!m.find()) {
+            return null;
+        }
+        String host = m.group(3) != null ? m.group(3) : m.group(2);
+        int zone = host.indexOf('%');
+        return zone >= 0 ? host.substring(0, zone) : host;
     }
 
     /** The lower-case scheme of a URL; a plain path counts as file. */

@@ -53,11 +53,20 @@ public interface OperatorConfig {
      * a MixTask author gets a mix, not an arbitrary pod.
      */
     interface Tenancy {
-        /** Images spec.worker.image may name: exact, or a prefix ending in '*' (e.g. ghcr.io/streammix/mixtask-operator:*). */
+        /**
+         * Images spec.worker.image may name, matched per component ({@code *} within one component, a trailing
+         * {@code :*} any tag; e.g. ghcr.io/streammix/mixtask-operator:*): see {@code operator.spec.ImagePattern}.
+         */
         Optional<java.util.List<String>> allowedImages();
 
         /** Priority classes spec.worker.priorityClassName may name. */
         Optional<java.util.List<String>> allowedPriorityClasses();
+
+        /** PersistentVolumeClaims {@code spec.worker.volumes} may mount, by name; unset: none by name. */
+        Optional<java.util.List<String>> allowedVolumeClaims();
+
+        /** Labels a claim must all carry to be mounted when not listed by name; empty: none by label. */
+        Map<String, String> allowedVolumeClaimLabels();
 
         /** Tolerations spec.worker.tolerations may hold, a JSON array; each of the task's must equal one of these. */
         Optional<String> allowedTolerationsJson();

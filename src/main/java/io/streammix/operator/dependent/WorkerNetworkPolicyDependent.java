@@ -34,11 +34,11 @@ import java.util.Map;
  *   <li>Ingress: the control port (status, spec updates; bearer-token protected as well) only from the operator's
  *       pods; the media port (HLS, HTTP-FLV) from anywhere, for players; the metrics port only from the configured
  *       scrapers (none by default).</li>
- *   <li>Egress: anywhere but the denied blocks: link-local (cloud metadata), the API server's own addresses
- *       ({@link ApiServerAddresses}) and what the configuration adds (an admin adds the cluster's pod and Service
- *       ranges, so that a tenant's worker reaches no other pod). Inputs and outputs may live anywhere else. Within the
- *       denied blocks: DNS (port 53, wherever the cluster's DNS runs), and the peers the configuration allows (the
- *       media server's namespace).</li>
+ *   <li>Egress: anywhere but the denied blocks: every known cloud metadata address ({@link #METADATA_CIDRS}), the API
+ *       server's own addresses ({@link ApiServerAddresses}) and what the configuration adds (an admin adds the
+ *       cluster's pod and Service ranges, so that a tenant's worker reaches no other pod). Inputs and outputs may live
+ *       anywhere else. Within the denied blocks but never to a metadata address: DNS (port 53, wherever the cluster's
+ *       DNS runs), and the peers the configuration allows (the media server's namespace).</li>
  * </ul>
  */
 public class WorkerNetworkPolicyDependent extends WorkerDependent<NetworkPolicy> {
@@ -97,11 +97,19 @@ public class WorkerNetworkPolicyDependent extends WorkerDependent<NetworkPolicy>
         return rules;
     }
 
+    /**
+     * Cloud metadata services and their kin, denied whatever the configuration says (it can only add): link-local
+     * (AWS, GCP, Azure, OpenStack... at 169.254.169.254), Alibaba's 100.100.100.200, AWS's IPv6 fd00:ec2::254, Azure's
+     * wire server 168.63.129.16 (its DNS too: a worker resolves through the cluster's DNS, never it).
+     */
+    static final List<String> METADATA_CIDRS = List.of("169.254.0.0/16", "fe80::/10", "100.100.100.200/32",
+            "fd00:ec2::254/128", "168.63.129.16/32");
+
     private List<NetworkPolicyEgressRule> egress(KubernetesClient client) {
         List<NetworkPolicyEgressRule> rules = new ArrayList<>(List.of(
                 new NetworkPolicyEgressRuleBuilder().withTo(egressPeers(client)).build(),
-                // Name resolution wherever the cluster's DNS runs (often inside a denied pod range).
-                new NetworkPolicyEgressRuleBuilder().withPorts(
+                // Name resolution wherever the cluster's DNS runs (often inside a denied pod range), never a metadata address.
+                new NetworkPolicyEgressRuleBuilder().withTo(notMetadata()).withPorts(
                         new NetworkPolicyPortBuilder().withProtocol("UDP").withPort(new IntOrString(53)).build(),
                         new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(53)).build()).build()));
         config.egressToJson().filter(j -> !j.isBlank()).ifPresent(json -> {
@@ -119,14 +127,28 @@ public class WorkerNetworkPolicyDependent extends WorkerDependent<NetworkPolicy>
         return rules;
     }
 
+    private static List<NetworkPolicyPeer> notMetadata() {
+        List<String> v4 = METADATA_CIDRS.stream().filter(c -> !c.contains(":")).toList();
+        List<String> v6 = METADATA_CIDRS.stream().filter(c -> c.contains(":")).toList();
+        return List.of(
+                new NetworkPolicyPeerBuilder().withIpBlock(new IPBlockBuilder().withCidr("0.0.0.0/0").withExcept(v4).build()).build(),
+                new NetworkPolicyPeerBuilder().withIpBlock(new IPBlockBuilder().withCidr("::/0").withExcept(v6).build()).build());
+    }
+
     /** One peer per address family: everything but the denied blocks of that family. */
     private List<NetworkPolicyPeer> egressPeers(KubernetesClient client) {
+        return egressPeers(config.egressDeniedCidrs(), apiServer.cidrs(client));
+    }
+
+    /** One peer per address family: everything but the denied blocks of that family. */
+    static List<NetworkPolicyPeer> egressPeers(List<String> configured, List<String> apiServerCidrs) {
         List<String> v4 = new ArrayList<>();
         List<String> v6 = new ArrayList<>();
-        List<String> denied = new ArrayList<>(config.egressDeniedCidrs());
-        denied.addAll(apiServer.cidrs(client));
-        for (String cidr : new java.util.TreeSet<>(denied)) {
-            (cidr.contains(":") ? v6 : v4).add(cidr.trim());
+        List<String> denied = new ArrayList<>(METADATA_CIDRS);
+        denied.addAll(configured);
+        denied.addAll(apiServerCidrs);
+        for (String cidr : new java.util.TreeSet<>(denied.stream().map(String::trim).filter(c -> !c.isEmpty()).toList())) {
+            (cidr.contains(":") ? v6 : v4).add(cidr);
         }
         return List.of(
                 new NetworkPolicyPeerBuilder().withIpBlock(new IPBlockBuilder().withCidr("0.0.0.0/0").withExcept(v4).build()).build(),

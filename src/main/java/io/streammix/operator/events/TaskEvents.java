@@ -10,6 +10,7 @@ import io.streammix.api.v1alpha1.InputStatus;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskStatus;
 import io.streammix.api.v1alpha1.Phase;
+import io.streammix.operator.spec.ResolvedSpec;
 import io.streammix.operator.status.Conditions;
 import io.streammix.operator.status.Redactor;
 import io.streammix.operator.status.StatusBuilder;
@@ -62,15 +63,17 @@ public class TaskEvents {
      * A value read from a Secret ({@code urlFrom}, upload keys) changed under an unchanged spec and the worker took it;
      * the message says what it did (which outputs it reopened), never the values.
      */
-    public void secretValuesApplied(MixTask task, WorkerReport.UpdateResult result) {
-        String done = result == null || result.message() == null ? "" : ": " + result.message();
+    public void secretValuesApplied(MixTask task, WorkerReport.UpdateResult result, Optional<ResolvedSpec> resolved) {
+        String done = result == null || result.message() == null ? ""
+                : ": " + Redactor.forTask(task, resolved).freeText(result.message());
         emit(task, "Normal", "SecretValuesApplied", "values read from Secrets changed; the worker applied them" + done);
     }
 
     /** Pushes of a spec failed too often: the worker is replaced and will read the spec from its Secret. */
-    public void pushEscalated(MixTask task, long generation, int attempts, String why) {
+    public void pushEscalated(MixTask task, long generation, int attempts, String why, Optional<ResolvedSpec> resolved) {
         emit(task, "Warning", "WorkerRestarting", "generation " + generation + " could not be pushed to the worker (" + attempts
-                + " attempts, last: " + why + "); replacing the worker, which reads the spec at start-up");
+                + " attempts, last: " + Redactor.forTask(task, resolved).freeText(why)
+                + "); replacing the worker, which reads the spec at start-up");
     }
 
     /** Fast failover: the worker's node stopped answering, the worker is replaced on another node. */
@@ -171,8 +174,9 @@ public class TaskEvents {
                         .build())
                 .withType(type)
                 .withReason(reason)
-                // By field (issue 13): for a task with Secret-fed inputs or outputs, paths and file names go too.
-                .withMessage(Redactor.forTask(task, java.util.Optional.empty()).freeText(message))
+                // Messages are the operator's own words, texts from a status StatusBuilder redacted by field, or worker
+                // texts the caller passed through the task's Redactor (issue 21: by value, never by the look of the text).
+                .withMessage(Redactor.redact(message))
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
                 .withCount(1)

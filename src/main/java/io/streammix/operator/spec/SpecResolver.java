@@ -52,7 +52,10 @@ public class SpecResolver {
             String rest = violations.size() > 1 ? " (and " + (violations.size() - 1) + " more)" : "";
             throw new InvalidSpecException(first.field(), first.rule() + rest);
         }
-        TenantBounds.check(task.getSpec().worker, config.tenancy());
+        TenantBounds.check(task.getSpec().worker, config.tenancy(), claim -> {
+            var pvc = client.persistentVolumeClaims().inNamespace(task.getMetadata().getNamespace()).withName(claim).get();
+            return pvc == null ? null : pvc.getMetadata().getLabels() == null ? Map.of() : pvc.getMetadata().getLabels();
+        });
         // Work on a copy: the cached MixTask must stay as the user wrote it.
         MixTaskSpec spec = JSON.convertValue(task.getSpec(), MixTaskSpec.class);
         Map<String, String> vars = templateValues(task);
@@ -107,6 +110,13 @@ public class SpecResolver {
         }
         if (out.url != null) {
             checkUrl(task, at, out.url, UrlPolicy.Use.OUTPUT);
+        }
+        if (out.recording != null && out.recording.upload != null && out.recording.upload.endpoint != null) {
+            // The worker's S3 client connects to it: the URL policy's host rules apply as to any URL (issue 21).
+            String refused = UrlPolicy.refusal(out.recording.upload.endpoint, UrlPolicy.Use.IMAGE);
+            if (refused != null) {
+                throw new InvalidSpecException(at + ".recording.upload.endpoint", refused);
+            }
         }
     }
 
@@ -173,9 +183,19 @@ public class SpecResolver {
         if (encoded == null && plain == null) {
             throw new InvalidSpecException(at, "Secret '" + ref.getName() + "' has no key '" + ref.getKey() + "'");
         }
-        String value = encoded != null ? new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8) : plain;
-        return value.trim();
+        String value = (encoded != null ? new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8) : plain).trim();
+        if (value.length() < MIN_SECRET_CHARS) {
+            // Redaction replaces a value wherever it appears: a value of a character or two appears in every sentence,
+            // and the holes it left in status showed what it was (issue 21).
+            throw new InvalidSpecException(at, "Secret '" + ref.getName() + "' key '" + ref.getKey() + "': the value must be at least "
+                    + MIN_SECRET_CHARS + " characters (a shorter one could not be told apart from other text, so it could "
+                    + "not be kept out of status and logs)");
+        }
+        return value;
     }
+
+    /** Shortest Secret value read (issue 21): shorter ones are refused rather than redacted. */
+    public static final int MIN_SECRET_CHARS = 6;
 
     /** Play URLs of one output; {@code key} is its streamId, else its name (what the worker serves it under). */
     private PlayInfo playInfo(String key, Map<String, String> vars) {

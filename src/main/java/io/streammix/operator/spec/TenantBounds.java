@@ -12,6 +12,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Refuses what {@code spec.worker} asks for beyond the admin's bounds ({@code mixtask.tenancy.*}, the chart's
@@ -26,9 +27,19 @@ public final class TenantBounds {
     }
 
     public static void check(WorkerOverrides w, OperatorConfig.Tenancy t) throws InvalidSpecException {
+        check(w, t, name -> null);
+    }
+
+    /**
+     * @param claimLabels the labels of a PersistentVolumeClaim of the task's namespace by name, null when it does not
+     *                    exist; asked only when the tenancy allows claims by label
+     */
+    public static void check(WorkerOverrides w, OperatorConfig.Tenancy t, Function<String, Map<String, String>> claimLabels)
+            throws InvalidSpecException {
         if (w == null) {
             return;
         }
+        checkVolumes(w, t, claimLabels);
         if (w.image != null && !imageAllowed(w.image, t.allowedImages().orElse(List.of()))) {
             throw new InvalidSpecException("spec.worker.image", "'" + w.image + "' is not an image this cluster allows for "
                     + "workers (mixtask.tenancy.allowed-images: " + t.allowedImages().orElse(List.of()) + ")");
@@ -65,12 +76,34 @@ public final class TenantBounds {
     }
 
     private static boolean imageAllowed(String image, List<String> allowed) {
-        for (String a : allowed) {
-            if (a.endsWith("*") ? image.startsWith(a.substring(0, a.length() - 1)) : image.equals(a)) {
-                return true;
+        return allowed.stream().anyMatch(a -> ImagePattern.matches(a.trim(), image));
+    }
+
+    /**
+     * Claims only from the admin's list (issue 21: any claim of the namespace could be mounted, another team's data
+     * among them): by name ({@code allowed-volume-claims}) or by labels the claim carries, all of them
+     * ({@code allowed-volume-claim-labels}). A missing claim gets the same words as one not allowed.
+     */
+    private static void checkVolumes(WorkerOverrides w, OperatorConfig.Tenancy t, Function<String, Map<String, String>> claimLabels)
+            throws InvalidSpecException {
+        if (w.volumes == null) {
+            return;
+        }
+        List<String> names = t.allowedVolumeClaims().orElse(List.of());
+        Map<String, String> labels = t.allowedVolumeClaimLabels();
+        for (int i = 0; i < w.volumes.size(); i++) {
+            String claim = w.volumes.get(i).claimName;
+            if (claim == null || names.contains(claim)) {
+                continue;
+            }
+            Map<String, String> has = labels.isEmpty() ? null : claimLabels.apply(claim);
+            boolean labelled = has != null && labels.entrySet().stream().allMatch(e -> e.getValue().equals(has.get(e.getKey())));
+            if (!labelled) {
+                throw new InvalidSpecException("spec.worker.volumes[" + i + "].claimName", "'" + claim + "' is not a claim "
+                        + "this cluster lets MixTasks mount (mixtask.tenancy.allowed-volume-claims, or the labels in "
+                        + "mixtask.tenancy.allowed-volume-claim-labels), or it does not exist");
             }
         }
-        return false;
     }
 
     private static List<Toleration> tolerations(OperatorConfig.Tenancy t) {

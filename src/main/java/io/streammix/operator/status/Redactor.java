@@ -24,20 +24,24 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>everywhere: any {@code scheme://...} is cut to its scheme; every value the operator read from a Secret (urlFrom
- *   values, S3 keys), and the names derived from it (a path's file name, its stem, which rotated recordings carry),
- *   is replaced by the field it came from, e.g. {@code <spec.outputs[2].urlFrom>};</li>
- *   <li>for an input or output whose URL comes from a Secret ({@link #fromSecret}): its reasons also lose every path
- *   and file name, and its recorded files are counted but not listed, whether or not the current Secret value is known
- *   (an older value, a worker still running the previous spec).</li>
+ *   values, S3 keys), and the names derived from it (a path's file name, its stem, which rotated recordings carry; a
+ *   URL's long tokens), is replaced by the field it came from, e.g. {@code <spec.outputs[2].urlFrom>}, in every
+ *   spelling a URL or a log line may carry it ({@link SecretSpellings}: raw, percent-encoded in either case, decoded,
+ *   base64). Values shorter than {@code SpecResolver.MIN_SECRET_CHARS} are refused when read, never redacted;</li>
+ *   <li>for an input or output whose URL comes from a Secret ({@link #fromSecret}): its reasons keep only the field and
+ *   the failure's words from a fixed list ({@link FailureWords}): no path, no file name, whatever their look and whether
+ *   or not the value is known (an older value, a worker still running the previous spec); its recorded files are
+ *   counted but not listed;</li>
+ *   <li>free text naming no field, for a task with a Secret-fed input or output whose value the operator does not hold
+ *   now, is withheld: it could only be cleaned by guessing what a value looks like (issue 21: file extensions were
+ *   guessed, and a name without one went through).</li>
  * </ul>
  */
 public final class Redactor {
     private static final Pattern URL = Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.-]*)://\\S+");
-    /** Absolute paths and file names with a media or image extension. */
-    private static final Pattern PATHS = Pattern.compile("(?:/[^\\s/:;,'\"()]+)+/?|[^\\s/:;,'\"()]+\\.(?i:mp4|mkv|flv|ts|m3u8|m4s|m4a|mp3|ogg|oga|opus|png|jpe?g|csv)\\b");
     /** Derived names shorter than this are too common to replace (a stem "a", "rec", "out"). */
     private static final int MIN_DERIVED = 6;
-    private static final Redactor URLS_ONLY = new Redactor(List.of(), Set.of());
+    private static final Redactor URLS_ONLY = new Redactor(List.of(), Set.of(), false);
 
     /** Secret-derived value, and the label it is replaced with. */
     private record Known(String value, String label) {
@@ -45,10 +49,13 @@ public final class Redactor {
 
     private final List<Known> known;
     private final Set<String> secretFields;
+    /** True when some Secret-fed field's value is not held now (no resolved spec): free text cannot be cleaned by value. */
+    private final boolean valuesMissing;
 
-    private Redactor(List<Known> known, Set<String> secretFields) {
+    private Redactor(List<Known> known, Set<String> secretFields, boolean valuesMissing) {
         this.known = known;
         this.secretFields = secretFields;
+        this.valuesMissing = valuesMissing;
     }
 
     /** For text with no task at hand: URLs cut to their scheme. */
@@ -90,7 +97,7 @@ public final class Redactor {
             }
         }
         known.sort(Comparator.comparingInt((Known k) -> k.value().length()).reversed());
-        return new Redactor(List.copyOf(known), Set.copyOf(fields));
+        return new Redactor(List.copyOf(known), Set.copyOf(fields), sub == null && !fields.isEmpty());
     }
 
     /** A value and, for a path or a URL, the names derived from it that the worker may echo. */
@@ -98,7 +105,7 @@ public final class Redactor {
         if (value == null || value.isBlank()) {
             return;
         }
-        known.add(new Known(value, label));
+        addSpellings(known, value, label);
         String path = value.replaceFirst("^(?i:file):(//)?", "");
         path = path.replaceFirst("[?#].*$", "");
         int slash = path.lastIndexOf('/');
@@ -107,14 +114,20 @@ public final class Redactor {
         String stem = dot > 0 ? name.substring(0, dot) : name;
         for (String derived : new String[] {path, name, stem}) {
             if (derived.length() >= MIN_DERIVED && !derived.equals(value)) {
-                known.add(new Known(derived, label));
+                addSpellings(known, derived, label);
             }
         }
         // A URL's parts that a worker may quote on their own: a stream key in the path, a token or stream id in the query.
         for (String token : value.split("[/?#&=,:;@!]+")) {
             if (token.length() >= MIN_TOKEN && !token.equals(value)) {
-                known.add(new Known(token, label));
+                addSpellings(known, token, label);
             }
+        }
+    }
+
+    private static void addSpellings(List<Known> known, String value, String label) {
+        for (String spelling : SecretSpellings.of(value)) {
+            known.add(new Known(spelling, label));
         }
     }
 
@@ -152,10 +165,10 @@ public final class Redactor {
      */
     public String freeText(String text) {
         String t = text(text);
-        if (t == null || secretFields.isEmpty()) {
+        if (t == null || !valuesMissing) {
             return t;
         }
-        return PATHS.matcher(t).replaceAll("<path>");
+        return "(withheld: this task takes URLs from Secrets whose values the operator does not hold now)";
     }
 
     /** Text about an input or output ({@code spec.outputs[2]}): for one fed from a Secret, without paths or file names. */
@@ -164,6 +177,6 @@ public final class Redactor {
         if (t == null || !fromSecret(field)) {
             return t;
         }
-        return PATHS.matcher(t).replaceAll("<" + field + ".urlFrom>");
+        return "<" + field + ".urlFrom>: " + FailureWords.in(t);
     }
 }

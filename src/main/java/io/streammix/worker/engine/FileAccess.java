@@ -4,6 +4,7 @@ import io.streammix.api.v1alpha1.MixInput;
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.v1alpha1.WorkerVolume;
+import io.streammix.api.validation.LocalPath;
 import io.streammix.api.validation.UrlPolicy;
 import io.streammix.api.validation.Violation;
 
@@ -18,6 +19,8 @@ import java.util.List;
  * is confined to the task's volumes ({@code spec.worker.volumes}, mounted when the pod started) and its scratch output
  * directory; a relative path is taken under that output directory. Paths are compared after resolving symbolic links
  * (a link on a volume cannot point out of it) for the file or, for a file not yet written, its nearest existing parent.
+ * The path checked is the one opened: {@link LocalPath#path} decodes a {@code file:} URL once, for this check and for
+ * the openers alike (issue 21: {@code %2E%2E} passed a check of the undecoded text and was decoded by the opener).
  * Outside a pod (the local run, tests) nothing is confined: {@link #ANYWHERE}.
  *
  * <p>Runs on the thread that applies a spec, before the engine takes its lock.
@@ -71,11 +74,16 @@ public record FileAccess(List<Path> roots, Path base) {
     }
 
     private String check(String field, String url, List<Violation> violations) {
-        String path = url == null ? null : UrlPolicy.filePath(url);
-        if (path == null || url.startsWith("synthetic:")) {
+        if (url == null || UrlPolicy.filePath(url) == null || url.startsWith("synthetic:")) {
             return url;
         }
-        Path p = Path.of(path);
+        String refused = LocalPath.refusal(url);
+        if (refused != null) {
+            violations.add(new Violation(field, refused));
+            return url;
+        }
+        // The path the opener will open (decoded once, as InputSource and OutputTarget do), not the URL's text.
+        Path p = LocalPath.path(url);
         String rewritten = url;
         if (!p.isAbsolute()) {
             p = base.resolve(p);

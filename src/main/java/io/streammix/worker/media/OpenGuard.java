@@ -1,11 +1,11 @@
 package io.streammix.worker.media;
 
+import io.streammix.api.validation.NumericHost;
 import io.streammix.api.validation.UrlPolicy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * (an HLS playlist's segments, a redirect) stays within the URL's own protocols.
  */
 public final class OpenGuard {
-    private static final Pattern HOST = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*@)?(\\[([^\\]]*)\\]|[^:/?#]*)");
+    private static final Pattern NO_AUTHORITY = Pattern.compile(io.streammix.api.v1alpha1.SpecRules.RE_NO_AUTHORITY);
     private static final String API_SERVER = System.getenv("KUBERNETES_SERVICE_HOST");
 
     private OpenGuard() {
@@ -28,21 +28,24 @@ public final class OpenGuard {
 
     /** Throws MediaException naming {@code name} (never the URL) when {@code url}'s host is one a worker must not reach. */
     public static void check(String url, String name) {
-        Matcher m = HOST.matcher(url);
-        if (!m.find()) {
-            return; // a file
+        if (!UrlPolicy.isFile(url) && NO_AUTHORITY.matcher(url).find()) {
+            throw new MediaException(name + ": refused: not allowed: a network URL must be scheme://host...");
         }
-        String host = m.group(3) != null ? m.group(3) : m.group(2);
-        int zone = host.indexOf('%');
-        if (zone >= 0) {
-            host = host.substring(0, zone);
+        String host = UrlPolicy.host(url);
+        if (host == null) {
+            return; // a file or a lavfi graph
         }
         if (host.isEmpty()) {
             return;
         }
+        if (NumericHost.ambiguous(host)) {
+            throw new MediaException(name + ": refused: not allowed: numeric hosts only in dotted decimal");
+        }
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host);
+            byte[] numeric = NumericHost.inetAton(host);
+            // Read as the C resolver reads it, not as Java would (which may take it for a name).
+            addresses = numeric != null ? new InetAddress[] {InetAddress.getByAddress(numeric)} : InetAddress.getAllByName(host);
         } catch (UnknownHostException | SecurityException e) {
             return; // FFmpeg reports it in its own words
         }

@@ -160,10 +160,10 @@ public final class EarlierRecordings {
             }
             Files.move(file, aside);
             UploadMarker.delete(file);
-            LOG.infof("recording %s: the earlier recording at this path was not uploaded; kept as %s", file.getFileName(),
-                    aside.getFileName());
+            LOG.infof("recording %s: the earlier recording at this path was not uploaded; kept as %s", LoggedFile.name(file),
+                    LoggedFile.name(aside));
         } catch (IOException e) {
-            LOG.warnf("recording %s: setting the earlier recording aside: %s", file.getFileName(), e.getMessage());
+            LOG.warnf("recording %s: setting the earlier recording aside: %s", LoggedFile.name(file), LoggedFile.why(e));
         }
     }
 

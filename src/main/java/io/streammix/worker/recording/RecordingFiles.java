@@ -79,7 +79,7 @@ public final class RecordingFiles implements AutoCloseable {
                         Files.deleteIfExists(p);
                         UploadMarker.delete(p);
                     } catch (java.io.IOException e) {
-                        LOG.warnf("recording %s: deleting uploaded %s: %s", output, p.getFileName(), e.getMessage());
+                        LOG.warnf("recording %s: deleting uploaded %s: %s", output, LoggedFile.name(p), LoggedFile.why(e));
                     }
                 }
             }
@@ -108,7 +108,7 @@ public final class RecordingFiles implements AutoCloseable {
 
     private synchronized void finish(Path p) {
         if (finished.add(p)) {
-            LOG.infof("recording %s: finished %s", output, p.getFileName());
+            LOG.infof("recording %s: finished %s", output, LoggedFile.name(p));
             if (uploader != null) {
                 uploader.submit(p);
             }

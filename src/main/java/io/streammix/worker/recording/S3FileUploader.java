@@ -212,7 +212,7 @@ public final class S3FileUploader implements AutoCloseable {
         } catch (IOException e) {
             // Uploaded all the same; a later worker will find it in the bucket (same size) and not send it again.
             reason = "uploaded; marker not written: " + e.getMessage();
-            LOG.warnf("recording %s: uploaded %s but could not write its marker: %s", output, file.getFileName(), e.getMessage());
+            LOG.warnf("recording %s: uploaded %s but could not write its marker: %s", output, LoggedFile.name(file), LoggedFile.why(e));
         }
         set(file, WorkerReport.FileUpload.UPLOADED, attempts, reason);
         if (upload.deleteAfterUploadOrDefault()) {
@@ -221,7 +221,7 @@ public final class S3FileUploader implements AutoCloseable {
                 UploadMarker.delete(file);
             } catch (IOException e) {
                 // Marked: never uploaded again; the next worker deletes it (EarlierRecordings.uploadedAndKept).
-                LOG.warnf("recording %s: deleting uploaded %s: %s", output, file.getFileName(), e.getMessage());
+                LOG.warnf("recording %s: deleting uploaded %s: %s", output, LoggedFile.name(file), LoggedFile.why(e));
             }
         }
     }
@@ -243,14 +243,14 @@ public final class S3FileUploader implements AutoCloseable {
                 } else {
                     etag = multipart(file, key, size);
                 }
-                LOG.infof("recording %s: uploaded %s (%d bytes) to s3://%s/%s", output, file.getFileName(), size, upload.bucket, key);
+                LOG.infof("recording %s: uploaded %s (%d bytes) to bucket %s", output, LoggedFile.name(file), size, upload.bucket);
                 done(file, key, etag, size, attempt, null);
                 return;
             } catch (IOException | RuntimeException e) {
                 String why = redact(e.getClass().getSimpleName() + ": " + e.getMessage());
                 boolean last = attempt == ATTEMPTS;
                 set(file, last ? WorkerReport.FileUpload.FAILED : WorkerReport.FileUpload.PENDING, attempt, why);
-                LOG.warnf("recording %s: upload of %s, attempt %d of %d: %s", output, file.getFileName(), attempt, ATTEMPTS, why);
+                LOG.warnf("recording %s: upload of %s, attempt %d of %d: %s", output, LoggedFile.name(file), attempt, ATTEMPTS, why);
                 if (last) {
                     return;
                 }

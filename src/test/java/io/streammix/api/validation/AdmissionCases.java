@@ -208,6 +208,12 @@ public final class AdmissionCases {
                 {"a file:// URL outside the task's volumes", "file:///deployments/lib/main.jar"},
                 {"a path that climbs out of the volume", "/recordings/../etc/mixtask/spec.json"},
                 {"a relative path that climbs", "../../etc/mixtask/token"},
+                {"a hex part after dotted parts, read by the C resolver (issue 21)", "http://127.0.0.0x5/x"},
+                {"metadata address with one hex part (issue 21)", "http://169.0xfe.169.254/latest/"},
+                {"http: without slashes: FFmpeg connects to the host, Java sees none (issue 21)", "http:169.254.169.254/latest/"},
+                {"http: with one slash (issue 21)", "http:/169.254.169.254/latest/"},
+                {"a file:// URL climbing with percent-encoded dots (issue 21)", "file:///recordings/%2E%2E/etc/mixtask/token"},
+                {"a file:// URL climbing with mixed-case encoded dots", "file:///recordings/%2e%2E/etc/mixtask/token"},
         };
         for (String[] in : inputs) {
             c.add(invalid("input: " + in[0], o -> input(o).put("url", in[1]), "spec.inputs[1].url"));
@@ -216,6 +222,7 @@ public final class AdmissionCases {
                 {"http is not a push scheme", "http://media.example/push"},
                 {"a file outside the task's volumes", "/etc/mixtask/out.mp4"},
                 {"a file:// URL climbing out of the volume", "file:///recordings/../scratch/javacpp/x.mp4"},
+                {"a file:// URL climbing with encoded dots (issue 21)", "file:///recordings/.%2e/scratch/javacpp/x.mp4"},
                 {"subfile in a path", "subfile,,start,0,end,0,,:/recordings/x.mp4"},
                 {"the metadata address", "rtmp://169.254.169.254/live/x"},
         };

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SpecResolverTest {
     static KubernetesClient client;
 
-    static final Map<String, String> MEDIA = Map.of("mixtask.max-fps", "30",
+    static final Map<String, String> MEDIA = Map.of("mixtask.max-fps", "30", "mixtask.tenancy.allowed-volume-claims", "rec-pvc",
             "mixtask.media.input-url-template", "rtmp://media.internal/live/{streamId}");
 
     SpecResolver resolver(Map<String, String> config) {
@@ -127,6 +127,50 @@ class SpecResolverTest {
     }
 
     /** Issue 13, finding 2: the operator reads only Secrets that opted in, and says the same of those that did not exist. */
+    /**
+     * Issue 21, finding 5: a one-character Secret value made the redactor replace that character everywhere, which showed
+     * the value by where it was missing. Values that short are refused when read, naming the Secret's key, not the value.
+     */
+    @Test
+    void secretValuesTooShortToRedactAreRefusedNamingTheKey() {
+        client.resource(new SecretBuilder().withNewMetadata().withName("tiny").withNamespace("ns")
+                .addToLabels(io.streammix.operator.spec.SpecResolver.READABLE_LABEL, "true").endMetadata()
+                .withStringData(Map.of("push", "rtmp:", "ak", " Qz9 ")).build()).create();
+        MixTask task = Tasks.mixTask("ns", "short");
+        task.getSpec().outputs.get(0).streamId = null;
+        task.getSpec().outputs.get(0).urlFrom = new ValueFrom("tiny", "push");
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(task))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("spec.outputs[0].urlFrom"))
+                .hasMessageContaining("'push'").hasMessageContaining("at least 6 characters").hasMessageNotContaining("rtmp:");
+        task.getSpec().outputs.get(0).urlFrom = new ValueFrom("tiny", "ak");
+        assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).hasMessageContaining("'ak'").hasMessageNotContaining("Qz9");
+    }
+
+    /** Issue 21, finding 1: the S3 endpoint is a URL the worker connects to; the host rules apply to it. */
+    @Test
+    void uploadEndpointsMeetTheUrlPolicysHostRules() {
+        for (String endpoint : new String[] {"http://169.254.169.254/", "http://169.0xfe.169.254/", "http:metadata/",
+                "https://kubernetes.default.svc/"}) {
+            MixTask task = Tasks.mixTask("ns", "ep");
+            MixOutput rec = new MixOutput();
+            rec.name = "rec";
+            rec.url = "/recordings/mix.mp4";
+            task.getSpec().worker = new io.streammix.api.v1alpha1.WorkerOverrides();
+            task.getSpec().worker.volumes = List.of(new io.streammix.api.v1alpha1.WorkerVolume("rec", "rec-pvc", "/recordings"));
+            rec.recording = new Recording();
+            rec.recording.upload = new S3Upload();
+            rec.recording.upload.bucket = "recordings";
+            rec.recording.upload.endpoint = endpoint;
+            rec.recording.upload.accessKeyFrom = new ValueFrom("s3", "id");
+            rec.recording.upload.secretKeyFrom = new ValueFrom("s3", "secret");
+            task.getSpec().outputs = new java.util.ArrayList<>(task.getSpec().outputs);
+            task.getSpec().outputs.add(rec);
+            assertThatThrownBy(() -> resolver(MEDIA).resolve(task)).as(endpoint)
+                    .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field())
+                            .isEqualTo("spec.outputs[" + (task.getSpec().outputs.size() - 1) + "].recording.upload.endpoint"));
+        }
+    }
+
     @Test
     void secretsWithoutTheOptInLabelAreNotRead() {
         client.resource(new SecretBuilder().withNewMetadata().withName("sa-token").withNamespace("ns").endMetadata()

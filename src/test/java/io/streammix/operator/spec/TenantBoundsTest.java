@@ -104,4 +104,45 @@ class TenantBoundsTest {
         assertThatCode(() -> TenantBounds.check(worker(w -> w.resources = resources(null, null, "2", "1536Mi")), DEFAULTS))
                 .doesNotThrowAnyException();
     }
+
+    /**
+     * Issue 21, finding 7: image patterns matched as string prefixes ({@code mix*} allowed {@code mix-evil/...}), and
+     * spec.worker.volumes mounted any claim of the namespace. Patterns now match per component ({@code *} within one
+     * component, a trailing {@code :*} any tag), and claims must be listed by name or carry the admin's labels.
+     */
+    @Test
+    void imagePatternsMatchPerComponentAndClaimsOnlyFromTheAllowList() {
+        OperatorConfig.Tenancy t = OperatorHarness.config(Map.of(
+                "mixtask.tenancy.allowed-images", "ghcr.io/streammix/mix*:*,registry.example/team/*:1.*,registry.example/plain",
+                "mixtask.tenancy.allowed-volume-claims", "mix-recordings",
+                "mixtask.tenancy.allowed-volume-claim-labels.\"streammix.io/recordings\"", "true")).tenancy();
+        for (String evil : new String[] {"ghcr.io/streammix/mix-evil/x:1", "ghcr.io/streammix/mix/../evil:1",
+                "ghcr.io/streammix/mixer/sub:1", "ghcr.io/streammix.evil.example/mix:1", "registry.example/team/a/b:1.0",
+                "registry.example/team/x:2.0", "registry.example/team/x:1.0/evil", "registry.example/plain:latest",
+                "registry.example/plainer", "registry.example/plain/x", "ghcr.io/streammix/mixer@sha256:ab/x"}) {
+            refused(worker(w -> w.image = evil), t, "spec.worker.image");
+        }
+        for (String good : new String[] {"ghcr.io/streammix/mixer:1.2", "ghcr.io/streammix/mix", "ghcr.io/streammix/mix-b:x",
+                "ghcr.io/streammix/mixer@sha256:0123abcd", "registry.example/team/x:1.4", "registry.example/plain"}) {
+            assertThatCode(() -> TenantBounds.check(worker(w -> w.image = good), t)).as(good).doesNotThrowAnyException();
+        }
+
+        java.util.function.Function<String, Map<String, String>> labels = name -> switch (name) {
+            case "labelled" -> Map.of("streammix.io/recordings", "true");
+            case "other" -> Map.of("streammix.io/recordings", "false");
+            default -> null;
+        };
+        refused(worker(w -> w.volumes = List.of(new io.streammix.api.v1alpha1.WorkerVolume("rec", "mix-recordings", "/rec"))),
+                DEFAULTS, "spec.worker.volumes[0].claimName");
+        for (String claim : new String[] {"other", "db-data", "mix-recordings-2"}) {
+            assertThatThrownBy(() -> TenantBounds.check(worker(w -> w.volumes = List.of(
+                    new io.streammix.api.v1alpha1.WorkerVolume("a", "mix-recordings", "/a"),
+                    new io.streammix.api.v1alpha1.WorkerVolume("b", claim, "/b"))), t, labels))
+                    .isInstanceOfSatisfying(InvalidSpecException.class, e -> org.assertj.core.api.Assertions.assertThat(e.field())
+                            .isEqualTo("spec.worker.volumes[1].claimName"));
+        }
+        assertThatCode(() -> TenantBounds.check(worker(w -> w.volumes = List.of(
+                new io.streammix.api.v1alpha1.WorkerVolume("a", "mix-recordings", "/a"),
+                new io.streammix.api.v1alpha1.WorkerVolume("b", "labelled", "/b"))), t, labels)).doesNotThrowAnyException();
+    }
 }

@@ -40,11 +40,13 @@ public record ChartRelease(ControlPlane cp, String name, String namespace, Map<S
 
     /**
      * The release most tests share: the chart's defaults in {@code mixtask-system}, watching all namespaces, with
-     * quick status refreshes and a scraper allowed to the workers' metrics port.
+     * quick status refreshes, a scraper allowed to the workers' metrics port, and the claim of
+     * examples/recording-pvc.yaml allowed (claims are refused unless the admin lists them).
      */
     public static ChartRelease standard(ControlPlane cp) {
         return install(cp, "mixtask-operator", "mixtask-system", Map.of("statusRefreshInterval", "2s", "statusFiguresInterval", "4s",
-                "metrics.worker.scrapeFrom.namespaceSelector.matchLabels.team", "monitoring"));
+                "metrics.worker.scrapeFrom.namespaceSelector.matchLabels.team", "monitoring",
+                "tenancy.allowedVolumeClaims[0]", "recording-demo"));
     }
 
     /**

@@ -13,6 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.streammix.api.v1alpha1.MixOutput;
+import io.streammix.worker.engine.output.sink.OutputTarget;
+import io.streammix.worker.engine.source.InputSource;
+
 import static io.streammix.worker.MediaTools.input;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,5 +60,52 @@ class FileAccessTest {
         assertThat(pod.confine(spec("synthetic:testsrc", "rtmp://h/app/k", null))).isEmpty();
 
         assertThat(FileAccess.ANYWHERE.confine(spec(secret.toString(), "/etc/x.mp4", null))).as("local run, tests").isEmpty();
+    }
+
+    /**
+     * Issue 21, finding 2: a path checked before it is decoded. {@code %2E%2E} passed the check (a file named "%2E%2E"
+     * inside the volume) and was decoded by the opener ({@link InputSource}, {@link OutputTarget}) into "..": an input
+     * read a file outside its volume and an output wrote one. Whatever the spelling, either the field is refused or
+     * what the opener opens is inside the volume.
+     */
+    @Test
+    void encodedDotSegmentsNeitherReadNorWriteOutsideTheVolume() throws Exception {
+        Path vol = Files.createDirectories(dir.resolve("vol"));
+        Files.createDirectories(vol.resolve("sub"));
+        Files.writeString(dir.resolve("spec.json"), "{\"token\":\"x\"}");
+        Files.createSymbolicLink(vol.resolve("up"), dir);
+        FileAccess pod = FileAccess.forPod(spec("x", "y", null), dir.resolve("out"));
+        String v = "file://" + vol;
+        List<String> escapes = List.of(v + "/%2E%2E/spec.json", v + "/%2e%2E/spec.json", v + "/sub/%2E%2E/%2E%2E/spec.json",
+                v + "/%2E./spec.json", v + "/.%2e/spec.json", v + "/%252E%252E/spec.json", v + "/..%5Cspec.json",
+                v + "/%2E%2E%2Fspec.json", v + "/..;/spec.json", v + "/up/spec.json", v + "/up/%2E%2E/x.mp4",
+                vol + "/..\\spec.json", vol + "/up/spec.json");
+        for (String url : escapes) {
+            MixTaskSpec s = spec(url, url.replace("spec.json", "evil.mp4"), null);
+            List<Violation> violations = pod.confine(s);
+            if (violations.isEmpty()) {
+                Path read = Path.of(InputSource.of(s.inputs.get(0), null).url()).toAbsolutePath().normalize();
+                MixOutput out = s.outputs.get(0);
+                Path written = OutputTarget.of(out, 0, dir.resolve("out")).file().toAbsolutePath().normalize();
+                assertThat(real(read).startsWith(vol.toRealPath())).as("%s reads %s", url, read).isTrue();
+                assertThat(real(written).startsWith(vol.toRealPath()))
+                        .as("%s writes %s", url, written).isTrue();
+            } else {
+                assertThat(violations).as(url).extracting(Violation::field)
+                        .contains("spec.inputs[0].url", "spec.outputs[0].url");
+            }
+        }
+        List<Violation> refused = pod.confine(spec(v + "/%2E%2E/spec.json", v + "/%2E%2E/evil.mp4", null));
+        assertThat(refused).extracting(Violation::field).containsExactly("spec.inputs[0].url", "spec.outputs[0].url");
+        assertThat(refused.toString()).doesNotContain("spec.json").doesNotContain("evil");
+    }
+
+    /** Where a path lands: the real path of its nearest existing parent, the rest appended. */
+    private static Path real(Path p) throws java.io.IOException {
+        Path existing = p;
+        while (!Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing.toRealPath().resolve(existing.relativize(p));
     }
 }

@@ -65,6 +65,67 @@ class PictureBombMediaTest {
         return file;
     }
 
+    /**
+     * A valid 64x64 PNG whose ancillary chunks inflate to {@code megabytes} MB each: a zTXt text and an iCCP profile of
+     * zeros, compressed about 1000:1 (the audit's 486 KB file of this kind took the worker from 214 MB to 1.1 GB).
+     */
+    static Path metadataBomb(Path file, int megabytes) throws IOException {
+        byte[] zeros = new byte[1 << 20];
+        ByteArrayOutputStream z = new ByteArrayOutputStream();
+        try (DeflaterOutputStream d = new DeflaterOutputStream(z, new Deflater(9), 1 << 16)) {
+            for (int i = 0; i < megabytes; i++) {
+                d.write(zeros);
+            }
+        }
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        try (DeflaterOutputStream d = new DeflaterOutputStream(idat)) {
+            d.write(new byte[64 * (1 + 3 * 64)]);
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+            chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(64).putInt(64).put((byte) 8).put((byte) 2).put((byte) 0)
+                    .put((byte) 0).put((byte) 0).array());
+            ByteArrayOutputStream iccp = new ByteArrayOutputStream();
+            iccp.write("icc\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            iccp.write(z.toByteArray());
+            chunk(out, "iCCP", iccp.toByteArray());
+            ByteArrayOutputStream ztxt = new ByteArrayOutputStream();
+            ztxt.write("Comment\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            ztxt.write(z.toByteArray());
+            chunk(out, "zTXt", ztxt.toByteArray());
+            chunk(out, "IDAT", idat.toByteArray());
+            chunk(out, "IEND", new byte[0]);
+        }
+        return file;
+    }
+
+    /**
+     * Issue 21, finding 3: only width x height was capped, and a PNG's zTXt/iCCP chunks inflated without bound inside
+     * FFmpeg's decoder. Now their inflated size is counted before decoding, with a budget, and the picture is refused
+     * naming the field: the worker's memory stays flat.
+     */
+    @Test
+    void aPngWhoseMetadataInflatesIsRefusedBeforeDecodingNamingTheField() throws Exception {
+        EngineRun.prepare();
+        Path bomb = metadataBomb(dir.resolve("meta.png"), 500);
+        assertThat(Files.size(bomb)).as("the bomb is small on disk").isLessThan(1_200_000);
+        long rssBefore = rssBytes();
+        long t0 = System.nanoTime();
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
+                () -> io.streammix.worker.engine.scene.StillImages.decode(bomb.toString(), "spec.background.image"));
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        long rssGrowth = rssBytes() - rssBefore;
+        System.out.printf("PNG metadata bomb 2x500 MB inflated (%d bytes): refused in %d ms, RSS growth %d MB%n",
+                Files.size(bomb), millis, rssGrowth >> 20);
+        assertThat(rssGrowth).as("RSS growth").isLessThan(100L << 20);
+        assertThat(refused).isInstanceOf(PictureTooLargeException.class)
+                .hasMessageStartingWith("spec.background.image:").hasMessageContaining("iCCP").hasMessageNotContaining("meta.png");
+        assertThat(millis).as("refused, ms").isLessThan(1000);
+        // A picture with small metadata still decodes.
+        io.streammix.worker.media.Frames.free(io.streammix.worker.engine.scene.StillImages.decode(
+                metadataBomb(dir.resolve("small.png"), 0).toString(), "spec.background.image"));
+    }
+
     private static void chunk(OutputStream out, String type, byte[] data) throws IOException {
         out.write(ByteBuffer.allocate(4).putInt(data.length).array());
         byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -32,6 +32,30 @@ class OpenGuardTest {
         assertThatCode(() -> OpenGuard.check("/recordings/a.mp4", "in")).doesNotThrowAnyException();
     }
 
+    /**
+     * Issue 21, finding 1: host spellings the C resolver reads as an address but Java does not ({@code 127.0.0.0x5},
+     * {@code 169.0xfe.169.254}), and {@code http:HOST/} which FFmpeg connects to HOST while Java sees no host, passed
+     * every check. They are refused by the URL policy, and at the last door, before FFmpeg sees them.
+     */
+    @Test
+    void hostsTheCResolverReadsOtherwiseThanJavaAreRefused() {
+        for (String url : new String[] {"http://127.0.0.0x5/x", "http://169.0xfe.169.254/latest/", "http://0x7f.1/",
+                "http://2130706433/", "http://0177.0.0.1/", "http://127.1/", "rtmp://169.254.0xa9fe/live/x",
+                "http:169.254.169.254/latest/", "http:/169.254.169.254/latest/", "rtmp:internal-host/live/x",
+                "http:///169.254.169.254/", "srt:169.254.169.254:9000"}) {
+            assertThat(io.streammix.api.validation.UrlPolicy.refusal(url, io.streammix.api.validation.UrlPolicy.Use.INPUT))
+                    .as("URL policy: " + url).isNotNull();
+            assertThatThrownBy(() -> OpenGuard.check(url, "spec.inputs[0]")).as(url).isInstanceOf(MediaException.class)
+                    .hasMessageStartingWith("spec.inputs[0]: refused");
+        }
+        for (String url : new String[] {"rtmp://127.0.0.1:1935/live/x", "http://10.0.0.5/x.m3u8", "http://0xcafe.example/x",
+                "http://media.example:8080/live/a.flv", "srt://[::1]:9000"}) {
+            assertThat(io.streammix.api.validation.UrlPolicy.refusal(url, io.streammix.api.validation.UrlPolicy.Use.INPUT))
+                    .as(url).isNull();
+            assertThatCode(() -> OpenGuard.check(url, "in")).as(url).doesNotThrowAnyException();
+        }
+    }
+
     @Test
     void pseudoProtocolsAreOffTheWhitelistEvenIfAPathSlipsThrough() throws Exception {
         EngineRun.prepare();

@@ -261,7 +261,7 @@ public final class BypassOutput implements Runnable {
         int dot = n.lastIndexOf('.');
         String next = dot > 0 ? n.substring(0, dot) + "-" + fileNumber + n.substring(dot) : n + "-" + fileNumber;
         Path p = f.resolveSibling(next);
-        return new OutputTarget(p.toString(), first.format(), first.muxerOptions(), false, p, "file " + p.getFileName(), null);
+        return new OutputTarget(p.toString(), first.format(), first.muxerOptions(), false, p, first.safeName(), null);
     }
 
     private void setState(String s, String why) {

@@ -317,9 +317,14 @@ public final class StillImages implements AutoCloseable {
             throw new PictureTooLargeException(name + ": " + pkt.size() + " bytes, more than the worker's limit of "
                     + MediaLimits.MAX_IMAGE_BYTES + " bytes");
         }
-        int n = Math.min(pkt.size(), 64 * 1024);
+        // The whole packet (at most MAX_IMAGE_BYTES): a PNG's compressed metadata may sit anywhere before its pixels.
+        int n = pkt.size();
         byte[] head = new byte[n];
         pkt.data().position(0).get(head, 0, n);
+        String bomb = io.streammix.worker.media.PngChunks.refusal(head, n);
+        if (bomb != null) {
+            throw new PictureTooLargeException(name + ": " + bomb);
+        }
         long[] wh = PictureHeader.dimensions(head, n);
         if (wh != null && wh[0] * wh[1] > MediaLimits.MAX_IMAGE_PIXELS) {
             throw new PictureTooLargeException(name + ": the picture is " + wh[0] + "x" + wh[1] + ", more than the worker's limit of "

@@ -5,7 +5,6 @@ import io.streammix.api.validation.UrlPolicy;
 import io.streammix.api.v1alpha1.MixInput;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -79,8 +78,8 @@ public record InputSource(String url, String format, Map<String, String> options
         int colon = lower.indexOf("://");
         String scheme = colon > 0 ? lower.substring(0, colon) : "file";
         if (scheme.equals("file")) {
-            String path = colon > 0 ? URI.create(url).getPath() : url;
-            return new InputSource(path, null, Map.of(), false, loop, still, "file " + Path.of(path).getFileName());
+            String path = io.streammix.api.validation.LocalPath.path(url).toString(); // decoded as FileAccess checked it
+            return new InputSource(path, null, Map.of(), false, loop, still, "file"); // no name: it may come from a Secret
         }
         Map<String, String> opts = new LinkedHashMap<>();
         // Generic per-read timeout of every network protocol (microseconds); the interrupt deadline backs it up.

@@ -24,4 +24,23 @@ class InputSourceTest {
         assertThat(of("rtsp://cam/stream").options()).doesNotContainKey("analyzeduration");
         assertThat(of("http://media/a.flv.m3u8").options()).doesNotContainKey("analyzeduration");
     }
+
+    /**
+     * Issue 21, finding 5: the worker logged output and input file names, which may be a Secret's value (urlFrom). The
+     * names that go to logs and reasons say the kind of file only.
+     */
+    @Test
+    void fileNamesNeverReachLogNames() {
+        MixInput in = new MixInput();
+        in.url = "file:///recordings/acme-q3-private-board.mp4";
+        assertThat(InputSource.of(in, null).safeName()).doesNotContain("acme");
+        io.streammix.api.v1alpha1.MixOutput out = new io.streammix.api.v1alpha1.MixOutput();
+        out.name = "rec";
+        for (String url : new String[] {"/recordings/acme-q3-private-board.mkv", "file:///recordings/acme-q3-private-board",
+                "/recordings/acme-q3-private-board/index.m3u8"}) {
+            out.url = url;
+            assertThat(io.streammix.worker.engine.output.sink.OutputTarget.of(out, 0, java.nio.file.Path.of("/tmp"))
+                    .safeName()).as(url).doesNotContain("acme");
+        }
+    }
 }

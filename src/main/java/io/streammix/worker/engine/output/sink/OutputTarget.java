@@ -7,7 +7,6 @@ import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.worker.contract.SpecSubmission;
 import io.streammix.worker.recording.RecordingPlan;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
@@ -75,14 +74,14 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
         if (lower.startsWith("srt://")) {
             return new OutputTarget(url, "mpegts", Map.of(), true, null, InputSource.safe(url), null);
         }
-        if (lower.startsWith("file://")) {
-            return file(Path.of(URI.create(url).getPath()), out);
+        if (lower.startsWith("file:")) {
+            return file(io.streammix.api.validation.LocalPath.path(url), out); // decoded as FileAccess checked it
         }
         if (lower.contains("://")) {
             throw new IllegalArgumentException("unsupported output URL scheme ("
                     + String.join(", ", new java.util.TreeSet<>(UrlPolicy.OUTPUT_SCHEMES)) + ")");
         }
-        return file(Path.of(url), out);
+        return file(io.streammix.api.validation.LocalPath.path(url), out);
     }
 
     /**
@@ -116,7 +115,7 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
         String format;
         Map<String, String> opts = Map.of();
         if (name.endsWith(".m3u8")) {
-            return hls(p, hlsNeedsFmp4(out), "HLS " + p.getFileName());
+            return hls(p, hlsNeedsFmp4(out), "HLS playlist");
         } else if (name.endsWith(".m4a")) {
             format = "ipod";
             opts = FRAGMENTED_AUDIO_MP4;
@@ -136,6 +135,7 @@ public record OutputTarget(String url, String format, Map<String, String> muxerO
             format = "mp4";
             opts = out.hasVideo() ? FRAGMENTED_MP4 : FRAGMENTED_AUDIO_MP4;
         }
-        return new OutputTarget(p.toString(), format, opts, false, p, "file " + p.getFileName(), null);
+        // Never the file's name: it may come from a Secret (urlFrom), and this name goes to logs and reasons (issue 21).
+        return new OutputTarget(p.toString(), format, opts, false, p, "file (" + format + ")", null);
     }
 }
