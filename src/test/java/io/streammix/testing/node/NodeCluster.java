@@ -48,6 +48,7 @@ public final class NodeCluster implements AutoCloseable {
     public static final String PAUSE_IMAGE = "registry.local/mixtask-test/pause:1";
     public static final String NETCHECK_IMAGE = "registry.local/mixtask-test/netcheck:1";
     private static final Logger LOG = Logger.getLogger(NodeCluster.class);
+    private static final java.util.concurrent.atomic.AtomicInteger CLUSTERS = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Path dir;
     private final Path nodeBin;
@@ -68,7 +69,9 @@ public final class NodeCluster implements AutoCloseable {
     }
 
     private NodeCluster(Path projectImageTar, String... nodeNames) {
-        this.dir = Path.of("target", "node-cluster").toAbsolutePath().resolve("run-" + ProcessHandle.current().pid());
+        // One directory per cluster (several test classes share a JVM): a second cluster must not find the first's etcd.
+        this.dir = Path.of("target", "node-cluster").toAbsolutePath()
+                .resolve("run-" + ProcessHandle.current().pid() + "-" + CLUSTERS.incrementAndGet());
         this.nodeBin = NodeBinaries.directory().orElseThrow();
         try {
             Files.createDirectories(dir);
