@@ -1,5 +1,8 @@
 package io.streammix.local;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streammix.worker.NativeSetup;
 import io.streammix.worker.media.Decoder;
 import io.streammix.worker.media.Demuxer;
@@ -28,10 +31,13 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
  * 1 otherwise. Threads: the caller's only.
  */
 public final class PlayProbe {
+    /** Sorted keys: one stable line a script or a test can match. */
+    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
     private PlayProbe() {
     }
 
-    public static void main(String... args) {
+    public static void main(String... args) throws JsonProcessingException {
         if (args.length < 1 || args.length > 2) {
             System.err.println("usage: probe URL [SECONDS]");
             System.exit(2);
@@ -46,7 +52,7 @@ public final class PlayProbe {
         } catch (RuntimeException e) {
             out.put("error", e.getMessage());
         }
-        System.out.println(json(out));
+        System.out.println(JSON.writeValueAsString(out));
         boolean decoded = out.values().stream().anyMatch(v -> v instanceof Map<?, ?> m && m.get("frames") instanceof Long n && n > 0);
         System.exit(decoded ? 0 : 1);
     }
@@ -93,26 +99,5 @@ public final class PlayProbe {
             }
         }
         return result;
-    }
-
-    /** A flat JSON object of strings, numbers and one level of such objects (what {@link #probe} returns). */
-    static String json(Map<String, Object> map) {
-        StringBuilder b = new StringBuilder("{");
-        map.forEach((k, v) -> {
-            if (b.length() > 1) {
-                b.append(',');
-            }
-            b.append('"').append(k).append("\":");
-            if (v instanceof Map<?, ?> m) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> inner = new LinkedHashMap<>((Map<String, Object>) m);
-                b.append(json(new java.util.TreeMap<>(inner)));
-            } else if (v instanceof Number) {
-                b.append(v);
-            } else {
-                b.append('"').append(String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            }
-        });
-        return b.append('}').toString();
     }
 }

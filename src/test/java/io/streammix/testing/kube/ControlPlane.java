@@ -415,7 +415,8 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    /** A TCP port free on loopback at the moment of asking. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
@@ -437,6 +438,11 @@ public final class ControlPlane implements AutoCloseable {
             kubelet = null;
         }
         // Controller manager first (it would log errors against a vanished API server), etcd last.
+        stopInReverse(processes);
+    }
+
+    /** Stops these processes, last started first (SIGTERM, then SIGKILL after 10 s), and empties the list. */
+    public static void stopInReverse(List<Process> processes) {
         for (int i = processes.size() - 1; i >= 0; i--) {
             Process p = processes.get(i);
             p.destroy();

@@ -11,8 +11,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,7 +174,7 @@ public final class NodeCluster implements AutoCloseable {
         String kubeconfig = cp.kubeconfig().toString();
         start("kube-scheduler", List.of(nodeBin.resolve("kube-scheduler").toString(), "--kubeconfig", kubeconfig,
                 "--authentication-kubeconfig", kubeconfig, "--authorization-kubeconfig", kubeconfig,
-                "--leader-elect=false", "--bind-address", "127.0.0.1", "--secure-port", String.valueOf(freePort()), "--v", "1"));
+                "--leader-elect=false", "--bind-address", "127.0.0.1", "--secure-port", String.valueOf(ControlPlane.freePort()), "--v", "1"));
     }
 
     /**
@@ -311,12 +309,6 @@ public final class NodeCluster implements AutoCloseable {
                 .redirectOutput(dir.resolve(name + ".log").toFile()).start());
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
@@ -337,19 +329,7 @@ public final class NodeCluster implements AutoCloseable {
             }
         }
         nodes.clear();
-        for (Process p : hostProcesses) {
-            p.destroy();
-        }
-        for (Process p : hostProcesses) {
-            try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        hostProcesses.clear();
+        ControlPlane.stopInReverse(hostProcesses);
         if (cp != null) {
             cp.close();
         }
