@@ -23,7 +23,7 @@ public class DockerAvailable implements ExecutionCondition {
         }
         String what = context.getRequiredTestClass().getSimpleName();
         String message = what + " SKIPPED: no Docker engine found. It builds the image, starts k3s in a container, installs the "
-                + "Helm chart and runs a MixTask end to end. Run it on a machine with Docker: ./mvnw verify -Dit.test=" + what;
+                + "Helm chart and runs a MixTask end to end. Run it on a machine with Docker: ./mvnw verify -Pimage -Dit.test=" + what;
         System.out.println(message);
         return ConditionEvaluationResult.disabled(message);
     }
