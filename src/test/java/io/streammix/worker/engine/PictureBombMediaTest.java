@@ -126,6 +126,39 @@ class PictureBombMediaTest {
                 metadataBomb(dir.resolve("small.png"), 0).toString(), "spec.background.image"));
     }
 
+    /**
+     * Issue 21, finding 3, leftover: the metadata count ran for pictures only. The same bomb as an input whose path has
+     * no picture extension (FFmpeg probes it as png_pipe), or as an animated PNG, was decoded as a stream by
+     * {@code avformat_find_stream_info}: before, RSS grew by about 1 GB (two chunks of 500 MB). Now a stream of PNG or
+     * APNG frames is refused from its header, before anything decodes it.
+     */
+    @Test
+    void pngFramesInAStreamAreRefusedBeforeAnythingDecodesThem() throws Exception {
+        EngineRun.prepare();
+        Path plain = metadataBomb(dir.resolve("slide"), 500);
+        Path apng = dir.resolve("anim");
+        byte[] b = Files.readAllBytes(plain);
+        try (OutputStream out = Files.newOutputStream(apng)) {
+            out.write(b, 0, 8 + 25); // signature, IHDR
+            chunk(out, "acTL", ByteBuffer.allocate(8).putInt(1).putInt(0).array());
+            out.write(b, 8 + 25, b.length - 8 - 25);
+        }
+        for (Path bomb : new Path[] {plain, apng}) {
+            long rssBefore = rssBytes();
+            Throwable refused;
+            try (io.streammix.worker.media.Interrupter i = new io.streammix.worker.media.Interrupter()) {
+                refused = org.assertj.core.api.Assertions.catchThrowable(() -> io.streammix.worker.media.Demuxer.open(
+                        bomb.toString(), null, java.util.Map.of(), i, 5000, 5000, "spec.inputs[0]").close());
+            }
+            long rssGrowth = rssBytes() - rssBefore;
+            System.out.printf("PNG metadata bomb as a stream (%s, %d bytes): RSS growth %d MB%n", bomb.getFileName(),
+                    Files.size(bomb), rssGrowth >> 20);
+            assertThat(rssGrowth).as("RSS growth, " + bomb.getFileName()).isLessThan(100L << 20);
+            assertThat(refused).as(bomb.getFileName().toString()).isInstanceOf(io.streammix.worker.media.MediaException.class)
+                    .hasMessageStartingWith("spec.inputs[0]: refused: not allowed: PNG frames in a stream");
+        }
+    }
+
     private static void chunk(OutputStream out, String type, byte[] data) throws IOException {
         out.write(ByteBuffer.allocate(4).putInt(data.length).array());
         byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
