@@ -18,8 +18,15 @@ record ProxyRequest(boolean tunnel, String host, int port, String originHead) {
         if (eol < 0) {
             return null;
         }
-        String[] line = head.substring(0, eol).split(" ");
-        if (line.length != 3 || !line[2].startsWith("HTTP/1.")) {
+        String requestLine = head.substring(0, eol);
+        int first = requestLine.indexOf(' ');
+        int last = requestLine.lastIndexOf(' ');
+        if (first <= 0 || last <= first + 1) {
+            return null;
+        }
+        // method, target, version: the target is all between (FFmpeg sends a URL's path as it was given)
+        String[] line = {requestLine.substring(0, first), requestLine.substring(first + 1, last), requestLine.substring(last + 1)};
+        if (!line[2].startsWith("HTTP/1.")) {
             return null;
         }
         if (line[0].equals("CONNECT")) {
