@@ -54,8 +54,8 @@ public interface OperatorConfig {
      */
     interface Tenancy {
         /**
-         * Images spec.worker.image may name, matched per component ({@code *} within one component, a trailing
-         * {@code :*} any tag; e.g. ghcr.io/streammix/mixtask-operator:*): see {@code operator.spec.ImagePattern}.
+         * Images spec.worker.image may name, matched per component ({@code *} a whole component, never part of one; a
+         * trailing {@code :*} any tag; e.g. ghcr.io/streammix/mixtask-operator:*): see {@code operator.spec.ImagePattern}.
          */
         Optional<java.util.List<String>> allowedImages();
 
