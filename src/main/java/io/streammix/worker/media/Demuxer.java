@@ -127,7 +127,8 @@ public final class Demuxer implements AutoCloseable {
 
     private static String reason(int ret, Interrupter interrupter, long timeoutMillis, long refusedBefore) {
         if (refusedBefore >= 0 && FenceProxy.refusals() > refusedBefore) {
-            // Another input's refusal at the same moment could be counted here too: the words stay true for both.
+            // Another input's refusal at the same moment is counted here too: then only these words are wrong (nothing
+            // was let through).
             return "refused: not allowed: a connection it led to (a redirect, a playlist's segment or key) is outside "
                     + "the worker's egress fence";
         }

@@ -122,7 +122,7 @@ public final class FenceProxy {
             InetAddress[] addresses;
             try {
                 addresses = EgressFence.current().resolve(req.host());
-            } catch (EgressFence.Refused | IllegalArgumentException e) { // IllegalArgumentException: a malformed fence refuses all
+            } catch (EgressFence.Refused | IllegalArgumentException e) { // IllegalArgumentException: unparsable CIDRs refuse all
                 refused.incrementAndGet();
                 answer(out, "403 Forbidden");
                 return;

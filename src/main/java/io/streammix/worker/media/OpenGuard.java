@@ -43,7 +43,7 @@ public final class OpenGuard {
             EgressFence.current().resolve(host);
         } catch (EgressFence.Refused e) {
             throw new MediaException(name + ": refused: " + e.getMessage());
-        } catch (IllegalArgumentException e) { // the admin's CIDRs do not parse: nothing internal is let through
+        } catch (IllegalArgumentException e) { // the admin's CIDRs do not parse: nothing is opened
             throw new MediaException(name + ": refused: " + e.getMessage());
         } catch (UnknownHostException | SecurityException e) {
             // FFmpeg reports it in its own words

@@ -21,7 +21,7 @@ final class EndpointFence implements ExecutionInterceptor {
         String host = context.httpRequest().host();
         try {
             EgressFence.current().resolve(host);
-        } catch (EgressFence.Refused | IllegalArgumentException e) { // IllegalArgumentException: the admin's CIDRs do not parse
+        } catch (EgressFence.Refused | IllegalArgumentException e) { // unparsable CIDRs refuse all
             throw SdkClientException.create("recording.upload.endpoint: refused: " + e.getMessage());
         } catch (UnknownHostException e) {
             // the client reports it in its own words
