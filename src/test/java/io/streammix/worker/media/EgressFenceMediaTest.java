@@ -1,12 +1,16 @@
 package io.streammix.worker.media;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.streammix.worker.EngineRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,6 +19,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -111,6 +118,46 @@ class EgressFenceMediaTest {
             assertThat(d.formatName()).contains("png");
         }
         assertThat(mediaRequests).hasValue(2);
+    }
+
+    /** HTTPS reaches FFmpeg's TLS through the proxy as a CONNECT tunnel, end to end (a self-signed server here). */
+    @Test
+    void httpsToAnAllowedServerWorksThroughTheTunnel() throws Exception {
+        char[] pass = "changeit".toCharArray();
+        Path keys = Files.createTempDirectory("tls").resolve("ks.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "t", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=" + ALLOWED, "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keys.toString(), "-storepass", "changeit", "-keypass", "changeit",
+                "-ext", "san=ip:" + ALLOWED).redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keys)) {
+            ks.load(in, pass);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, pass);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        HttpsServer secure = HttpsServer.create(new InetSocketAddress(ALLOWED, 0), 0);
+        secure.setHttpsConfigurator(new HttpsConfigurator(tls));
+        AtomicInteger served = new AtomicInteger();
+        byte[] png = png();
+        secure.createContext("/b.png", x -> {
+            served.incrementAndGet();
+            x.getResponseHeaders().add("Content-Type", "image/png");
+            x.sendResponseHeaders(200, png.length);
+            x.getResponseBody().write(png);
+            x.close();
+        });
+        secure.start();
+        try (Interrupter i = new Interrupter();
+             Demuxer d = Demuxer.open("https://" + ALLOWED + ":" + secure.getAddress().getPort() + "/b.png", null, Map.of(), i,
+                     5000, 5000, "in", false)) {
+            assertThat(d.formatName()).contains("png");
+        } finally {
+            secure.stop(0);
+        }
+        assertThat(served).hasValue(1);
     }
 
     @Test
