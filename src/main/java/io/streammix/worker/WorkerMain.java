@@ -88,7 +88,9 @@ public final class WorkerMain {
         NativeSetup.quietFfmpeg(env);
         WorkerRuntime rt;
         try {
-            // In a pod, files only under the task's volumes and the scratch output directory (issue 13).
+            // In a pod, files only under the task's volumes and the scratch output directory (issue 13), opened at the real
+            // paths checked (issue 21: no link swapped in later).
+            io.streammix.worker.media.OpenedFiles.requireExactPaths();
             MixEngine.Config config = new MixEngine.Config(Path.of(scratch, "out"), null, Path.of(scratch, "hls"), new LiveStreams())
                     .withFiles(FileAccess.forPod(sub.spec(), Path.of(scratch, "out")));
             rt = WorkerRuntime.start(sub, config, bindAddress, port, mediaPort, token);

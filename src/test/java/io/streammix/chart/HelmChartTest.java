@@ -209,6 +209,35 @@ class HelmChartTest {
         assertThatThrownBy(() -> render(v -> v.set("tenancy.allowedImagez[0]", "x"))).hasMessageContaining("allowedImagez");
     }
 
+    /**
+     * Issue 21, finding 1: the worker's egress fence (EgressFence) allows internal addresses only where the chart says;
+     * by default none (the property "none" becomes an empty MIXTASK_EGRESS_ALLOWED_CIDRS). Image patterns with a '*'
+     * inside a name component are refused when the chart renders.
+     */
+    @Test
+    void workerEgressAllowListIsEmptyByDefaultAndImagePatternsNameWholeComponents() throws IOException {
+        for (var c : List.<java.util.Map.Entry<UnaryOperator<TemplateCommand>, String>>of(
+                java.util.Map.entry(v -> v, "none"),
+                java.util.Map.entry(v -> v.set("worker.egressAllowedCidrs[0]", "10.96.0.0/12").set("worker.egressAllowedCidrs[1]", "fd10::/64"),
+                        "10.96.0.0/12,fd10::/64"))) {
+            JsonNode config = only(render(c.getKey()), "ConfigMap", "mixtask-operator");
+            java.util.Properties props = new java.util.Properties();
+            props.load(new java.io.StringReader(config.at("/data/application.properties").asText()));
+            assertThat(props.getProperty("mixtask.worker.egress-allowed-cidrs")).isEqualTo(c.getValue());
+            java.util.Map<String, String> values = new java.util.HashMap<>();
+            props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k)));
+            var env = io.streammix.operator.dependent.WorkerPodTemplate.egressEnv(
+                    io.streammix.operator.testing.OperatorHarness.config(values).worker());
+            assertThat(env).singleElement().satisfies(e -> {
+                assertThat(e.getName()).isEqualTo("MIXTASK_EGRESS_ALLOWED_CIDRS");
+                assertThat(e.getValue()).isEqualTo(c.getValue().equals("none") ? "" : c.getValue());
+            });
+        }
+        assertThatThrownBy(() -> render(v -> v.set("worker.egressAllowedCidrs[0]", "media.example"))).hasMessageContaining("egressAllowedCidrs");
+        assertThatThrownBy(() -> render(v -> v.set("tenancy.allowedImages[0]", "ghcr.io/streammix/mix*:*")))
+                .hasMessageContaining("allowedImages");
+    }
+
     @Test
     void serviceMonitorOnlyWhenAskedScrapingTheManagementPort() {
         assertThat(of(render(t -> t), "ServiceMonitor")).isEmpty();

@@ -157,7 +157,7 @@ public final class UrlPolicy {
         return switch (scheme(url)) {
             case "rtmp" -> "rtmp,tcp";
             case "rtmps" -> "rtmps,rtmp,tcp,tls";
-            case "http", "https" -> "http,https,tcp,tls,crypto";
+            case "http", "https" -> "http,https,tcp,tls,crypto,httpproxy"; // httpproxy: https through the FenceProxy (CONNECT)
             case "srt" -> "srt";
             case "rtsp" -> "rtsp,rtp,tcp,udp,tls";
             default -> "file";

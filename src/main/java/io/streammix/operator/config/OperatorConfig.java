@@ -54,8 +54,8 @@ public interface OperatorConfig {
      */
     interface Tenancy {
         /**
-         * Images spec.worker.image may name, matched per component ({@code *} within one component, a trailing
-         * {@code :*} any tag; e.g. ghcr.io/streammix/mixtask-operator:*): see {@code operator.spec.ImagePattern}.
+         * Images spec.worker.image may name, matched per component ({@code *} a whole component, never part of one; a
+         * trailing {@code :*} any tag; e.g. ghcr.io/streammix/mixtask-operator:*): see {@code operator.spec.ImagePattern}.
          */
         Optional<java.util.List<String>> allowedImages();
 
@@ -135,6 +135,15 @@ public interface OperatorConfig {
         /** JVM options of the worker, passed as JAVA_TOOL_OPTIONS. */
         @WithDefault(DEFAULT_JAVA_OPTIONS)
         String javaOptions();
+
+        /**
+         * Internal address blocks a worker may connect to (inputs, images, outputs, redirects, HLS segments, the S3
+         * endpoint), comma-separated CIDRs within 127.0.0.0/8, ::1, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16,
+         * 100.64.0.0/10 and fc00::/7, e.g. the media servers' Service range; {@code none}: not one (the chart's
+         * {@code worker.egressAllowedCidrs}, empty by default). Unset: the worker allows them all. Link-local, metadata
+         * and the API server's address are refused whatever this says. Passed as {@code MIXTASK_EGRESS_ALLOWED_CIDRS}.
+         */
+        Optional<String> egressAllowedCidrs();
 
         Map<String, String> nodeSelector();
 

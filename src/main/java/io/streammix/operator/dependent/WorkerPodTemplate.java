@@ -151,6 +151,16 @@ public class WorkerPodTemplate {
         }
     }
 
+    /**
+     * The internal address blocks the worker's own fence lets it connect to ({@code EgressFence}, issue 21): set by the
+     * chart always ("none": not one); absent (an operator run by hand), the worker allows them all, as before.
+     */
+    public static java.util.List<EnvVar> egressEnv(OperatorConfig.Worker defaults) {
+        return defaults.egressAllowedCidrs()
+                .map(v -> new EnvVar(io.streammix.worker.media.EgressFence.ENV, v.trim().equals("none") ? "" : v.trim(), null))
+                .map(java.util.List::of).orElse(java.util.List.of());
+    }
+
     private Container container(MixTask task, WorkerOverrides overrides) {
         OperatorConfig.Worker defaults = config.worker();
         return new ContainerBuilder()
@@ -169,6 +179,7 @@ public class WorkerPodTemplate {
                         new EnvVar(MetricsServer.ENV_TASK, task.getMetadata().getName(), null),
                         new EnvVar("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX, null),
                         new EnvVar("JAVA_TOOL_OPTIONS", defaults.javaOptions() + " -Djava.io.tmpdir=" + SCRATCH_DIR, null))
+                .addAllToEnv(egressEnv(defaults))
                 .addNewPort().withName("media").withContainerPort(ControlApi.MEDIA_PORT).withProtocol("TCP").endPort()
                 .addNewPort().withName("control").withContainerPort(ControlApi.CONTROL_PORT).withProtocol("TCP").endPort()
                 .addNewPort().withName(METRICS_PORT_NAME).withContainerPort(defaults.metricsPort()).withProtocol("TCP").endPort()

@@ -7,8 +7,11 @@ import java.util.regex.Pattern;
  * so {@code ghcr.io/streammix/mix*} allowed {@code ghcr.io/streammix/mix-evil/anything}). An image reference is a name
  * of '/'-separated components (the registry first), then an optional {@code :tag} and {@code @digest}.
  * <ul>
- *   <li>the pattern and the image have as many name components, each matched on its own: {@code *} matches within one
- *   component, never a '/', so no pattern reaches deeper into a registry than it spells;</li>
+ *   <li>the pattern and the image have as many name components, each matched on its own: a component of the pattern is
+ *   either spelled out or {@code *}, the whole component (any one repository at that level), so no pattern reaches
+ *   deeper into a registry than it spells. A {@code *} inside a component ({@code mix*}) is not a pattern: it would
+ *   allow {@code mix-evil} beside {@code mixer} (issue 21), and repositories are what a registry grants rights on,
+ *   so an entry names them or all of one level; such an entry matches nothing ({@link #problem});</li>
  *   <li>a trailing {@code :*} matches any tag or digest (or none); another {@code :tag} must match the image's tag
  *   ({@code *} again within it: {@code :1.*}), and no digest; a pattern without a tag matches only an image without one;</li>
  *   <li>an image whose tag or digest is malformed, or with an empty, "." or ".." component, matches nothing.</li>
@@ -41,7 +44,20 @@ final class ImagePattern {
         }
     }
 
+    /** Why {@code pattern} matches nothing, for the admin; null when it is a pattern. */
+    static String problem(String pattern) {
+        for (String c : Ref.parse(pattern).components) {
+            if (c.contains("*") && !c.equals("*")) {
+                return "'*' stands for a whole name component (ghcr.io/team/*:*), never part of one ('" + c + "')";
+            }
+        }
+        return null;
+    }
+
     static boolean matches(String pattern, String image) {
+        if (problem(pattern) != null) {
+            return false;
+        }
         Ref p = Ref.parse(pattern);
         Ref i = Ref.parse(image);
         if ((i.tag != null && !TAG.matcher(i.tag).matches()) || (i.digest != null && !DIGEST.matcher(i.digest).matches())
@@ -50,7 +66,7 @@ final class ImagePattern {
         }
         for (int k = 0; k < p.components.length; k++) {
             String c = i.components[k];
-            if (c.isEmpty() || c.equals(".") || c.equals("..") || !glob(p.components[k], c)) {
+            if (c.isEmpty() || c.equals(".") || c.equals("..") || !(p.components[k].equals("*") || p.components[k].equals(c))) {
                 return false;
             }
         }
@@ -63,7 +79,7 @@ final class ImagePattern {
         return i.digest == null && (p.tag == null ? i.tag == null : i.tag != null && glob(p.tag, i.tag));
     }
 
-    /** {@code *} as any run of characters of one component (the caller passes one component, never a '/'). */
+    /** {@code *} as any run of characters of a tag (the caller passes a tag, never a '/'). */
     private static boolean glob(String pattern, String text) {
         String[] parts = pattern.split("\\*", -1);
         StringBuilder re = new StringBuilder();

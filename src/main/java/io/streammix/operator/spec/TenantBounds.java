@@ -42,7 +42,8 @@ public final class TenantBounds {
         checkVolumes(w, t, claimLabels);
         if (w.image != null && !imageAllowed(w.image, t.allowedImages().orElse(List.of()))) {
             throw new InvalidSpecException("spec.worker.image", "'" + w.image + "' is not an image this cluster allows for "
-                    + "workers (mixtask.tenancy.allowed-images: " + t.allowedImages().orElse(List.of()) + ")");
+                    + "workers (mixtask.tenancy.allowed-images: " + t.allowedImages().orElse(List.of()) + ")"
+                    + ignoredImagePatterns(t.allowedImages().orElse(List.of())));
         }
         if (w.priorityClassName != null && !t.allowedPriorityClasses().orElse(List.of()).contains(w.priorityClassName)) {
             throw new InvalidSpecException("spec.worker.priorityClassName", "'" + w.priorityClassName + "' is not allowed "
@@ -73,6 +74,18 @@ public final class TenantBounds {
         if (w.resources != null) {
             checkResources(w.resources, t);
         }
+    }
+
+    /** Entries that match nothing, said in the refusal so that the admin learns why (issue 21: no partial globs). */
+    private static String ignoredImagePatterns(List<String> allowed) {
+        StringBuilder b = new StringBuilder();
+        for (String a : allowed) {
+            String problem = ImagePattern.problem(a.trim());
+            if (problem != null) {
+                b.append("; the entry '").append(a.trim()).append("' matches nothing: ").append(problem);
+            }
+        }
+        return b.toString();
     }
 
     private static boolean imageAllowed(String image, List<String> allowed) {

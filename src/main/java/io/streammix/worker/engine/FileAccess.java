@@ -21,6 +21,8 @@ import java.util.List;
  * (a link on a volume cannot point out of it) for the file or, for a file not yet written, its nearest existing parent.
  * The path checked is the one opened: {@link LocalPath#path} decodes a {@code file:} URL once, for this check and for
  * the openers alike (issue 21: {@code %2E%2E} passed a check of the undecoded text and was decoded by the opener).
+ * A confined URL is rewritten to that real path, which is what FFmpeg opens; with {@code OpenedFiles} an input is kept
+ * only if FFmpeg's descriptor is that file (a link swapped in after the check, issue 21, is refused when opened).
  * Outside a pod (the local run, tests) nothing is confined: {@link #ANYWHERE}.
  *
  * <p>Runs on the thread that applies a spec, before the engine takes its lock.
@@ -89,19 +91,22 @@ public record FileAccess(List<Path> roots, Path base) {
             p = base.resolve(p);
             rewritten = p.toString();
         }
-        if (!inside(p)) {
+        Path real = realOrNearestParent(p.normalize());
+        if (real == null || !inside(real)) {
             violations.add(new Violation(field, "the worker opens files only under the task's volumes ("
                     + String.join(", ", roots.subList(1, roots.size()).stream().map(Path::toString).toList())
                     + ") or its output directory; symbolic links are followed"));
+            return rewritten;
         }
-        return rewritten;
+        if (real.toString().contains(":")) {
+            violations.add(new Violation(field, "the file's real path holds a ':' (FFmpeg would read a protocol)"));
+            return rewritten;
+        }
+        // FFmpeg gets the real path, and opens nothing else: OpenedFiles compares what it opened with it (issue 21).
+        return real.toString();
     }
 
-    private boolean inside(Path p) {
-        Path real = realOrNearestParent(p.normalize());
-        if (real == null) {
-            return false;
-        }
+    private boolean inside(Path real) {
         for (Path root : roots) {
             Path r = realOrNearestParent(root.normalize());
             if (r != null && real.startsWith(r) && !real.equals(r)) {

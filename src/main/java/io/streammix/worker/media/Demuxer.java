@@ -8,6 +8,8 @@ import org.bytedeco.ffmpeg.avutil.AVDictionary;
 
 import java.util.Map;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_APNG;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_PNG;
 import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_FLAG_BACKWARD;
 import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
 import static org.bytedeco.ffmpeg.global.avformat.av_find_input_format;
@@ -66,23 +68,37 @@ public final class Demuxer implements AutoCloseable {
         OpenGuard.check(url, name);
         AVFormatContext ctx = avformat_alloc_context();
         interrupter.install(ctx.interrupt_callback());
-        AVDictionary opts = Av.dict(OpenGuard.withWhitelist(url, options));
+        Map<String, String> guarded = OpenGuard.withWhitelist(url, options);
+        // A hop the egress proxy refused reaches FFmpeg as a 403: counted, so the reason can say which it was.
+        long refusedBefore = guarded.containsKey("http_proxy") ? FenceProxy.refusals() : -1;
+        AVDictionary opts = Av.dict(guarded);
         try {
             interrupter.arm(connectTimeoutMillis);
             int ret = avformat_open_input(ctx, url, fmt, opts);
             if (ret < 0) {
                 // avformat_open_input frees the context on failure.
-                throw new MediaException(name + ": cannot open: " + reason(ret, interrupter, connectTimeoutMillis), ret);
+                throw new MediaException(name + ": cannot open: " + reason(ret, interrupter, connectTimeoutMillis, refusedBefore), ret);
+            }
+            String moved = OpenedFiles.inputRefusal(ctx.pb(), url);
+            if (moved != null) {
+                avformat_close_input(ctx);
+                throw new MediaException(name + ": refused: " + moved);
             }
             if (!analyze) {
                 return new Demuxer(ctx, interrupter, readTimeoutMillis);
+            }
+            String png = pngStream(ctx);
+            if (png != null) {
+                avformat_close_input(ctx);
+                throw new MediaException(name + ": refused: " + png);
             }
             interrupter.arm(connectTimeoutMillis);
             long probing = System.nanoTime();
             ret = avformat_find_stream_info(ctx, (org.bytedeco.javacpp.PointerPointer<?>) null);
             if (ret < 0) {
                 avformat_close_input(ctx);
-                throw new MediaException(name + ": no stream information: " + reason(ret, interrupter, connectTimeoutMillis), ret);
+                throw new MediaException(name + ": no stream information: "
+                        + reason(ret, interrupter, connectTimeoutMillis, refusedBefore), ret);
             }
             Demuxer d = new Demuxer(ctx, interrupter, readTimeoutMillis);
             d.probeNanos = System.nanoTime() - probing;
@@ -90,6 +106,33 @@ public final class Demuxer implements AutoCloseable {
         } finally {
             av_dict_free(opts);
         }
+    }
+
+    /**
+     * Why a stream input must not be decoded when it carries PNG or APNG frames (issue 21, finding 3): FFmpeg's PNG
+     * decoder inflates zTXt/iTXt/iCCP chunks whole, and {@link PngChunks} counts them only for pictures (backgrounds,
+     * watermarks, still-image inputs, read before decoding). A stream would be decoded by
+     * {@code avformat_find_stream_info} before any packet reached us, so it is refused from its header.
+     */
+    private static String pngStream(AVFormatContext ctx) {
+        for (int i = 0; i < ctx.nb_streams(); i++) {
+            int codec = ctx.streams(i).codecpar().codec_id();
+            if (codec == AV_CODEC_ID_PNG || codec == AV_CODEC_ID_APNG) {
+                return "not allowed: PNG frames in a stream are not decoded (their metadata would inflate unbounded); "
+                        + "a picture input is a URL whose path ends in .png";
+            }
+        }
+        return null;
+    }
+
+    private static String reason(int ret, Interrupter interrupter, long timeoutMillis, long refusedBefore) {
+        if (refusedBefore >= 0 && FenceProxy.refusals() > refusedBefore) {
+            // Another input's refusal at the same moment is counted here too: then only these words are wrong (nothing
+            // was let through).
+            return "refused: not allowed: a connection it led to (a redirect, a playlist's segment or key) is outside "
+                    + "the worker's egress fence";
+        }
+        return reason(ret, interrupter, timeoutMillis);
     }
 
     private static String reason(int ret, Interrupter interrupter, long timeoutMillis) {

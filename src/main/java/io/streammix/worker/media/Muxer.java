@@ -139,6 +139,10 @@ public final class Muxer implements AutoCloseable {
             String whitelist = url == null ? null : UrlPolicy.protocols(url);
             if (url != null) {
                 OpenGuard.check(url, name);
+                String moved = OpenedFiles.outputRefusal(url);
+                if (moved != null) {
+                    throw new MediaException(name + ": refused: " + moved);
+                }
                 // The muxer's own opens (HLS segments and playlists, rotated files) use the context's whitelist,
                 // avio_open2 the dict's.
                 Av.check(org.bytedeco.ffmpeg.global.avutil.av_opt_set(ctx, "protocol_whitelist", whitelist, 0),

@@ -94,7 +94,8 @@ public final class S3FileUploader implements AutoCloseable {
                 // answers at once with a final status (a 403 for wrong keys, as S3Proxy/Jetty and other S3-compatible
                 // stores do) could leave the attempt hanging until the server's idle timeout: 30 s per attempt was seen.
                 // Our requests are at most one 8 MiB part: sending it before an error costs little.
-                .overrideConfiguration(o -> o.addExecutionInterceptor(new NoExpectContinue()))
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new NoExpectContinue())
+                        .addExecutionInterceptor(new EndpointFence()))
                 .region(Region.of(upload.regionOrDefault()))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())));

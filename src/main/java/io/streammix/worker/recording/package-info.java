@@ -3,7 +3,8 @@
  * a file output records: rotation by time or size, upload), {@link io.streammix.worker.recording.RecordingFiles}
  * (which files are finished, from the segment muxer's CSV list read by {@code SegmentList}, each handed once to the
  * uploader), {@link io.streammix.worker.recording.S3FileUploader} (S3 or S3-compatible, one file at a time, multipart
- * for large ones, retries with backoff), {@code UploadMarker} ({@code <file>.uploaded}, the durable proof of an upload)
+ * for large ones, retries with backoff; its endpoint checked by the worker's egress fence before each request,
+ * {@code EndpointFence}), {@code UploadMarker} ({@code <file>.uploaded}, the durable proof of an upload)
  * and {@link io.streammix.worker.recording.EarlierRecordings} (files earlier workers left without a marker).
  *
  * <p>Not here: writing the files and cutting them (FFmpeg's segment muxer set up by {@code RecordingTargets}, size

@@ -113,16 +113,21 @@ class TenantBoundsTest {
     @Test
     void imagePatternsMatchPerComponentAndClaimsOnlyFromTheAllowList() {
         OperatorConfig.Tenancy t = OperatorHarness.config(Map.of(
-                "mixtask.tenancy.allowed-images", "ghcr.io/streammix/mix*:*,registry.example/team/*:1.*,registry.example/plain",
+                "mixtask.tenancy.allowed-images", "ghcr.io/streammix/mixer:*,ghcr.io/streammix/mix:*,registry.example/team/*:1.*,"
+                        + "registry.example/plain,ghcr.io/other/mix*:*",
                 "mixtask.tenancy.allowed-volume-claims", "mix-recordings",
                 "mixtask.tenancy.allowed-volume-claim-labels.\"streammix.io/recordings\"", "true")).tenancy();
         for (String evil : new String[] {"ghcr.io/streammix/mix-evil/x:1", "ghcr.io/streammix/mix/../evil:1",
                 "ghcr.io/streammix/mixer/sub:1", "ghcr.io/streammix.evil.example/mix:1", "registry.example/team/a/b:1.0",
                 "registry.example/team/x:2.0", "registry.example/team/x:1.0/evil", "registry.example/plain:latest",
-                "registry.example/plainer", "registry.example/plain/x", "ghcr.io/streammix/mixer@sha256:ab/x"}) {
+                "registry.example/plainer", "registry.example/plain/x", "ghcr.io/streammix/mixer@sha256:ab/x",
+                "ghcr.io/streammix/mix-evil:1", "ghcr.io/streammix/mixer-evil:1", "ghcr.io/other/mixer:1", "ghcr.io/other/mix:1"}) {
             refused(worker(w -> w.image = evil), t, "spec.worker.image");
         }
-        for (String good : new String[] {"ghcr.io/streammix/mixer:1.2", "ghcr.io/streammix/mix", "ghcr.io/streammix/mix-b:x",
+        // Same depth (issue 21, third pass): "mix*" allowed "mix-evil". A '*' inside a name component is no pattern.
+        assertThatThrownBy(() -> TenantBounds.check(worker(w -> w.image = "ghcr.io/other/mix-evil:1"), t))
+                .hasMessageContaining("the entry 'ghcr.io/other/mix*:*' matches nothing: '*' stands for a whole name component");
+        for (String good : new String[] {"ghcr.io/streammix/mixer:1.2", "ghcr.io/streammix/mix", "ghcr.io/streammix/mix:x",
                 "ghcr.io/streammix/mixer@sha256:0123abcd", "registry.example/team/x:1.4", "registry.example/plain"}) {
             assertThatCode(() -> TenantBounds.check(worker(w -> w.image = good), t)).as(good).doesNotThrowAnyException();
         }

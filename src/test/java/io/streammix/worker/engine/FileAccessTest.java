@@ -39,6 +39,47 @@ class FileAccessTest {
         return s;
     }
 
+    /**
+     * Issue 21, finding 2, leftover: the check and FFmpeg's open were not one step, so a symbolic link put on a shared
+     * volume after the check (another pod on the same claim) was followed when FFmpeg opened the file, and the input read
+     * a file outside its volume. Now the worker opens the real path it checked and keeps the input only if the file
+     * FFmpeg holds is that path; an output's directory must still be its real path. Before: the swapped input opened
+     * and its bytes (the "secret") were read.
+     */
+    @Test
+    void aLinkSwappedInAfterTheCheckIsNotFollowed() throws Exception {
+        io.streammix.worker.EngineRun.prepare();
+        Path vol = Files.createDirectories(dir.resolve("vol"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("in.txt"), "token=abc\n".repeat(50));
+        Path sub = Files.createDirectories(vol.resolve("sub"));
+        Files.writeString(sub.resolve("in.txt"), "fine\n".repeat(50));
+        Files.writeString(vol.resolve("in.txt"), "fine\n".repeat(50));
+        Files.createDirectories(vol.resolve("rec"));
+        FileAccess pod = FileAccess.forPod(spec("x", "y", null), dir.resolve("out"));
+        try (AutoCloseable exact = io.streammix.worker.media.OpenedFiles.requireExactPaths()) {
+            for (Path checked : new Path[] {vol.resolve("in.txt"), sub.resolve("in.txt")}) {
+                MixTaskSpec s = spec(checked.toString(), vol.resolve("rec/out.mp4").toString(), null);
+                assertThat(pod.confine(s)).isEmpty();
+                String url = s.inputs.get(0).url;
+                try (io.streammix.worker.media.Interrupter i = new io.streammix.worker.media.Interrupter()) {
+                    io.streammix.worker.media.Demuxer.open(url, "tty", java.util.Map.of(), i, 2000, 2000, "in").close();
+                }
+                // Swapped after the check: the file itself, or a directory on the way.
+                Path swapped = checked.getParent().equals(vol) ? checked : sub;
+                Files.move(swapped, dir.resolve("moved-" + swapped.getFileName()));
+                Files.createSymbolicLink(swapped, swapped == sub ? outside : outside.resolve("in.txt"));
+                try (io.streammix.worker.media.Interrupter i = new io.streammix.worker.media.Interrupter()) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.streammix.worker.media.Demuxer.open(url, "tty",
+                                    java.util.Map.of(), i, 2000, 2000, "spec.inputs[0]").close())
+                            .as(url).isInstanceOf(io.streammix.worker.media.MediaException.class)
+                            .hasMessage("spec.inputs[0]: refused: not allowed: the file is not where it was checked "
+                                    + "(a symbolic link on the way?)");
+                }
+            }
+        }
+    }
+
     @Test
     void filesOutsideTheVolumesAreRefusedNamingTheFieldAndLinksAreFollowed() throws Exception {
         Path vol = Files.createDirectories(dir.resolve("vol"));

@@ -126,6 +126,83 @@ class PictureBombMediaTest {
                 metadataBomb(dir.resolve("small.png"), 0).toString(), "spec.background.image"));
     }
 
+    /**
+     * Issue 21, finding 3, leftover: the metadata count ran for pictures only. The same bomb as an input whose path has
+     * no picture extension (FFmpeg probes it as png_pipe), or as an animated PNG, was decoded as a stream by
+     * {@code avformat_find_stream_info} and the input's decoder: before, the peak RSS grew by about 1 GB (two chunks of
+     * 500 MB). Now a stream of PNG or
+     * APNG frames is refused from its header, before anything decodes it.
+     */
+    @Test
+    void pngFramesInAStreamAreRefusedBeforeAnythingDecodesThem() throws Exception {
+        EngineRun.prepare();
+        Path plain = metadataBomb(dir.resolve("slide"), 500);
+        Path apng = dir.resolve("anim");
+        byte[] b = Files.readAllBytes(plain);
+        try (OutputStream out = Files.newOutputStream(apng)) {
+            out.write(b, 0, 8 + 25); // signature, IHDR
+            chunk(out, "acTL", ByteBuffer.allocate(8).putInt(1).putInt(0).array());
+            out.write(b, 8 + 25, b.length - 8 - 25);
+        }
+        for (Path bomb : new Path[] {plain, apng}) {
+            // The peak, not the RSS after: the decoder's inflated buffers are freed with each frame. Where the peak cannot
+            // be reset (a /proc without clear_refs), the RSS after is all there is.
+            boolean peak = resetPeakRss();
+            long rssBefore = rssBytes();
+            Throwable refused;
+            try (io.streammix.worker.media.Interrupter i = new io.streammix.worker.media.Interrupter()) {
+                refused = org.assertj.core.api.Assertions.catchThrowable(() -> decodeFirstFrame(bomb, i));
+            }
+            long peakGrowth = (peak ? peakRssBytes() : rssBytes()) - rssBefore;
+            System.out.printf("PNG metadata bomb as a stream (%s, %d bytes): peak RSS growth %d MB%n", bomb.getFileName(),
+                    Files.size(bomb), peakGrowth >> 20);
+            assertThat(peakGrowth).as("peak RSS growth, " + bomb.getFileName()).isLessThan(100L << 20);
+            assertThat(refused).as(bomb.getFileName().toString()).isInstanceOf(io.streammix.worker.media.MediaException.class)
+                    .hasMessageStartingWith("spec.inputs[0]: refused: not allowed: PNG frames in a stream");
+        }
+    }
+
+    /** What an input does with a stream: open it (probing its streams), then decode its first video packet. */
+    private static void decodeFirstFrame(Path file, io.streammix.worker.media.Interrupter i) {
+        try (io.streammix.worker.media.Demuxer d = io.streammix.worker.media.Demuxer.open(file.toString(), null,
+                java.util.Map.of(), i, 5000, 5000, "spec.inputs[0]")) {
+            int vs = d.bestStream(AVMEDIA_TYPE_VIDEO);
+            org.bytedeco.ffmpeg.avcodec.AVPacket pkt = org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc();
+            try (Decoder dec = new Decoder(d.stream(vs), "spec.inputs[0]")) {
+                while (d.read(pkt, "spec.inputs[0]")) {
+                    boolean video = pkt.stream_index() == vs;
+                    if (video) {
+                        dec.decode(pkt, f -> { }, "spec.inputs[0]");
+                    }
+                    org.bytedeco.ffmpeg.global.avcodec.av_packet_unref(pkt);
+                    if (video) {
+                        break;
+                    }
+                }
+            } finally {
+                org.bytedeco.ffmpeg.global.avcodec.av_packet_free(pkt);
+            }
+        }
+    }
+
+    private static boolean resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static long peakRssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmHWM");
+    }
+
     private static void chunk(OutputStream out, String type, byte[] data) throws IOException {
         out.write(ByteBuffer.allocate(4).putInt(data.length).array());
         byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
