@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * Base of the three resources a task owns (worker Deployment, Service, Secret). Standalone
  * dependents: the reconciler decides when to reconcile them, so an invalid spec leaves a running
- * worker untouched. The informers see only what this operator labelled, and JOSDK adds the owner
+ * worker untouched. The informers see only what this operator labelled, keep them without
+ * {@code managedFields} ({@link io.streammix.operator.cache.Pruning}), and JOSDK adds the owner
  * reference (the MixTask), so Kubernetes garbage-collects them with the task.
  *
  * <p>Matching is ours, not JOSDK's generic JSON diff: the API server fills in defaults (and, for
