@@ -3,6 +3,7 @@ package io.streammix.operator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -19,6 +20,8 @@ import io.streammix.api.diff.FieldChange;
 import io.streammix.api.diff.SpecDiff;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskStatus;
+import io.streammix.operator.cache.PrunedItemStore;
+import io.streammix.operator.cache.Pruning;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.dependent.WorkerDeploymentDependent;
 import io.streammix.operator.dependent.WorkerNetworkPolicyDependent;
@@ -64,7 +67,8 @@ import java.util.Optional;
  * newer spec if it runs an older one; derive the status, emit Events for transitions, and write the
  * status only if it changed. It then comes back after the refresh interval to follow the worker.
  */
-@ControllerConfiguration(name = MixTaskReconciler.NAME)
+// The task cache keeps no managedFields and no kubectl last-applied copy (io.streammix.operator.cache).
+@ControllerConfiguration(name = MixTaskReconciler.NAME, informer = @Informer(itemStore = Pruning.TaskStore.class))
 public class MixTaskReconciler implements Reconciler<MixTask> {
     public static final String NAME = "mixtask";
 
@@ -106,6 +110,8 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MixTask.class)
                 .withName("worker-pods")
                 .withLabelSelector(WorkerNames.SELECTOR)
+                // Kept: what the status reads (metadata, node, images, pod status); not the spec the Deployment already holds.
+                .withItemStore(new PrunedItemStore<>(Pruning::pod))
                 // (name key, namespace key, type key, type): the three-argument form takes its second as the *type* key,
                 // which made every pod event fail to map ("Cannot parse gvk: default"), seen first on a real API server.
                 .withSecondaryToPrimaryMapper(Mappers.fromAnnotation(

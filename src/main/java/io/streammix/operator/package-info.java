@@ -7,7 +7,8 @@
  *
  * <p>Not here: the parts it orchestrates, each in a subpackage: spec checks and resolution ({@code .spec}), the
  * owned resources ({@code .dependent}), the control-API client and push retries ({@code .worker}), status derivation
- * ({@code .status}), Events ({@code .events}), settings ({@code .config}) and metrics ({@code .metrics}).
+ * ({@code .status}), Events ({@code .events}), settings ({@code .config}), metrics ({@code .metrics}) and what the
+ * informer caches keep of each object ({@code .cache}).
  *
  * <p>Threads: JOSDK's reconcile threads ({@code quarkus.operator-sdk.concurrent-reconciliation-threads}, 20), never
  * two at once for one task; the per-task memory (last status, push retries, worker silence, announced generations)

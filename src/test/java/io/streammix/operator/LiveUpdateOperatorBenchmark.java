@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * the fabric8 mock API server. The worker's part, PUT to the first frame showing it, is LiveUpdateBenchmark (a);
  * the engine is not wired behind this test (the fake worker stands in), so patch-to-frame is the sum of both.
  *
- * <p>Run: {@code flock /tmp/mvn.lock ./mvnw -q test -Dtest=LiveUpdateOperatorBenchmark -Dtest.excludedGroups=}
+ * <p>Run: {@code flock /tmp/mvn.lock ./mvnw -q test -Dtest=LiveUpdateOperatorBenchmark -Dtest.excludedGroups=none}
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = CrdSetup.class)

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.operator.testing.FakeWorker;
+import io.streammix.operator.testing.OperatorProcess;
 import io.streammix.operator.testing.Tasks;
 import io.streammix.testing.kube.ChartRelease;
 import io.streammix.testing.kube.ControlPlane;
@@ -15,13 +16,19 @@ import io.streammix.testing.kube.LoopbackKubelet;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,62 +36,83 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The operator at scale on the real control plane: 1,000 MixTasks, the chart's defaults (10 s refresh, 60 s figures,
- * 10 reconcile threads) and its permissions. Workers are a fake at their control API (one server answering for all,
- * every task mixing) and their pods are Ready without a process; the Deployments, ReplicaSets and Pods are the real
- * controllers'. Prints: create -> Deployment p50/p95, time until all are Ready, the JVM heap the operator added
- * (after GC), and the API server's own count of writes at steady state. Run alone:
- * {@code ./mvnw -q test -Dtest=OperatorScaleBenchmark -Dtest.excludedGroups= [-Dbenchmark.tasks=1000]}
+ * The operator's curve on the real control plane: for each task count ({@code -Dbenchmark.tasks}, default
+ * 250,500,1000,2000) a fresh operator with the chart's defaults (10 s refresh, 60 s figures, 20 reconcile threads) and
+ * its permissions creates the workers of that many MixTasks in a namespace of their own. Workers are a fake at their
+ * control API (one server answering for all, every task mixing) and their pods are Ready without a process; the
+ * Deployments, ReplicaSets and Pods are the real controllers'.
+ *
+ * <p>The operator runs in a JVM of its own ({@link OperatorProcess}) with the heap the goal names and the GC a pod of
+ * the chart's size gets ({@code -Dbenchmark.operator-jvm}, default {@code -Xmx256m -XX:+UseSerialGC
+ * -XX:+ExitOnOutOfMemoryError}), so its heap and RSS are its own, not the test's. Printed per size, in one table:
+ * create -> Deployment p95, time until all are Ready, live heap after a full GC (the class histogram's total, which
+ * forces one) idle and loaded, KiB per task on the slope (from the previous size; the first from idle), RSS after the
+ * run and its peak, MixTask status writes per task per minute at steady state, the operator's HTTP requests per second
+ * (counted in its client) and all requests per second the API server served. The class histogram of each size is
+ * written to target/operator-scale/ and the top of the 1,000-task one (or the largest) is printed. Run alone:
+ * {@code ./mvnw -q test -Dtest=OperatorScaleBenchmark -Dtest.excludedGroups=none [-Dbenchmark.tasks=250,500]}
  */
 @Tag("benchmark")
-@org.junit.jupiter.api.Tag(io.streammix.testing.kube.ControlPlane.TAG)
+@Tag(ControlPlane.TAG)
 class OperatorScaleBenchmark {
-    static final int TASKS = Integer.getInteger("benchmark.tasks", 1000);
-    static final String NS = "scale";
+    static final List<Integer> SIZES = Arrays.stream(System.getProperty("benchmark.tasks", "250,500,1000,2000").split(","))
+            .map(String::trim).map(Integer::valueOf).toList();
+    static final List<String> OPERATOR_JVM = List.of(System.getProperty("benchmark.operator-jvm",
+            "-Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError").trim().split("\\s+"));
+    static final Duration STEADY = Duration.ofSeconds(Integer.getInteger("benchmark.steady-seconds", 120));
+    static final Path OUT = Path.of("target", "operator-scale");
     static final Pattern REQUESTS = Pattern.compile("^apiserver_request_total\\{([^}]*)} ([0-9.e+]+)$", Pattern.MULTILINE);
+    static final Pattern HISTOGRAM_TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)\\s*$", Pattern.MULTILINE);
+
+    /** One size's figures; {@code failure} set when the operator did not get there (e.g. it ran out of heap). */
+    record Row(int tasks, long p95Ms, double readySeconds, long idleHeap, long heap, long rssKiB, long peakRssKiB,
+               double statusWritesPerTaskMinute, double operatorRequestsPerSecond, double allRequestsPerSecond,
+               String failure) {
+    }
 
     @Test
-    void thousandTasks() throws Exception {
+    void curve() throws Exception {
         ControlPlaneBinaries.assumeAvailable();
         ControlPlane cp = ControlPlane.shared();
         cp.installCrd();
         cp.kubelet(LoopbackKubelet.Runtime.READY_WITHOUT_PROCESSES);
         ChartRelease release = ChartRelease.install(cp, "scale-mixtask-operator", "mixtask-scale", Map.of());
+        Files.createDirectories(OUT);
+        List<Row> rows = new ArrayList<>();
+        for (int tasks : SIZES) {
+            rows.add(run(cp, release, tasks));
+            printTable(cp, rows);
+        }
+        assertThat(rows).allSatisfy(r -> assertThat(r.failure()).as("%d tasks", r.tasks()).isNull());
+    }
+
+    private Row run(ControlPlane cp, ChartRelease release, int tasks) throws Exception {
+        String ns = "scale-" + tasks;
         try (KubernetesClient admin = cp.adminClient(); FakeWorker worker = new FakeWorker()) {
-            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
             worker.acceptAnyToken();
-            for (int i = 0; i < TASKS; i++) {
-                worker.report(NS, name(i), FakeWorker.running(1, 5, Tasks.INPUTS, Tasks.OUTPUTS));
+            for (int i = 0; i < tasks; i++) {
+                worker.report(ns, name(i), FakeWorker.running(1, 5, Tasks.INPUTS, Tasks.OUTPUTS));
             }
-            long heapBefore = heapAfterGc();
             Map<String, Long> deployed = new ConcurrentHashMap<>();
-            SharedIndexInformer<Deployment> deployments = admin.apps().deployments().inNamespace(NS).inform(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(Deployment d) {
-                    deployed.putIfAbsent(d.getMetadata().getName().substring(3), System.nanoTime());
-                }
-
-                @Override
-                public void onUpdate(Deployment a, Deployment b) {
-                }
-
-                @Override
-                public void onDelete(Deployment d, boolean unknown) {
-                }
-            });
-            try (ChartRelease.Running operator = release.startOperator(Map.of(
+            SharedIndexInformer<Deployment> deployments = admin.apps().deployments().inNamespace(ns).inform(firstSeen(deployed));
+            Map<String, String> props = new HashMap<>(release.operatorProperties(Map.of(
                     "mixtask.worker.control-url-template", worker.controlUrlTemplate(),
-                    "mixtask.media.input-url-template", "rtmp://media/live/{streamId}"), null)) {
+                    "mixtask.media.input-url-template", "rtmp://media/live/{streamId}")));
+            props.put("test.api-url", cp.url());
+            props.put("test.token", cp.tokenOf(release.namespace(), release.serviceAccount()));
+            props.put("test.namespaces", String.join(",", release.watchNamespaces()));
+            try (OperatorProcess operator = OperatorProcess.start(OPERATOR_JVM, props, OUT.resolve(String.valueOf(tasks)))) {
+                long idleHeap = liveHeap(operator.pid(), null);
                 Map<String, Long> created = new ConcurrentHashMap<>();
                 long start = System.nanoTime();
-                for (int i = 0; i < TASKS; i++) {
+                for (int i = 0; i < tasks; i++) {
                     created.put(name(i), System.nanoTime());
-                    admin.resource(Tasks.mixTask(NS, name(i))).create();
+                    admin.resource(Tasks.mixTask(ns, name(i))).create();
                 }
-                long createdAll = System.nanoTime();
-                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(250)).until(() -> deployed.size() == TASKS);
-                long deployedAll = System.nanoTime();
-                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() -> ready(admin) == TASKS);
+                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> alive(operator) && deployed.size() == tasks);
+                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() -> alive(operator) && ready(admin, ns) == tasks);
                 long readyAll = System.nanoTime();
                 List<Long> latencies = new ArrayList<>();
                 created.forEach((task, t0) -> latencies.add((deployed.get(task) - t0) / 1_000_000));
@@ -92,58 +120,129 @@ class OperatorScaleBenchmark {
 
                 // Steady state: every worker pod made (the controller manager's default 20 requests/s paces them) and seen
                 // in every status, nothing changing but the clock; then a full figures interval more.
-                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(2)).until(() -> withPod(admin) == TASKS);
-                long podsAll = System.nanoTime();
+                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(2)).until(() -> alive(operator) && withPod(admin, ns) == tasks);
                 Thread.sleep(70_000);
-                Map<String, Double> before = writes(admin);
+                Map<String, Double> before = apiServerCounts(admin);
+                long requestsBefore = operator.requests();
                 long t0 = System.nanoTime();
-                Thread.sleep(120_000);
-                Map<String, Double> after = writes(admin);
-                double minutes = (System.nanoTime() - t0) / 60e9;
-                double statusWrites = after.get("status") - before.get("status");
-                double allWrites = after.get("all") - before.get("all");
-                double operatorWrites = after.get("operator") - before.get("operator");
-                // Only the operator's heap: the test's own informers (the kubelet's pods, the Deployments) go first.
-                deployments.close();
-                cp.kubelet(LoopbackKubelet.Runtime.READY_WITHOUT_PROCESSES).close();
-                long heap = heapAfterGc() - heapBefore;
-
-                System.out.printf("""
-                        === OperatorScaleBenchmark: %d MixTasks on kube-apiserver %s (chart defaults: refresh 10 s, figures 60 s, 10 threads) ===
-                        create calls (client side)                : %d ms for all
-                        create -> Deployment   p50 / p95 / max     : %d / %d / %d ms
-                        all Deployments created                   : %.1f s after the first create
-                        all tasks Ready (condition written)       : %.1f s after the first create
-                        all worker pods in status                 : %.1f s after the first create
-                        operator heap after GC                    : %d MiB (JVM heap growth since before it started, the test's informers closed)
-                        steady state, over %.1f min:
-                          MixTask status writes                   : %.0f = %.2f per task per minute
-                          writes by the operator (all resources)  : %.2f per s
-                          writes into the API server (everyone)   : %.2f per s
-                        """, TASKS, cp.version(), (createdAll - start) / 1_000_000, latencies.get(latencies.size() / 2),
-                        latencies.get((int) Math.ceil(latencies.size() * 0.95) - 1), latencies.get(latencies.size() - 1),
-                        (deployedAll - start) / 1e9, (readyAll - start) / 1e9, (podsAll - start) / 1e9, heap / (1024 * 1024), minutes, statusWrites,
-                        statusWrites / TASKS / minutes, operatorWrites / (minutes * 60), allWrites / (minutes * 60));
-                assertThat(ready(admin)).isEqualTo(TASKS);
+                Thread.sleep(STEADY.toMillis());
+                Map<String, Double> after = apiServerCounts(admin);
+                long requestsAfter = operator.requests();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long heap = liveHeap(operator.pid(), OUT.resolve("histogram-" + tasks + ".txt"));
+                long[] rss = rssKiB(operator.pid());
+                return new Row(tasks, latencies.get((int) Math.ceil(latencies.size() * 0.95) - 1), (readyAll - start) / 1e9,
+                        idleHeap, heap, rss[0], rss[1], (after.get("status") - before.get("status")) / tasks / (seconds / 60),
+                        (requestsAfter - requestsBefore) / seconds, (after.get("all") - before.get("all")) / seconds, null);
+            } catch (RuntimeException | IOException e) {
+                return new Row(tasks, 0, 0, 0, 0, 0, 0, 0, 0, 0, e.toString());
             } finally {
                 deployments.close();
+                // The next size starts on an empty API server: its namespace goes with everything in it.
+                admin.namespaces().withName(ns).delete();
+                if (tasks != SIZES.get(SIZES.size() - 1)) {
+                    await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(2)).until(() -> admin.namespaces().withName(ns).get() == null);
+                }
             }
         }
     }
 
-    private static long withPod(KubernetesClient admin) {
-        return admin.resources(MixTask.class).inNamespace(NS).list().getItems().stream()
+    private static void printTable(ControlPlane cp, List<Row> rows) throws IOException {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("=== OperatorScaleBenchmark on kube-apiserver %s; operator JVM: %s; steady state over %d s ===%n",
+                cp.version(), String.join(" ", OPERATOR_JVM), STEADY.toSeconds()));
+        out.append(String.format("%6s %12s %10s %10s %10s %9s %10s %10s %14s %12s %11s%n", "tasks", "->Deploy p95", "all Ready",
+                "idle heap", "live heap", "KiB/task", "RSS", "peak RSS", "status w/t/min", "operator r/s", "all r/s"));
+        Row previous = null;
+        for (Row r : rows) {
+            if (r.failure() != null) {
+                out.append(String.format("%6d failed: %s%n", r.tasks(), r.failure()));
+                continue;
+            }
+            double slope = previous == null ? (r.heap() - r.idleHeap()) / 1024.0 / r.tasks()
+                    : (r.heap() - previous.heap()) / 1024.0 / (r.tasks() - previous.tasks());
+            out.append(String.format("%6d %10d ms %8.1f s %6d MiB %6d MiB %9.1f %6d MiB %6d MiB %14.2f %12.1f %11.1f%n", r.tasks(),
+                    r.p95Ms(), r.readySeconds(), r.idleHeap() >> 20, r.heap() >> 20, slope, r.rssKiB() >> 10, r.peakRssKiB() >> 10,
+                    r.statusWritesPerTaskMinute(), r.operatorRequestsPerSecond(), r.allRequestsPerSecond()));
+            previous = r;
+        }
+        int shown = rows.stream().anyMatch(r -> r.tasks() == 1000 && r.failure() == null) ? 1000
+                : rows.stream().filter(r -> r.failure() == null).mapToInt(Row::tasks).max().orElse(-1);
+        Path histogram = OUT.resolve("histogram-" + shown + ".txt");
+        if (Files.exists(histogram)) {
+            out.append(String.format("class histogram of the operator at %d tasks (top 12; all in %s):%n", shown, histogram));
+            Files.readAllLines(histogram).stream().limit(15).forEach(l -> out.append(l).append('\n'));
+        }
+        System.out.print(out);
+        Files.writeString(OUT.resolve("curve.txt"), out);
+    }
+
+    private static boolean alive(OperatorProcess operator) {
+        if (!operator.isAlive()) {
+            throw new IllegalStateException("the operator process exited; see its log in " + OUT);
+        }
+        return true;
+    }
+
+    /** Live heap in bytes: the class histogram's total, after the full GC the histogram forces; written to {@code to}. */
+    private static long liveHeap(long pid, Path to) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid),
+                "GC.class_histogram").redirectErrorStream(true).start();
+        String text = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor(60, TimeUnit.SECONDS);
+        if (to != null) {
+            Files.writeString(to, text);
+        }
+        Matcher m = HISTOGRAM_TOTAL.matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no histogram total from jcmd: " + text.lines().limit(5).toList());
+        }
+        return Long.parseLong(m.group(2));
+    }
+
+    /** The process's resident set now and at its peak (VmRSS, VmHWM), in KiB. */
+    private static long[] rssKiB(long pid) throws IOException {
+        long[] rss = new long[2];
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                rss[0] = Long.parseLong(line.replaceAll("\\D", ""));
+            } else if (line.startsWith("VmHWM:")) {
+                rss[1] = Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return rss;
+    }
+
+    private static ResourceEventHandler<Deployment> firstSeen(Map<String, Long> deployed) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Deployment d) {
+                deployed.putIfAbsent(d.getMetadata().getName().substring(3), System.nanoTime());
+            }
+
+            @Override
+            public void onUpdate(Deployment a, Deployment b) {
+            }
+
+            @Override
+            public void onDelete(Deployment d, boolean unknown) {
+            }
+        };
+    }
+
+    private static long withPod(KubernetesClient admin, String ns) {
+        return admin.resources(MixTask.class).inNamespace(ns).list().getItems().stream()
                 .filter(t -> t.getStatus() != null && t.getStatus().worker != null && t.getStatus().worker.pod != null).count();
     }
 
-    private static long ready(KubernetesClient admin) {
-        return admin.resources(MixTask.class).inNamespace(NS).list().getItems().stream()
+    private static long ready(KubernetesClient admin, String ns) {
+        return admin.resources(MixTask.class).inNamespace(ns).list().getItems().stream()
                 .filter(t -> t.getStatus() != null && t.getStatus().conditions.stream()
                         .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"))).count();
     }
 
-    /** The API server's request counters: status writes to MixTasks, writes of the operator's user agent, all writes. */
-    private static Map<String, Double> writes(KubernetesClient admin) {
+    /** The API server's request counters: status writes to MixTasks and all requests (every verb, every client). */
+    private static Map<String, Double> apiServerCounts(KubernetesClient admin) {
         String metrics = admin.raw("/metrics");
         double status = 0;
         double all = 0;
@@ -151,37 +250,13 @@ class OperatorScaleBenchmark {
         while (m.find()) {
             String labels = m.group(1);
             double value = Double.parseDouble(m.group(2));
-            if (!labels.matches(".*verb=\"(POST|PUT|PATCH|DELETE|APPLY)\".*")) {
-                continue;
-            }
             all += value;
-            if (labels.contains("resource=\"mixtasks\"") && labels.contains("subresource=\"status\"")) {
+            if (labels.matches(".*verb=\"(POST|PUT|PATCH|APPLY)\".*")
+                    && labels.contains("resource=\"mixtasks\"") && labels.contains("subresource=\"status\"")) {
                 status += value;
             }
         }
-        return Map.of("status", status, "all", all, "operator", operatorWrites(metrics));
-    }
-
-    /** Writes counted per user agent would need audit logs; the operator is the only writer of these resources here. */
-    private static double operatorWrites(String metrics) {
-        double sum = 0;
-        Matcher m = REQUESTS.matcher(metrics);
-        while (m.find()) {
-            String labels = m.group(1);
-            if (labels.matches(".*verb=\"(POST|PUT|PATCH|DELETE)\".*")
-                    && labels.matches(".*resource=\"(mixtasks|deployments|services|secrets|networkpolicies|events)\".*")) {
-                sum += Double.parseDouble(m.group(2));
-            }
-        }
-        return sum;
-    }
-
-    private static long heapAfterGc() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(300);
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return Map.of("status", status, "all", all);
     }
 
     static String name(int i) {

@@ -7,6 +7,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
+import io.streammix.operator.cache.Pruning;
+import io.streammix.operator.cache.PrunedItemStore;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.operator.worker.WorkerNames;
 
@@ -16,7 +19,8 @@ import java.util.List;
 /**
  * Base of the three resources a task owns (worker Deployment, Service, Secret). Standalone
  * dependents: the reconciler decides when to reconcile them, so an invalid spec leaves a running
- * worker untouched. The informers see only what this operator labelled, and JOSDK adds the owner
+ * worker untouched. The informers see only what this operator labelled, keep them without
+ * {@code managedFields} ({@link io.streammix.operator.cache.Pruning}), and JOSDK adds the owner
  * reference (the MixTask), so Kubernetes garbage-collects them with the task.
  *
  * <p>Matching is ours, not JOSDK's generic JSON diff: the API server fills in defaults (and, for
@@ -26,12 +30,38 @@ import java.util.List;
 public abstract class WorkerDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, MixTask> {
 
     protected WorkerDependent(Class<R> type) {
+        this(type, null);
+    }
+
+    /**
+     * @param updates which updates of a cached object reach the reconciler (null: all); the cache keeps every update
+     *                either way. Each update let through is a reconcile of the task (a worker call, maybe a status write).
+     */
+    protected WorkerDependent(Class<R> type, OnUpdateFilter<R> updates) {
         super(type);
         configureWith(new KubernetesDependentResourceConfigBuilder<R>()
                 .withKubernetesDependentInformerConfig(InformerConfiguration.builder(type)
                         .withLabelSelector(WorkerNames.SELECTOR)
+                        // Nothing reads managedFields, and they are often the biggest part of a cached object.
+                        .withItemStore(new PrunedItemStore<R>(Pruning::withoutManagedFields))
+                        .withOnUpdateFilter(updates)
                         .build())
                 .build());
+    }
+
+    /**
+     * Updates that change more than the status (spec: a new generation; metadata: labels, annotations, owners, deletion).
+     * A worker Deployment's status changes several times while the controller manager rolls it out; the reconciler
+     * reads the pods for that, not the Deployment's status.
+     */
+    protected static <T extends HasMetadata> boolean moreThanStatus(T now, T before) {
+        var a = now.getMetadata();
+        var b = before.getMetadata();
+        return !java.util.Objects.equals(a.getGeneration(), b.getGeneration())
+                || !java.util.Objects.equals(a.getLabels(), b.getLabels())
+                || !java.util.Objects.equals(a.getAnnotations(), b.getAnnotations())
+                || !java.util.Objects.equals(a.getOwnerReferences(), b.getOwnerReferences())
+                || !java.util.Objects.equals(a.getDeletionTimestamp(), b.getDeletionTimestamp());
     }
 
     /** True when {@code actual} already is what {@code desired} asks for. */

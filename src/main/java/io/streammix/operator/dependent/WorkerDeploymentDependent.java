@@ -22,7 +22,7 @@ public class WorkerDeploymentDependent extends WorkerDependent<Deployment> {
     private final WorkerPodTemplate podTemplate;
 
     public WorkerDeploymentDependent(WorkerPodTemplate podTemplate) {
-        super(Deployment.class);
+        super(Deployment.class, WorkerDependent::moreThanStatus);
         this.podTemplate = podTemplate;
     }
 

@@ -96,6 +96,11 @@ public record ChartRelease(ControlPlane cp, String name, String namespace, Map<S
 
     /** The release's operator configuration, plus what a test must set for this machine (e.g. the {podIP} control URL). */
     public OperatorConfig config(Map<String, String> testOverrides) {
+        return OperatorHarness.config(operatorProperties(testOverrides));
+    }
+
+    /** The release's {@code mixtask.*} properties with the test's overrides, as {@link #config} reads them. */
+    public Map<String, String> operatorProperties(Map<String, String> testOverrides) {
         Map<String, String> merged = new HashMap<>();
         properties.forEach((k, v) -> {
             if (k.startsWith("mixtask.")) {
@@ -103,7 +108,7 @@ public record ChartRelease(ControlPlane cp, String name, String namespace, Map<S
             }
         });
         merged.putAll(testOverrides);
-        return OperatorHarness.config(merged);
+        return merged;
     }
 
     /** A client with the release's ServiceAccount's token; requests sign as {@code mixtask-operator}. */

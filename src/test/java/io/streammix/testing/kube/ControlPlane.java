@@ -227,11 +227,15 @@ public final class ControlPlane implements AutoCloseable {
 
     /** As {@link #clientAs(String, String)}, its requests signed with this user agent (the field manager they record). */
     public KubernetesClient clientAs(String namespace, String serviceAccount, String userAgent) {
+        return client(tokenOf(namespace, serviceAccount), userAgent);
+    }
+
+    /** A real token of this ServiceAccount (TokenRequest API, one hour), e.g. for an operator in a process of its own. */
+    public String tokenOf(String namespace, String serviceAccount) {
         try (KubernetesClient admin = adminClient()) {
             TokenRequest request = new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L)
                     .withAudiences("https://kubernetes.default.svc.cluster.local").endSpec().build();
-            TokenRequest issued = admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(request);
-            return client(issued.getStatus().getToken(), userAgent);
+            return admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(request).getStatus().getToken();
         }
     }
 
@@ -240,12 +244,17 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private KubernetesClient client(String token, String userAgent) {
+        return new KubernetesClientBuilder().withConfig(clientConfig(url(), token, userAgent)).build();
+    }
+
+    /** How every client of a control plane here connects: this token, a user agent (or fabric8's), its self-signed server. */
+    public static Config clientConfig(String url, String token, String userAgent) {
         ConfigBuilder builder = new ConfigBuilder(Config.empty());
         if (userAgent != null) {
             builder.withUserAgent(userAgent);
         }
-        Config config = builder
-                .withMasterUrl(url())
+        return builder
+                .withMasterUrl(url)
                 .withOauthToken(token)
                 // The API server's serving certificate is self-signed (written by it into --cert-dir).
                 .withTrustCerts(true)
@@ -253,7 +262,6 @@ public final class ControlPlane implements AutoCloseable {
                 .withNamespace("default")
                 .withRequestTimeout(30_000)
                 .build();
-        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     /**
