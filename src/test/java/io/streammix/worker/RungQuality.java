@@ -71,8 +71,8 @@ public final class RungQuality {
         }
         int offset = best;
         // psnr passes its first input through: one decode of each file feeds both filters.
-        String graph = "[0:v]trim=start_frame=" + from + ",setpts=PTS-STARTPTS,split[a1][a2];[1:v]trim=start_frame=" + (from + offset)
-                + ",setpts=PTS-STARTPTS,split[b1][b2];[a1][b1]psnr[p];[p][b2]ssim";
+        String graph = "[0:v]trim=start_frame=" + from + ",setpts=PTS-STARTPTS[a];[1:v]trim=start_frame=" + (from + offset)
+                + ",setpts=PTS-STARTPTS,split[b1][b2];[a][b1]psnr[p];[p][b2]ssim";
         String log = filter(a, b, graph, frames);
         Matcher s = SSIM.matcher(log);
         Matcher p = PSNR.matcher(log);
