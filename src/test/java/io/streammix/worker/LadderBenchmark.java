@@ -3,6 +3,7 @@ package io.streammix.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTaskSpec;
+import io.streammix.worker.engine.scene.MixPlan;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,10 +73,20 @@ class LadderBenchmark {
             Path ref = dir.resolve("reference" + i + ".mkv");
             RungQuality.reference(in, 2, 1920, 1080, r.width(), r.height(), WorkerMemoryBenchmark.COLOUR, WorkerMemoryBenchmark.FPS,
                     QUALITY_FROM + QUALITY_FRAMES + 2 * QUALITY_SHIFT, ref);
-            RungQuality.Result qe = RungQuality.compare(out.resolve("engine" + i + ".mp4"), ref, QUALITY_FROM, QUALITY_FRAMES, QUALITY_SHIFT);
-            RungQuality.Result qf = RungQuality.compare(dir.resolve("ffmpeg" + i + ".mp4"), ref, QUALITY_FROM, QUALITY_FRAMES, QUALITY_SHIFT);
-            System.out.printf("  quality %dx%d against the reference: engine %s%n%s  ffmpeg %s%n", r.width(), r.height(), qe.describe(),
-                    " ".repeat(String.valueOf(r.width()).length() + String.valueOf(r.height()).length() + 37), qf.describe());
+            // Cell by cell: each input of the engine's composite is on the mix timeline from its own first frame.
+            for (int c = 0; c < in.size(); c++) {
+                int[] cell = WorkerMemoryBenchmark.cell(c, 2, 2, 1920, 1080);
+                int x0 = MixPlan.Rung.map(cell[0], 1920, r.width());
+                int y0 = MixPlan.Rung.map(cell[1], 1080, r.height());
+                int cw = MixPlan.Rung.map(cell[0] + cell[2], 1920, r.width()) - x0;
+                int ch = MixPlan.Rung.map(cell[1] + cell[3], 1080, r.height()) - y0;
+                RungQuality.Result qe = RungQuality.compareCell(out.resolve("engine" + i + ".mp4"), ref, QUALITY_FROM, QUALITY_FRAMES,
+                        QUALITY_SHIFT, x0, y0, cw, ch);
+                RungQuality.Result qf = RungQuality.compareCell(dir.resolve("ffmpeg" + i + ".mp4"), ref, QUALITY_FROM, QUALITY_FRAMES,
+                        QUALITY_SHIFT, x0, y0, cw, ch);
+                System.out.printf("  quality %dx%d cell %d against the reference: engine %s%n      ffmpeg %s%n", r.width(), r.height(), c,
+                        qe.describe(), qf.describe());
+            }
             for (Path file : List.of(out.resolve("engine" + i + ".mp4"), dir.resolve("ffmpeg" + i + ".mp4"))) {
                 JsonNode v = MediaTools.stream(MediaTools.probe(file), "video");
                 assertThat(v).as(file + " has video").isNotNull();

@@ -47,10 +47,24 @@ public final class RungQuality {
      * @param maxShift the offsets tried are -maxShift..maxShift frames
      */
     public static Result compare(Path a, Path b, int from, int frames, int maxShift) throws IOException, InterruptedException {
+        return compare(a, b, from, frames, maxShift, "");
+    }
+
+    /**
+     * As {@link #compare(Path, Path, int, int, int)} over the window {@code (x, y, w, h)} of both pictures, aligned on
+     * its own: the engine anchors each input on the mix timeline when its first frame arrives, so two cells of one
+     * composite may show their sources a frame apart, where ffmpeg's {@code -re} inputs all start together.
+     */
+    public static Result compareCell(Path a, Path b, int from, int frames, int maxShift, int x, int y, int w, int h)
+            throws IOException, InterruptedException {
+        return compare(a, b, from, frames, maxShift, "crop=" + w + ":" + h + ":" + x + ":" + y + ",");
+    }
+
+    private static Result compare(Path a, Path b, int from, int frames, int maxShift, String crop) throws IOException, InterruptedException {
         int window = 30;
-        byte[][] sa = small(a, from, window);
+        byte[][] sa = small(a, from, window, crop);
         int bFrom = Math.max(0, from - maxShift);
-        byte[][] sb = small(b, bFrom, window + 2 * maxShift);
+        byte[][] sb = small(b, bFrom, window + 2 * maxShift, crop);
         int best = 0;
         double bestErr = Double.MAX_VALUE;
         for (int shift = -maxShift; shift <= maxShift; shift++) {
@@ -71,8 +85,8 @@ public final class RungQuality {
         }
         int offset = best;
         // psnr passes its first input through: one decode of each file feeds both filters.
-        String graph = "[0:v]trim=start_frame=" + from + ",setpts=PTS-STARTPTS[a];[1:v]trim=start_frame=" + (from + offset)
-                + ",setpts=PTS-STARTPTS,split[b1][b2];[a][b1]psnr[p];[p][b2]ssim";
+        String graph = "[0:v]trim=start_frame=" + from + ",setpts=PTS-STARTPTS," + crop + "null[a];[1:v]trim=start_frame="
+                + (from + offset) + ",setpts=PTS-STARTPTS," + crop + "split[b1][b2];[a][b1]psnr[p];[p][b2]ssim";
         String log = filter(a, b, graph, frames);
         Matcher s = SSIM.matcher(log);
         Matcher p = PSNR.matcher(log);
@@ -139,10 +153,10 @@ public final class RungQuality {
         return s;
     }
 
-    /** Frames {@code from..from+n-1} of a file as small grey pictures (fewer at its end). */
-    private static byte[][] small(Path file, int from, int n) throws IOException, InterruptedException {
+    /** Frames {@code from..from+n-1} of a file (cropped by the filter {@code crop}, or whole) as small grey pictures. */
+    private static byte[][] small(Path file, int from, int n, String crop) throws IOException, InterruptedException {
         byte[] raw = MediaTools.run(MediaTools.FFMPEG, "-loglevel", "error", "-i", file.toString(), "-vf",
-                "trim=start_frame=" + from + ":end_frame=" + (from + n) + ",scale=" + SMALL_W + ":" + SMALL_H + ":flags=area,format=gray",
+                "trim=start_frame=" + from + ":end_frame=" + (from + n) + "," + crop + "scale=" + SMALL_W + ":" + SMALL_H + ":flags=area,format=gray",
                 "-fps_mode", "passthrough", "-f", "rawvideo", "-");
         int size = SMALL_W * SMALL_H;
         byte[][] pics = new byte[raw.length / size][];
