@@ -3,6 +3,7 @@ package io.streammix.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTaskSpec;
+import io.streammix.worker.engine.scene.MixPlan;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,12 +19,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A three-rung ladder from one composite: four 640x360@15 inputs in a 2x2 grid on a 1920x1080 canvas, encoded as
  * 1920x1080 (4 Mbit/s), 1280x720 (2 Mbit/s) and 854x480 (1 Mbit/s) H.264 with AAC 128k each; the worker (as a pod
  * runs it, {@link WorkerBench}) against ffmpeg's {@code split=3} + {@code scale} (bilinear, the engine's Scaler flags)
- * with the same encoder settings. Prints both figures and their ratio (the goal: worker at most 0.90 x ffmpeg); it
- * asserts only that both made the three rungs at their sizes, since the goal is not met yet. Needs the fast-jar;
- * run with {@code -Dtest.excludedGroups= -Dtest=LadderBenchmark}.
+ * with the same encoder settings. Prints both figures and their ratio (the goal: worker at most 0.90 x ffmpeg), and for
+ * each rung the PSNR and SSIM of the engine's pictures and of ffmpeg's against a common reference (FFmpeg's own
+ * filters, {@link RungQuality#reference}) and the frame counts, so that no ratio is bought with quality; it asserts only that both made the three rungs at
+ * their sizes. Needs the fast-jar;
+ * run with {@code -Dtest.excludedGroups=none -Dtest=LadderBenchmark}.
  */
 @Tag("benchmark")
 class LadderBenchmark {
+    /** Quality is compared over 6 s from 8 s into each file, the reference's picture up to 4 s earlier or later. */
+    private static final int QUALITY_FROM = 120;
+    private static final int QUALITY_FRAMES = 90;
+    private static final int QUALITY_SHIFT = 60;
     @TempDir
     Path dir;
 
@@ -61,6 +68,27 @@ class LadderBenchmark {
                 e.peakRssMib(), f.peakRssMib());
         for (int i = 0; i < rungs.size(); i++) {
             WorkerMemoryBenchmark.Rung r = rungs.get(i);
+            // No ratio bought with quality: each rung, the engine's and ffmpeg's, against a common reference (the
+            // sources scaled once, lanczos, lossless), aligned, with FFmpeg's psnr and ssim filters.
+            Path ref = dir.resolve("reference" + i + ".mkv");
+            RungQuality.reference(in, 2, 1920, 1080, r.width(), r.height(), WorkerMemoryBenchmark.COLOUR, WorkerMemoryBenchmark.FPS,
+                    QUALITY_FROM + QUALITY_FRAMES + 2 * QUALITY_SHIFT, ref);
+            // Cell by cell, each aligned on its own. Known weakness (issue 24 note): the engine scores ~20 dB here on the
+            // 1080p rung too, whose path did not change, cell by cell as well as whole; likely its live pacing (repeated
+            // or dropped source frames) against a fixed offset, so this does not isolate picture quality yet.
+            for (int c = 0; c < in.size(); c++) {
+                int[] cell = WorkerMemoryBenchmark.cell(c, 2, 2, 1920, 1080);
+                int x0 = MixPlan.Rung.map(cell[0], 1920, r.width());
+                int y0 = MixPlan.Rung.map(cell[1], 1080, r.height());
+                int cw = MixPlan.Rung.map(cell[0] + cell[2], 1920, r.width()) - x0;
+                int ch = MixPlan.Rung.map(cell[1] + cell[3], 1080, r.height()) - y0;
+                RungQuality.Result qe = RungQuality.compareCell(out.resolve("engine" + i + ".mp4"), ref, QUALITY_FROM, QUALITY_FRAMES,
+                        QUALITY_SHIFT, x0, y0, cw, ch);
+                RungQuality.Result qf = RungQuality.compareCell(dir.resolve("ffmpeg" + i + ".mp4"), ref, QUALITY_FROM, QUALITY_FRAMES,
+                        QUALITY_SHIFT, x0, y0, cw, ch);
+                System.out.printf("  quality %dx%d cell %d against the reference: engine %s%n      ffmpeg %s%n", r.width(), r.height(), c,
+                        qe.describe(), qf.describe());
+            }
             for (Path file : List.of(out.resolve("engine" + i + ".mp4"), dir.resolve("ffmpeg" + i + ".mp4"))) {
                 JsonNode v = MediaTools.stream(MediaTools.probe(file), "video");
                 assertThat(v).as(file + " has video").isNotNull();

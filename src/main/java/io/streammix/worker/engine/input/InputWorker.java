@@ -69,6 +69,7 @@ public final class InputWorker implements Runnable {
     private final Scaler scaler = new Scaler();
     /** Buffers of the scaled pictures, recycled: one per frame otherwise (see FramePool). */
     private final FramePool scaled = new FramePool();
+    private final RungPictures rungs = new RungPictures();
     private volatile boolean stopped;
     private volatile Thread thread;
     /** The current session delivered media (so its loss starts the retry schedule afresh). */
@@ -154,6 +155,7 @@ public final class InputWorker implements Runnable {
             slot.clearPictures();
             scaler.close();
             scaled.close();
+            rungs.close();
             audio.close();
             interrupter.close();
         }
@@ -315,6 +317,7 @@ public final class InputWorker implements Runnable {
         int srcW = f.width();
         int srcH = f.height(); // before scaling: it crops f
         InputLayout.Placement pl = layout.place(srcW, srcH);
+        AVFrame[] forRungs = rungs.make(f, p, layout, pl); // before scaling: it crops f
         AVFrame out;
         if (f.format() == AV_PIX_FMT_YUV420P && pl.width() == f.width() && pl.height() == f.height()
                 && pl.cropW() == f.width() && pl.cropH() == f.height()) {
@@ -326,10 +329,11 @@ public final class InputWorker implements Runnable {
                 scaler.scale(f, pl.cropX(), pl.cropY(), pl.cropW(), pl.cropH(), out);
             } catch (RuntimeException e) {
                 Frames.free(out);
+                new InputSlot.Picture(null, t, null, p.rungs(), forRungs).free();
                 throw e;
             }
         }
-        slot.offer(new InputSlot.Picture(out, t, InputSlot.Made.of(layout, pl, srcW, srcH)));
+        slot.offer(new InputSlot.Picture(out, t, InputSlot.Made.of(layout, pl, srcW, srcH), p.rungs(), forRungs));
     }
 
     private void onAudio(AVFrame f, AVRational timeBase) {

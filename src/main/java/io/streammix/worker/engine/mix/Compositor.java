@@ -4,7 +4,6 @@ import io.streammix.worker.engine.scene.InputLayout;
 import io.streammix.worker.engine.scene.MixPlan;
 import io.streammix.worker.media.Av;
 import io.streammix.worker.media.FramePool;
-import io.streammix.worker.media.Frames;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -40,6 +39,7 @@ final class Compositor implements AutoCloseable {
     /** Canvas buffers, recycled: the outputs free their references on their own threads (see FramePool). */
     private final FramePool canvases = new FramePool();
     private final Rescaler rescaler = new Rescaler();
+    private final RungCanvases rungs = new RungCanvases(this::draw);
 
     /**
      * @param slack pictures due up to this long after {@code time} count as due: choosing the nearest frame
@@ -55,12 +55,12 @@ final class Compositor implements AutoCloseable {
                 InputLayout l = plan.input(slot.name);
                 if (cur != null && l != null && l.content().hasVideo() && cur.made().fits(l) && !due.made().fits(l)) {
                     // Made for a previous layout, and this one already has a picture (scaled at the change): keep it.
-                    Frames.free(due.frame());
+                    due.free();
                     slot.discarded();
                 } else {
                     InputSlot.Picture old = shown.put(slot.name, due);
                     if (old != null) {
-                        Frames.free(old.frame());
+                        old.free();
                     }
                 }
             } else if (slot.isLive() && shown.containsKey(slot.name) && !slot.still()) {
@@ -82,7 +82,7 @@ final class Compositor implements AutoCloseable {
         placeholders.retainAll(slots.keySet());
         shown.keySet().removeIf(name -> {
             if (!slots.containsKey(name)) {
-                Frames.free(shown.get(name).frame());
+                shown.get(name).free();
                 return true;
             }
             return false;
@@ -101,7 +101,7 @@ final class Compositor implements AutoCloseable {
             if (!p.made().fits(l)) {
                 InputSlot.Picture fitted = rescaler.fit(p, l);
                 shown.put(l.name(), fitted);
-                Frames.free(p.frame());
+                p.free();
                 p = fitted;
             }
             draw(p.frame(), canvas, l.left() + p.dx(), l.top() + p.dy());
@@ -113,6 +113,19 @@ final class Compositor implements AutoCloseable {
         return canvas;
     }
 
+    /**
+     * The canvases of the plan's rungs for the tick {@link #compose} just drew, from the same pictures (see
+     * {@link RungCanvases}); the caller owns them; null entries where an output must scale the canvas.
+     */
+    AVFrame[] composeRungs(MixPlan plan) {
+        return rungs.draw(plan, shown, placeholders);
+    }
+
+    /** Rung canvases drawn so far. */
+    long rungsDrawn() {
+        return rungs.drawn();
+    }
+
     /** Pictures the clock scaled to a new layout so far, and the time it took (ns). */
     long[] rescaled() {
         return new long[]{rescaler.count(), rescaler.nanos()};
@@ -121,7 +134,7 @@ final class Compositor implements AutoCloseable {
     private void drop(String name) {
         InputSlot.Picture p = shown.remove(name);
         if (p != null) {
-            Frames.free(p.frame());
+            p.free();
         }
     }
 
@@ -144,10 +157,11 @@ final class Compositor implements AutoCloseable {
 
     @Override
     public void close() {
-        shown.values().forEach(p -> Frames.free(p.frame()));
+        shown.values().forEach(InputSlot.Picture::free);
         shown.clear();
         dst.close();
         canvases.close();
         rescaler.close();
+        rungs.close();
     }
 }

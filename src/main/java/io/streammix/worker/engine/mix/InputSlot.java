@@ -3,12 +3,14 @@ package io.streammix.worker.engine.mix;
 import io.streammix.api.v1alpha1.RenderMode;
 import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.engine.scene.InputLayout;
+import io.streammix.worker.engine.scene.MixPlan;
 import io.streammix.worker.engine.status.InputFigures;
 import io.streammix.worker.media.Frames;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * What an input thread hands to the output clock: scaled pictures stamped with their time on the mix
@@ -18,8 +20,32 @@ import java.util.ArrayDeque;
 public final class InputSlot {
     private static final int MAX_QUEUED = 32;
 
-    /** A picture and what it was made for; {@code time} in seconds on the mix timeline. */
-    public record Picture(AVFrame frame, double time, Made made) {
+    /**
+     * A picture and what it was made for; {@code time} in seconds on the mix timeline. {@code rungs}, when not null,
+     * holds the same picture made for each of the plan's {@link MixPlan.Rung rungs} {@code rungSizes} (an entry may
+     * be null), scaled from the source (see {@link RungCanvases}); the picture owns them all: free it with {@link #free}.
+     */
+    public record Picture(AVFrame frame, double time, Made made, List<MixPlan.Rung> rungSizes, AVFrame[] rungs) {
+        public Picture(AVFrame frame, double time, Made made) {
+            this(frame, time, made, List.of(), null);
+        }
+
+        /** The picture made for {@code rung}, or null. */
+        AVFrame rung(MixPlan.Rung rung) {
+            int i = rungs == null ? -1 : rungSizes.indexOf(rung);
+            return i < 0 ? null : rungs[i];
+        }
+
+        /** Frees the picture and those made for the rungs. */
+        public void free() {
+            Frames.free(frame);
+            if (rungs != null) {
+                for (AVFrame r : rungs) {
+                    Frames.free(r);
+                }
+            }
+        }
+
         public int dx() {
             return made.dx();
         }
@@ -91,7 +117,7 @@ public final class InputSlot {
 
     public synchronized void offer(Picture p) {
         while (pictures.size() >= MAX_QUEUED) {
-            Frames.free(pictures.pollFirst().frame());
+            pictures.pollFirst().free();
         }
         pictures.addLast(p);
         if (p.time() >= 0) {
@@ -105,7 +131,7 @@ public final class InputSlot {
         Picture due = null;
         while (!pictures.isEmpty() && pictures.peekFirst().time() <= time) {
             if (due != null) {
-                Frames.free(due.frame());
+                due.free();
                 dropped++; // a newer picture was due by this tick: this one is never drawn
             }
             due = pictures.pollFirst();
@@ -114,7 +140,7 @@ public final class InputSlot {
     }
 
     public synchronized void clearPictures() {
-        pictures.forEach(p -> Frames.free(p.frame()));
+        pictures.forEach(Picture::free);
         pictures.clear();
     }
 

@@ -1,7 +1,6 @@
 package io.streammix.worker.engine.mix;
 
 import io.streammix.worker.engine.scene.MixPlan;
-import io.streammix.worker.media.Frames;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.jboss.logging.Logger;
 
@@ -102,16 +101,17 @@ public final class MixClock implements Runnable {
                             skippedTicks++;
                         } else {
                             AVFrame canvas = compositor.compose(p, slots.get(), t, 0.5 / fps);
+                            Canvases all = new Canvases(canvas, p.rungs(), compositor.composeRungs(p));
                             if (p.revision() != drawnRevision) {
                                 drawnRevision = p.revision();
                                 drawn.first(p, t);
                             }
                             try {
                                 for (MixSink o : outputs.get()) {
-                                    o.offerVideo(canvas, t);
+                                    o.offerVideo(all, t);
                                 }
                             } finally {
-                                Frames.free(canvas);
+                                all.free();
                             }
                             videoTicks++;
                             tickLateness += timeline.now() - t;
@@ -162,6 +162,11 @@ public final class MixClock implements Runnable {
             }
         }
         return current;
+    }
+
+    /** Rung canvases drawn from the inputs so far (RungCanvases); for tests and benchmarks. */
+    long rungsDrawn() {
+        return compositor.rungsDrawn();
     }
 
     /** Pictures the clock scaled to a new layout so far, and the time that took (ns); for tests and benchmarks. */

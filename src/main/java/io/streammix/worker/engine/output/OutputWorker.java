@@ -4,6 +4,7 @@ import io.streammix.api.v1alpha1.AudioCodec;
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.VideoCodec;
 import io.streammix.worker.contract.WorkerReport;
+import io.streammix.worker.engine.mix.Canvases;
 import io.streammix.worker.engine.mix.MixSink;
 import io.streammix.worker.engine.output.sink.OutputSink;
 import io.streammix.worker.engine.output.sink.OutputSinks;
@@ -122,16 +123,18 @@ public final class OutputWorker implements Runnable, MixSink {
         thread.start();
     }
 
-    /** Takes a reference to the canvas (no copy); drops it when this output is behind. */
+    /** Takes a reference to the canvas of this output's size, or the canvas (no copy); drops it when this output is behind. */
     @Override
-    public void offerVideo(AVFrame canvas, double time) {
+    public void offerVideo(Canvases canvases, double time) {
         if (!spec.hasVideo()) {
             return;
         }
         if (finished) {
             return;
         }
-        AVFrame ref = av_frame_clone(canvas);
+        // The encoder's size (OutputCodecs rounds it even); another canvas is scaled to it (OutputPicture).
+        AVFrame ref = av_frame_clone(spec.video.width == null || spec.video.height == null ? canvases.canvas()
+                : canvases.forSize((spec.video.width + 1) & ~1, (spec.video.height + 1) & ~1));
         if (!queue.offer(new Video(ref, time))) {
             Frames.free(ref);
             health.videoDropped();

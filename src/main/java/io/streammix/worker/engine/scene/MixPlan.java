@@ -30,10 +30,11 @@ import java.util.stream.Collectors;
  * @param revision         increases with every plan the engine builds (an image coming in builds one for the same
  *                         generation): the clock reports the first tick drawn with each
  * @param hold             the cached pictures this plan draws, kept from being freed while it is in use
+ * @param rungs            the other, smaller, output sizes (a ladder): see {@link Rung}
  */
 public record MixPlan(int width, int height, int fps, Frames.Yuv backgroundColor, StillImages.Picture background,
                       Map<String, InputLayout> inputs, List<InputLayout> drawOrder, Watermark watermark,
-                      long generation, long revision, StillImages.Hold hold) {
+                      long generation, long revision, StillImages.Hold hold, List<Rung> rungs) {
 
     public boolean hasVideo() {
         return width > 0;
@@ -41,6 +42,52 @@ public record MixPlan(int width, int height, int fps, Frames.Yuv backgroundColor
 
     public InputLayout input(String name) {
         return inputs.get(name);
+    }
+
+    /**
+     * An output size smaller than the canvas. The clock may draw a canvas of this size straight from the inputs'
+     * pictures made for it (each input scaled once from its source to its rect on this rung) rather than the output
+     * scaling the whole canvas down: less work (a source the size of its rect on the rung is not scaled at all) and one
+     * resampling instead of two. Only for a colour background and no watermark (see {@code RungCanvases}).
+     */
+    public record Rung(int width, int height) {
+        /** {@code v} on the canvas axis of length {@code canvas}, on this rung's axis of length {@code rung}: even. */
+        public static int map(int v, int canvas, int rung) {
+            return Math.min(rung, (int) Math.round(v * (double) rung / canvas) & ~1);
+        }
+
+        /** {@code l}'s rect on this rung of a {@code canvasW x canvasH} canvas; edges that meet on the canvas meet here. */
+        public InputLayout layout(InputLayout l, int canvasW, int canvasH) {
+            int left = map(l.left(), canvasW, width);
+            int top = map(l.top(), canvasH, height);
+            int right = map(l.left() + l.width(), canvasW, width);
+            int bottom = map(l.top() + l.height(), canvasH, height);
+            return new InputLayout(l.name(), left, top, Math.max(2, right - left), Math.max(2, bottom - top), l.layer(),
+                    l.renderMode(), l.content(), l.volume(), l.soundLevelId(), l.holdSeconds(), null);
+        }
+    }
+
+    /** Whether a rung canvas may be drawn from the inputs: a plain colour background, no watermark. */
+    public boolean drawsRungs() {
+        return !rungs.isEmpty() && watermark == null && (background == null || background.colour());
+    }
+
+    /** The distinct video sizes of the outputs smaller than the canvas ({@code w x h}), even as the encoders round them. */
+    static List<Rung> rungsOf(MixTaskSpec spec, int w, int h) {
+        List<Rung> rungs = new ArrayList<>();
+        if (spec.outputs == null || w == 0) {
+            return rungs;
+        }
+        for (io.streammix.api.v1alpha1.MixOutput o : spec.outputs) {
+            if (!o.hasVideo() || o.video.width == null || o.video.height == null) {
+                continue;
+            }
+            Rung r = new Rung((o.video.width + 1) & ~1, (o.video.height + 1) & ~1);
+            if (r.width() <= w && r.height() <= h && (r.width() != w || r.height() != h) && !rungs.contains(r)) {
+                rungs.add(r);
+            }
+        }
+        return List.copyOf(rungs);
     }
 
     /** A watermark: its place and the YUVA picture blended on top of everything. */
@@ -93,7 +140,7 @@ public record MixPlan(int width, int height, int fps, Frames.Yuv backgroundColor
         }
         Map<String, InputLayout> byName = layouts.stream()
                 .collect(Collectors.toMap(InputLayout::name, Function.identity(), (a, b) -> a, java.util.LinkedHashMap::new));
-        return new MixPlan(w, h, fps, color, bg, byName, order, wm, generation, revision, hold);
+        return new MixPlan(w, h, fps, color, bg, byName, order, wm, generation, revision, hold, rungsOf(spec, w, h));
     }
 
     /** The image when it is in; what the previous plan showed while it loads; else the colour. */

@@ -56,6 +56,8 @@ public final class StillImages implements AutoCloseable {
     /** Placeholder URLs refused as over {@link MediaLimits}, with why (no URL in it): a spec naming one is refused. */
     private final Map<String, String> tooLarge = new ConcurrentHashMap<>();
 
+    private static final String COLOUR = "colour|";
+
     /** A picture ready to draw; a watermark also has its blend prepared once ({@link WatermarkBlend}). */
     public static final class Picture {
         public final AVFrame frame;
@@ -72,6 +74,11 @@ public final class StillImages implements AutoCloseable {
             this.blend = blend;
             this.bytes = (long) av_image_get_buffer_size(frame.format(), frame.width(), frame.height(), 1)
                     + (blend == null ? 0 : blend.bytes());
+        }
+
+        /** A plain colour ({@link StillImages#colour}), not an image. */
+        public boolean colour() {
+            return key.startsWith(COLOUR);
         }
     }
 
@@ -158,7 +165,7 @@ public final class StillImages implements AutoCloseable {
 
     /** A plain colour of the canvas size, made at once when missing (a fill: cheap), taken for one plan. */
     synchronized Picture colour(Frames.Yuv color, int w, int h) {
-        String key = "colour|" + color + "|" + w + "x" + h;
+        String key = COLOUR + color + "|" + w + "x" + h;
         if (!cache.containsKey(key)) {
             AVFrame f = Frames.video(w, h, AV_PIX_FMT_YUV420P);
             Frames.fill(f, color);
