@@ -17,6 +17,9 @@ public interface MixTaskStore {
 
     Optional<MixTask> get(String namespace, String name);
 
+    /** How many tasks of the namespace carry this label with this value (the start-mix API's tasks per token). */
+    int count(String namespace, String label, String value);
+
     /** @throws Conflict when a task of that name exists already */
     MixTask create(MixTask task);
 

@@ -7,12 +7,16 @@
  *
  * {@link io.streammix.compat.StartMixBody} reads a body (also the document's annotated example);
  * {@link io.streammix.compat.StartMixApi} is the HTTP API without its transport (the operator's REST resource and the
- * embedded server are thin adapters over it), its semantics (identity, seq, serialisation, stop) written there.
+ * embedded server are thin adapters over it), its semantics (identity, seq, serialisation, stop) written there;
+ * {@code StartMixTenancy} decides who may act on a task (the owner each task records: task id, appid, token digest)
+ * and caps tasks per token; {@code StartMixTaskMetadata} writes that record on each MixTask.
  *
  * <p>Not here: the HTTP transports, range checks (left to {@link io.streammix.api.validation.SpecValidator}, which the command runs
  * before printing), and the field mapping's rationale ({@code docs/start-mix-mapping.md}).
  *
  * <p>Threads: the CLI's main thread ({@code ./mvnw -q compile exec:java@start-mix}); each {@code convert} call
- * builds its own converter, so nothing is shared. Nothing here runs in the operator or the worker.
+ * builds its own converter, so nothing is shared. {@code StartMixApi} runs on the request threads of its transport
+ * (the operator's Quarkus REST workers, the embedded server's pool); its locks (per id_name, per token for creations)
+ * are its only shared state.
  */
 package io.streammix.compat;

@@ -85,6 +85,14 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
     }
 
     @Override
+    public synchronized int count(String namespace, String label, String value) {
+        return (int) tasks.values().stream().map(Running::task)
+                .filter(t -> namespace.equals(t.getMetadata().getNamespace()) && t.getMetadata().getLabels() != null
+                        && value.equals(t.getMetadata().getLabels().get(label)))
+                .count();
+    }
+
+    @Override
     public synchronized MixTask create(MixTask task) {
         String key = key(task);
         if (tasks.containsKey(key)) {
@@ -174,8 +182,9 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
             }
             for (int i = 0; i < keys.size(); i++) {
                 if (e.getValue().keys().contains(keys.get(i))) {
+                    // Never the other task's namespace or name: it may be another tenant's.
                     throw new InvalidSpecException("spec.outputs[" + i + "].streamId", "'" + keys.get(i)
-                            + "' is already played by task " + e.getKey() + " on this server's media port");
+                            + "' is already played by another task on this server's media port; choose another stream_id");
                 }
             }
         }

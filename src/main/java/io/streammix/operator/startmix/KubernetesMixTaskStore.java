@@ -39,6 +39,15 @@ public final class KubernetesMixTaskStore implements MixTaskStore {
     }
 
     @Override
+    public int count(String namespace, String label, String value) {
+        try {
+            return client.resources(MixTask.class).inNamespace(namespace).withLabel(label, value).list().getItems().size();
+        } catch (KubernetesClientException e) {
+            throw failure("list", namespace, "(" + label + "=" + value + ")", e);
+        }
+    }
+
+    @Override
     public MixTask create(MixTask task) {
         try {
             return client.resource(task).create();

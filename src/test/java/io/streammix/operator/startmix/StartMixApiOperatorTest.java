@@ -347,6 +347,11 @@ class StartMixApiOperatorTest {
             public List<PlayInfo> admit(MixTask task) throws InvalidSpecException {
                 return real.admit(task);
             }
+
+            @Override
+            public int count(String namespace, String label, String value) {
+                return in(() -> real.count(namespace, label, value));
+            }
         };
         StartMixApi api = new StartMixApi(new StartMixTokens.Table(Map.of(TOKEN_A, new StartMixTokens.Binding(NS_A, null, "test"))), watched);
         List<Integer> seqs = new ArrayList<>();
@@ -373,6 +378,35 @@ class StartMixApiOperatorTest {
             MixTask t = client.resources(MixTask.class).inNamespace(NS_A).withName("same-user-" + p).get();
             assertThat(t.getSpec().seq).isEqualTo(p == 0 ? 12L : 11L);
         }
+    }
+
+    /**
+     * Issue 21, finding 6, against the API server: two appids' tokens in one namespace never act on each other's task
+     * (before, appid 2's token updated and stopped appid 1's), and the cap counts a token's MixTasks by their owner
+     * label through a label-selected list.
+     */
+    @Test
+    void anotherAppidsTokenIsRefusedAndTheCapCountsTheTokensTasksInTheApiServer() {
+        StartMixApi api = new StartMixApi(new StartMixTokens.Table(Map.of(
+                "app-1-token", new StartMixTokens.Binding(NS_A, 1L, NS_A + "/app-1"),
+                "app-2-token", new StartMixTokens.Binding(NS_A, 2L, NS_A + "/app-2"))),
+                new KubernetesMixTaskStore(client, resolver), 1);
+        assertThat(api.start("app-1-token", null, request("owned", 1, 100).replace("\"appid\":42", "\"appid\":1")
+                .getBytes(StandardCharsets.UTF_8)).code()).isZero();
+        StartMixApi.Reply takeover = api.start("app-2-token", null, request("owned", 9, 900).replace("\"appid\":42", "\"appid\":2")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(takeover.code()).as(takeover.body().message()).isEqualTo(StartMixApi.FORBIDDEN);
+        assertThat(api.stop("app-2-token", null, "{\"task_id\":\"owned\"}".getBytes(StandardCharsets.UTF_8)).code())
+                .isEqualTo(StartMixApi.FORBIDDEN);
+        MixTask task = client.resources(MixTask.class).inNamespace(NS_A).withName("owned").get();
+        assertThat(task.getSpec().seq).isEqualTo(1L);
+        assertThat(task.getMetadata().getLabels()).containsKey("streammix.io/start-mix-owner");
+
+        StartMixApi.Reply second = api.start("app-1-token", null, request("owned-too", 1, 100).replace("\"appid\":42", "\"appid\":1")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(second.code()).as(second.body().message()).isEqualTo(StartMixApi.LIMIT);
+        assertThat(api.start("app-2-token", null, request("theirs", 1, 100).replace("\"appid\":42", "\"appid\":2")
+                .getBytes(StandardCharsets.UTF_8)).code()).as("a cap per token").isZero();
     }
 
     /** The API's port serves the API only: health and metrics (the chart's probes and ServiceMonitor) are on the management port. */
