@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.PlayInfo;
 import io.streammix.api.validation.Violation;
-import io.streammix.compat.MixTaskStore;
+import io.streammix.startmix.MixTaskStore;
 import io.streammix.operator.spec.InvalidSpecException;
 import io.streammix.operator.spec.SpecResolver;
 

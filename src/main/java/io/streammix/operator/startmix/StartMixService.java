@@ -1,7 +1,7 @@
 package io.streammix.operator.startmix;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.streammix.compat.StartMixApi;
+import io.streammix.startmix.StartMixApi;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.spec.SpecResolver;
 import jakarta.annotation.PreDestroy;

@@ -11,10 +11,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.PlayInfo;
-import io.streammix.compat.MixTaskStore;
-import io.streammix.compat.StartMixApi;
-import io.streammix.compat.StartMixNames;
-import io.streammix.compat.StartMixTokens;
+import io.streammix.startmix.MixTaskStore;
+import io.streammix.startmix.StartMixApi;
+import io.streammix.startmix.StartMixNames;
+import io.streammix.startmix.StartMixTokens;
 import io.streammix.operator.spec.InvalidSpecException;
 import io.streammix.operator.spec.SpecResolver;
 import io.streammix.operator.testing.CrdSetup;
@@ -119,7 +119,7 @@ class StartMixApiOperatorTest {
         System.out.println("section 3 body -> " + reply);
         assertThat(reply.path("code").asInt()).as(reply.toString()).isZero();
         assertThat(reply.path("message").asText()).isEqualTo("success");
-        String name = io.streammix.compat.StartMixNames.resourceName("mult_output_task_id");
+        String name = io.streammix.startmix.StartMixNames.resourceName("mult_output_task_id");
         MixTask t = client.resources(MixTask.class).inNamespace(NS_A).withName(name).get();
         assertThat(t).as("created in the token's namespace").isNotNull();
         assertThat(t.getMetadata().getLabels()).containsEntry(StartMixApi.CREATED_BY, StartMixApi.CREATED_BY_VALUE);
@@ -433,7 +433,7 @@ class StartMixApiOperatorTest {
     }
 
     static String seed(String name) throws Exception {
-        return new String(StartMixApiOperatorTest.class.getResourceAsStream("/io/streammix/compat/" + name).readAllBytes(),
+        return new String(StartMixApiOperatorTest.class.getResourceAsStream("/io/streammix/startmix/" + name).readAllBytes(),
                 StandardCharsets.UTF_8);
     }
 

@@ -1,9 +1,9 @@
-package io.streammix.compat;
+package io.streammix.startmix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streammix.api.v1alpha1.MixTask;
-import io.streammix.local.StartMixServer;
+import io.streammix.startmix.embedded.StartMixServer;
 import io.streammix.worker.NativeSetup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package io.streammix.compat;
+package io.streammix.startmix;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.streammix.api.v1alpha1.MixTask;
@@ -8,11 +8,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.streammix.compat.StartMixApi.APPID_ANNOTATION;
-import static io.streammix.compat.StartMixApi.CREATED_BY;
-import static io.streammix.compat.StartMixApi.CREATED_BY_VALUE;
-import static io.streammix.compat.StartMixApi.ID_NAME_ANNOTATION;
-import static io.streammix.compat.StartMixApi.TASK_ID_ANNOTATION;
+import static io.streammix.startmix.StartMixApi.APPID_ANNOTATION;
+import static io.streammix.startmix.StartMixApi.CREATED_BY;
+import static io.streammix.startmix.StartMixApi.CREATED_BY_VALUE;
+import static io.streammix.startmix.StartMixApi.ID_NAME_ANNOTATION;
+import static io.streammix.startmix.StartMixApi.TASK_ID_ANNOTATION;
 
 /**
  * The metadata the start-mix API writes on a MixTask: its mark ({@link StartMixApi#CREATED_BY}), the request's ids as

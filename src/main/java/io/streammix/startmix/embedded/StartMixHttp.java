@@ -1,9 +1,9 @@
-package io.streammix.local;
+package io.streammix.startmix.embedded;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streammix.compat.StartMixApi;
-import io.streammix.compat.StartMixResponse;
+import io.streammix.startmix.StartMixApi;
+import io.streammix.startmix.StartMixResponse;
 import io.streammix.worker.http.HttpLimits;
 import io.streammix.worker.http.WorkerHttp;
 import io.vertx.core.buffer.Buffer;

@@ -1,9 +1,9 @@
-package io.streammix.local;
+package io.streammix.startmix.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streammix.compat.StartMixApi;
-import io.streammix.compat.StartMixTokens;
+import io.streammix.startmix.StartMixApi;
+import io.streammix.startmix.StartMixTokens;
 import io.streammix.worker.NativeSetup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,8 +1,9 @@
-package io.streammix.local;
+package io.streammix.startmix.embedded;
 
+import io.streammix.local.LocalTaskFile;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.streammix.compat.StartMixApi;
-import io.streammix.compat.StartMixTokens;
+import io.streammix.startmix.StartMixApi;
+import io.streammix.startmix.StartMixTokens;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.worker.NativeSetup;
 import io.streammix.worker.contract.ControlApi;
@@ -24,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The start-mix API without a cluster (the README's embedded default): {@code POST /cgi/start-mix} and
  * {@code /cgi/stop-mix}, the same {@link StartMixApi} the operator serves, with each task mixed in this process by the
- * worker engine ({@link LocalMixTaskStore}) and its outputs played on one media port. Both ports are on the worker's
+ * worker engine ({@link EmbeddedMixTaskStore}) and its outputs played on one media port. Both ports are on the worker's
  * HTTP stack (Vert.x, with deadlines and connection caps: {@link StartMixHttp}).
  *
  * <pre>StartMixServer [--port 8090] [--host 127.0.0.1] [--media-port 8080] [--out-dir out] [--max-fps 20] [--max-tasks-per-token 20]
@@ -63,9 +64,9 @@ public final class StartMixServer implements AutoCloseable {
 
     private final StartMixHttp http;
     private final MediaServer media;
-    private final LocalMixTaskStore store;
+    private final EmbeddedMixTaskStore store;
 
-    private StartMixServer(StartMixHttp http, MediaServer media, LocalMixTaskStore store) {
+    private StartMixServer(StartMixHttp http, MediaServer media, EmbeddedMixTaskStore store) {
         this.http = http;
         this.media = media;
         this.store = store;
@@ -77,7 +78,7 @@ public final class StartMixServer implements AutoCloseable {
         LiveStreams streams = new LiveStreams();
         MediaServer media = new MediaServer(o.host(), o.mediaPort(), streams);
         String playHost = o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host();
-        LocalMixTaskStore store = new LocalMixTaskStore(o.outDir(),
+        EmbeddedMixTaskStore store = new EmbeddedMixTaskStore(o.outDir(),
                 o.inputUrlTemplate() != null ? o.inputUrlTemplate() : DEFAULT_INPUT_URL_TEMPLATE, o.maxFps(),
                 "http://" + playHost + ":" + media.port(), streams);
         StartMixApi api = new StartMixApi(new StartMixTokens.Table(o.tokens()), store, o.maxTasksPerToken());
@@ -97,7 +98,7 @@ public final class StartMixServer implements AutoCloseable {
         return media.port();
     }
 
-    public LocalMixTaskStore store() {
+    public EmbeddedMixTaskStore store() {
         return store;
     }
 
