@@ -55,6 +55,16 @@ public interface MixTaskStore {
         return null;
     }
 
+    /**
+     * What the task's runner reports about a task just written, waiting a bounded time for it to apply the write: what
+     * the request could not show (inputs waiting for their publisher, images not shown). Called after the write, outside
+     * the request's serialisation, so a slow worker delays only this reply. Empty when the store said all in
+     * {@link #notes} (the embedded store knows at once).
+     */
+    default List<Violation> settled(MixTask written) {
+        return List.of();
+    }
+
     /** @param mixDuration seconds the task ran, final; null when the store cannot tell (the status then says it) */
     record Stopped(Long mixDuration) {
     }

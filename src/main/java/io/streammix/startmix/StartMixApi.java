@@ -135,6 +135,8 @@ public final class StartMixApi {
         }
         String serialiseOn = converted.idName() != null ? converted.idName() : converted.taskId();
         ReentrantLock lock = lock(binding.namespace(), serialiseOn);
+        MixTask[] written = new MixTask[1]; // what apply wrote, for the wait on its status after the lock is released
+        Reply reply;
         lock.lock();
         try {
             List<String> warnings = new ArrayList<>();
@@ -142,14 +144,24 @@ public final class StartMixApi {
                 warnings.add(StartMixBody.LENIENT);
             }
             warnings.addAll(converted.warnings());
-            return apply(converted, binding, wanted, echoed(request, "idname"), echoed(request, "livechannel"), warnings);
+            reply = apply(converted, binding, wanted, echoed(request, "idname"), echoed(request, "livechannel"), warnings, written);
         } finally {
             lock.unlock();
         }
+        if (reply.code() != OK || written[0] == null) {
+            return reply;
+        }
+        List<String> later = store.settled(written[0]).stream().map(StartMixApi::vendor).toList();
+        if (later.isEmpty()) {
+            return reply;
+        }
+        List<String> all = new ArrayList<>(reply.body().warnings() == null ? List.of() : reply.body().warnings());
+        all.addAll(later);
+        return Reply.ok(new StartMixResponse(OK, reply.body().message(), reply.body().data(), List.copyOf(all)));
     }
 
     private Reply apply(StartMixConverter.Result converted, StartMixTokens.Binding binding, MixTask wanted, String idName,
-                        String liveChannel, List<String> warnings) {
+                        String liveChannel, List<String> warnings, MixTask[] written) {
         String ns = wanted.getMetadata().getNamespace();
         String name = wanted.getMetadata().getName();
         Long seq = wanted.getSpec().seq;
@@ -177,13 +189,13 @@ public final class StartMixApi {
                 List<String> all = new ArrayList<>(warnings);
                 store.notes(next, play).forEach(v -> all.add(vendor(v)));
                 if (existing.isPresent()) {
-                    store.update(next);
+                    written[0] = store.update(next);
                     String applied = store.lastApplied(ns, name);
                     if (applied != null && !applied.equals("live")) {
                         all.add("update: applied " + applied + " (the rest live, between two frames)");
                     }
                 } else {
-                    Reply capped = create(next, ns, owner);
+                    Reply capped = create(next, ns, owner, written);
                     if (capped != null) {
                         return capped;
                     }
@@ -208,7 +220,7 @@ public final class StartMixApi {
     }
 
     /** Creates the task unless its token has as many as it may have: then the refusal. */
-    private Reply create(MixTask next, String ns, String owner) {
+    private Reply create(MixTask next, String ns, String owner, MixTask[] written) {
         ReentrantLock lock = tenancy.createLock(owner);
         lock.lock();
         try {
@@ -216,7 +228,7 @@ public final class StartMixApi {
             if (capped != null) {
                 return Reply.error(LIMIT, capped);
             }
-            store.create(next);
+            written[0] = store.create(next);
             return null;
         } finally {
             lock.unlock();

@@ -94,10 +94,11 @@ final class StartMixTenancy {
             return "task_id: '" + taskId + "' gives the name of another task in this namespace (" + existing.getMetadata().getName()
                     + "); choose another task_id";
         }
+        // appid null: a token bound to no appid, and a request naming none: namespace-wide, as the admin made it.
         String recordedAppid = annotation(existing, StartMixApi.APPID_ANNOTATION);
-        if (!Objects.equals(recordedAppid, appid == null ? null : String.valueOf(appid))) {
-            return "appid: task_id '" + taskId + "' is another appid's task" + (appid == null ? " (this request names no appid)" : "")
-                    + "; only requests for the appid it was started with update or stop it";
+        if (appid != null && !Objects.equals(recordedAppid, String.valueOf(appid))) {
+            return "appid: task_id '" + taskId + "' is another appid's task; only requests for the appid it was started "
+                    + "with update or stop it";
         }
         return null;
     }

@@ -290,6 +290,14 @@ public interface OperatorConfig {
          * tokens are read from these namespaces' Secrets, and only these. Empty: the namespaces the operator watches.
          */
         Optional<java.util.List<String>> namespaces();
+
+        /**
+         * How long a start-mix reply waits for the worker to apply the request, to add what its status says (inputs
+         * waiting for their publisher, images not shown: {@code status.inputs}, {@code status.warnings}); past it the
+         * reply says to read the status. 0: no wait.
+         */
+        @WithDefault("3s")
+        Duration replyWait();
     }
 
     interface LeaderElection {

@@ -41,7 +41,8 @@ public class StartMixService {
             synchronized (this) {
                 if (api == null) {
                     tokens = new SecretTokens(client, tokenNamespaces());
-                    api = new StartMixApi(tokens, new KubernetesMixTaskStore(client, resolver), config.startMix().maxTasksPerToken());
+                    api = new StartMixApi(tokens, new KubernetesMixTaskStore(client, resolver, config.startMix().replyWait()),
+                            config.startMix().maxTasksPerToken());
                 }
                 a = api;
             }
