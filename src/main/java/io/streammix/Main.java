@@ -27,7 +27,7 @@ public final class Main {
         switch (role) {
             case "worker" -> io.streammix.worker.WorkerMain.main(rest);
             case "local" -> io.streammix.local.LocalRun.main(rest);
-            case "start-mix-api" -> io.streammix.local.StartMixServer.main(rest);
+            case "start-mix-api" -> io.streammix.startmix.embedded.StartMixServer.main(rest);
             case "probe" -> io.streammix.local.PlayProbe.main(rest);
             case "operator" -> Quarkus.run(rest);
             default -> {

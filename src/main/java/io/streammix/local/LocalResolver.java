@@ -19,14 +19,14 @@ import java.util.Map;
  * and the Secret decoding are the operator's own code. Output stream ids stay: with no output template the worker
  * serves them itself on its media port, as on a cluster without a media server. Errors name the field, never a value.
  */
-final class LocalResolver {
+public final class LocalResolver {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private LocalResolver() {
     }
 
     /** A resolved copy of the task's spec (the task is left as written). */
-    static MixTaskSpec resolve(MixTask task, String inputUrlTemplate, Map<String, Secret> secrets) throws InvalidSpecException {
+    public static MixTaskSpec resolve(MixTask task, String inputUrlTemplate, Map<String, Secret> secrets) throws InvalidSpecException {
         MixTaskSpec spec = JSON.convertValue(task.getSpec(), MixTaskSpec.class);
         Map<String, String> vars = SpecResolver.templateValues(task);
         for (int i = 0; i < spec.inputs.size(); i++) {

@@ -19,7 +19,7 @@ import java.util.Map;
  * What a local run reads from a YAML file, as {@code kubectl apply -f} would find it: the one MixTask of the file and
  * the Secrets beside it (an example may carry the Secret its {@code urlFrom} reads). Other kinds are skipped.
  */
-record LocalTaskFile(MixTask task, Map<String, Secret> secrets) {
+public record LocalTaskFile(MixTask task, Map<String, Secret> secrets) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -48,7 +48,7 @@ record LocalTaskFile(MixTask task, Map<String, Secret> secrets) {
     }
 
     /** The Secrets of a file of Secrets ({@code --secrets}); anything else in it is skipped. */
-    static Map<String, Secret> readSecrets(Path file) throws IOException {
+    public static Map<String, Secret> readSecrets(Path file) throws IOException {
         Map<String, Secret> secrets = new HashMap<>();
         for (JsonNode doc : documents(file)) {
             if ("Secret".equals(doc.path("kind").asText())) {

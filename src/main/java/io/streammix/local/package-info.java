@@ -4,10 +4,8 @@
  * operator would ({@code LocalResolver}, reusing the operator's template and Secret code), and runs the worker's
  * engine, control API, media port and optional metrics port on 127.0.0.1, printing play URLs and progress.
  *
- * <p>{@link io.streammix.local.StartMixServer} is the embedded start-mix API (the same
- * {@link io.streammix.compat.StartMixApi} the operator serves): {@code LocalMixTaskStore} mixes each task in this
- * process, stream ids pulled from a local RTMP server by default; {@code LocalNotes} says in the reply what a task will
- * do that the request does not show (inputs that wait for a publisher, no RTMP play address, an image over 5 MB).
+ * <p>{@code LocalResolver} and {@code LocalTaskFile} also serve the embedded start-mix server
+ * ({@code io.streammix.startmix.embedded}), which mixes each task the same way.
  *
  * <p>Not here: the mixing, control and playback code (all the worker's, unchanged: {@link
  * io.streammix.worker.WorkerRuntime}) and the pod role ({@link io.streammix.worker.WorkerMain}). Secret values are

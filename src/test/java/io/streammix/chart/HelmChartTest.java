@@ -510,6 +510,46 @@ class HelmChartTest {
         assertThatThrownBy(() -> render(t -> t.set("startMixApi.enable", true))).hasMessageContaining("startMixApi");
     }
 
+    /**
+     * Issue 21, finding 6: with startMixApi.namespaces the network-facing API's write verbs are in Roles of those
+     * namespaces only: neither the ClusterRole nor the watched namespaces' Roles carry them, and the operator reads
+     * tokens (so writes tasks) there only. Before, they were in the ClusterRole: every namespace.
+     */
+    @Test
+    void startMixApiNamespacesConfineItsWriteVerbsToRolesThere() throws IOException {
+        List<JsonNode> docs = render(t -> t.set("startMixApi.enabled", true).set("startMixApi.namespaces[0]", "media-a")
+                .set("startMixApi.maxTasksPerToken", 5));
+        assertThat(verbs(only(docs, "ClusterRole", "mixtask-operator"), "mixtasks")).containsExactlyInAnyOrder("get", "list", "watch");
+        JsonNode role = only(docs, "Role", "mixtask-operator-start-mix");
+        assertThat(role.at("/metadata/namespace").asText()).isEqualTo("media-a");
+        assertThat(verbs(role, "mixtasks")).containsExactlyInAnyOrder("create", "update", "delete");
+        assertThat(role.path("rules")).hasSize(1);
+        JsonNode binding = only(docs, "RoleBinding", "mixtask-operator-start-mix");
+        assertThat(binding.at("/roleRef/name").asText()).isEqualTo("mixtask-operator-start-mix");
+        assertThat(binding.at("/subjects/0/name").asText()).isEqualTo("mixtask-operator");
+        String props = only(docs, "ConfigMap", "mixtask-operator").at("/data/application.properties").asText();
+        assertThat(props).contains("mixtask.start-mix.namespaces=media-a").contains("mixtask.start-mix.max-tasks-per-token=5");
+        java.util.Properties p = new java.util.Properties();
+        p.load(new java.io.StringReader(props));
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k)));
+        io.streammix.operator.config.OperatorConfig.StartMix startMix = io.streammix.operator.testing.OperatorHarness.config(values).startMix();
+        assertThat(startMix.namespaces()).contains(List.of("media-a"));
+        assertThat(startMix.maxTasksPerToken()).isEqualTo(5);
+
+        List<JsonNode> watched = render(t -> t.set("startMixApi.enabled", true).set("startMixApi.namespaces[0]", "media-a")
+                .set("watchNamespaces[0]", "media-a").set("watchNamespaces[1]", "media-b"));
+        for (JsonNode r : of(watched, "Role")) {
+            if (r.at("/metadata/name").asText().equals("mixtask-operator")) {
+                assertThat(verbs(r, "mixtasks")).as(r.at("/metadata/namespace").asText()).containsExactlyInAnyOrder("get", "list", "watch");
+            }
+        }
+        assertThat(of(watched, "Role")).filteredOn(r -> r.at("/metadata/name").asText().equals("mixtask-operator-start-mix"))
+                .extracting(r -> r.at("/metadata/namespace").asText()).containsExactly("media-a");
+        assertThatThrownBy(() -> render(t -> t.set("startMixApi.enabled", true).set("startMixApi.namespaces[0]", "media-c")
+                .set("watchNamespaces[0]", "media-a"))).hasMessageContaining("startMixApi.namespaces: media-c is not in watchNamespaces");
+    }
+
     @Test
     void badValuesAreRefusedNamingTheValue() {
         assertThatThrownBy(() -> render(t -> t.set("maxFps", 120)))

@@ -22,6 +22,13 @@ public interface OperatorConfig {
      */
     int DEFAULT_MAX_FPS = 20;
 
+    /**
+     * The default of {@link StartMix#maxTasksPerToken()}: how many MixTasks one start-mix token may have at once. The
+     * same default is in application.properties, the chart's values.yaml ({@code startMixApi.maxTasksPerToken}), the
+     * docs and the embedded start-mix server ({@code --max-tasks-per-token}); a test holds them equal.
+     */
+    int DEFAULT_MAX_TASKS_PER_TOKEN = 20;
+
     /** Highest output frame rate the operator accepts; admission allows up to 60, a cluster may raise the cap to it. */
     @WithDefault("" + DEFAULT_MAX_FPS)
     int maxFps();
@@ -279,6 +286,27 @@ public interface OperatorConfig {
          */
         @WithDefault("false")
         boolean enabled();
+
+        /**
+         * The most MixTasks one token may have at once (counted by the owner label the API puts on each); a start-mix
+         * that would create one more is refused with code 9. 0: no cap.
+         */
+        @WithDefault("" + DEFAULT_MAX_TASKS_PER_TOKEN)
+        int maxTasksPerToken();
+
+        /**
+         * The namespaces the API may write MixTasks in (the chart grants its create/update/delete verbs there only):
+         * tokens are read from these namespaces' Secrets, and only these. Empty: the namespaces the operator watches.
+         */
+        Optional<java.util.List<String>> namespaces();
+
+        /**
+         * How long a start-mix reply waits for the worker to apply the request, to add what its status says (inputs
+         * waiting for their publisher, images not shown: {@code status.inputs}, {@code status.warnings}); past it the
+         * reply says to read the status. 0: no wait.
+         */
+        @WithDefault("3s")
+        Duration replyWait();
     }
 
     interface LeaderElection {

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.streammix.compat.StartMixTokens;
+import io.streammix.startmix.StartMixTokens;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;

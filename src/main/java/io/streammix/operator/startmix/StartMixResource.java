@@ -1,8 +1,8 @@
 package io.streammix.operator.startmix;
 
 import io.smallrye.common.annotation.Blocking;
-import io.streammix.compat.StartMixApi;
-import io.streammix.compat.StartMixResponse;
+import io.streammix.startmix.StartMixApi;
+import io.streammix.startmix.StartMixResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

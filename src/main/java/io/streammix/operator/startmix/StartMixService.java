@@ -1,7 +1,7 @@
 package io.streammix.operator.startmix;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.streammix.compat.StartMixApi;
+import io.streammix.startmix.StartMixApi;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.spec.SpecResolver;
 import jakarta.annotation.PreDestroy;
@@ -40,13 +40,23 @@ public class StartMixService {
         if (a == null) {
             synchronized (this) {
                 if (api == null) {
-                    tokens = new SecretTokens(client, watchedNamespaces(client));
-                    api = new StartMixApi(tokens, new KubernetesMixTaskStore(client, resolver));
+                    tokens = new SecretTokens(client, tokenNamespaces());
+                    api = new StartMixApi(tokens, new KubernetesMixTaskStore(client, resolver, config.startMix().replyWait()),
+                            config.startMix().maxTasksPerToken());
                 }
                 a = api;
             }
         }
         return a;
+    }
+
+    /**
+     * Where token Secrets are read, so where the API writes (a token's tasks go to its Secret's namespace): the API's
+     * own namespaces when set (the chart grants its write verbs there only), else the operator's watched ones.
+     */
+    private List<String> tokenNamespaces() {
+        List<String> own = config.startMix().namespaces().orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return own.isEmpty() ? watchedNamespaces(client) : own;
     }
 
     /** The operator's watched namespaces (quarkus-operator-sdk's setting); empty for all. */

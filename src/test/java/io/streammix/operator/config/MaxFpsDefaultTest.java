@@ -1,6 +1,6 @@
 package io.streammix.operator.config;
 
-import io.streammix.local.StartMixServer;
+import io.streammix.startmix.embedded.StartMixServer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.streammix.operator.startmix;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.streammix.api.v1alpha1.MixTask;
-import io.streammix.compat.StartMixApi;
+import io.streammix.startmix.StartMixApi;
 import io.streammix.operator.spec.SpecResolver;
 import io.streammix.testing.kube.ChartRelease;
 import io.streammix.testing.kube.ControlPlane;

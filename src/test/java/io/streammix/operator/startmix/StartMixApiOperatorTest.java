@@ -11,10 +11,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.PlayInfo;
-import io.streammix.compat.MixTaskStore;
-import io.streammix.compat.StartMixApi;
-import io.streammix.compat.StartMixNames;
-import io.streammix.compat.StartMixTokens;
+import io.streammix.startmix.MixTaskStore;
+import io.streammix.startmix.StartMixApi;
+import io.streammix.startmix.StartMixNames;
+import io.streammix.startmix.StartMixTokens;
 import io.streammix.operator.spec.InvalidSpecException;
 import io.streammix.operator.spec.SpecResolver;
 import io.streammix.operator.testing.CrdSetup;
@@ -119,7 +119,7 @@ class StartMixApiOperatorTest {
         System.out.println("section 3 body -> " + reply);
         assertThat(reply.path("code").asInt()).as(reply.toString()).isZero();
         assertThat(reply.path("message").asText()).isEqualTo("success");
-        String name = io.streammix.compat.StartMixNames.resourceName("mult_output_task_id");
+        String name = io.streammix.startmix.StartMixNames.resourceName("mult_output_task_id");
         MixTask t = client.resources(MixTask.class).inNamespace(NS_A).withName(name).get();
         assertThat(t).as("created in the token's namespace").isNotNull();
         assertThat(t.getMetadata().getLabels()).containsEntry(StartMixApi.CREATED_BY, StartMixApi.CREATED_BY_VALUE);
@@ -228,7 +228,7 @@ class StartMixApiOperatorTest {
     void stopDeletesTheTaskAndASecondStopFindsNothing() throws Exception {
         assertThat(post(startUrl, TOKEN_A, request("to-stop", 5, 0)).path("code").asInt()).isZero();
         // A stop is not ordered by seq: a resent older body stops the task, and the reply says its seq was lower.
-        JsonNode stopped = post(stopUrl, TOKEN_A, "{\"task_id\":\"to-stop\",\"id_name\":\"caller\",\"seq\":4,\"appid\":1}", "application/json", true);
+        JsonNode stopped = post(stopUrl, TOKEN_A, "{\"task_id\":\"to-stop\",\"id_name\":\"caller\",\"seq\":4,\"appid\":42}", "application/json", true);
         assertThat(stopped.path("code").asInt()).as(stopped.toString()).isZero();
         assertThat(stopped.path("warnings").toString()).contains("seq: 4 is lower than the task's last seq 5; stopped all the same");
         assertThat(client.resources(MixTask.class).inNamespace(NS_A).withName("to-stop").get()).isNull();
@@ -347,6 +347,11 @@ class StartMixApiOperatorTest {
             public List<PlayInfo> admit(MixTask task) throws InvalidSpecException {
                 return real.admit(task);
             }
+
+            @Override
+            public int count(String namespace, String label, String value) {
+                return in(() -> real.count(namespace, label, value));
+            }
         };
         StartMixApi api = new StartMixApi(new StartMixTokens.Table(Map.of(TOKEN_A, new StartMixTokens.Binding(NS_A, null, "test"))), watched);
         List<Integer> seqs = new ArrayList<>();
@@ -375,6 +380,63 @@ class StartMixApiOperatorTest {
         }
     }
 
+    /**
+     * Issue 21, finding 6, against the API server: two appids' tokens in one namespace never act on each other's task
+     * (before, appid 2's token updated and stopped appid 1's), and the cap counts a token's MixTasks by their owner
+     * label through a label-selected list.
+     */
+    @Test
+    void anotherAppidsTokenIsRefusedAndTheCapCountsTheTokensTasksInTheApiServer() {
+        StartMixApi api = new StartMixApi(new StartMixTokens.Table(Map.of(
+                "app-1-token", new StartMixTokens.Binding(NS_A, 1L, NS_A + "/app-1"),
+                "app-2-token", new StartMixTokens.Binding(NS_A, 2L, NS_A + "/app-2"))),
+                new KubernetesMixTaskStore(client, resolver), 1);
+        assertThat(api.start("app-1-token", null, request("owned", 1, 100).replace("\"appid\":42", "\"appid\":1")
+                .getBytes(StandardCharsets.UTF_8)).code()).isZero();
+        StartMixApi.Reply takeover = api.start("app-2-token", null, request("owned", 9, 200).replace("\"appid\":42", "\"appid\":2")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(takeover.code()).as(takeover.body().message()).isEqualTo(StartMixApi.FORBIDDEN);
+        assertThat(api.stop("app-2-token", null, "{\"task_id\":\"owned\"}".getBytes(StandardCharsets.UTF_8)).code())
+                .isEqualTo(StartMixApi.FORBIDDEN);
+        MixTask task = client.resources(MixTask.class).inNamespace(NS_A).withName("owned").get();
+        assertThat(task.getSpec().seq).isEqualTo(1L);
+        assertThat(task.getMetadata().getLabels()).containsKey("streammix.io/start-mix-owner");
+
+        StartMixApi.Reply second = api.start("app-1-token", null, request("owned-too", 1, 100).replace("\"appid\":42", "\"appid\":1")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(second.code()).as(second.body().message()).isEqualTo(StartMixApi.LIMIT);
+        assertThat(api.start("app-2-token", null, request("theirs", 1, 100).replace("\"appid\":42", "\"appid\":2")
+                .getBytes(StandardCharsets.UTF_8)).code()).as("a cap per token").isZero();
+    }
+
+    /**
+     * Issue 22: the operator's reply says what the embedded server's says. Before the worker runs the task: each input
+     * by stream id (it may not be published yet) and each image (never fetched by the API); within the bounded wait
+     * (mixtask.start-mix.reply-wait, 3 s), what the worker's status then says: inputs not live and its warnings. Before,
+     * these showed only in status.
+     */
+    @Test
+    void theReplySaysWhatWaitsAndWhatTheWorkerReportedWithinTheWait() throws Exception {
+        FakeWorker worker = FakeWorkerResource.worker();
+        io.streammix.worker.contract.WorkerReport lost = FakeWorker.withInputState(1, 1, List.of("cam"), List.of("noted-out"), "cam");
+        worker.report(NS_A, "noted", new io.streammix.worker.contract.WorkerReport(lost.state(), lost.startedAt(),
+                lost.mixDurationSeconds(), lost.generation(), lost.seq(), lost.inputs(), lost.outputs(),
+                List.of("output_bg_image: 36.0 MB, over the 5 MB limit: not shown"), null));
+        String body = "{\"task_id\":\"noted\",\"id_name\":\"noted\",\"appid\":1,\"seq\":1,"
+                + "\"output_bg_image\":\"https://cdn.example.com/bg.png\","
+                + "\"MixInput\":[{\"stream_id\":\"cam\",\"rect\":{\"top\":0,\"left\":0,\"bottom\":360,\"right\":640}}],"
+                + "\"MixOutput\":[{\"stream_id\":\"noted-out\",\"bitrate\":800000,\"fps\":15,\"width\":640,\"height\":360}]}";
+        JsonNode reply = post(startUrl, TOKEN_A, body);
+        System.out.println("operator reply with a waiting input and a large image -> " + reply);
+        assertThat(reply.path("code").asInt()).as(reply.toString()).isZero();
+        List<String> warnings = new ArrayList<>();
+        reply.path("warnings").forEach(w -> warnings.add(w.asText()));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("MixInput[0].stream_id: 'cam' is pulled from the media server"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("output_bg_image: not fetched by the API"));
+        assertThat(warnings).contains("status.warnings: output_bg_image: 36.0 MB, over the 5 MB limit: not shown");
+        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("status.inputs[cam]: Lost"));
+    }
+
     /** The API's port serves the API only: health and metrics (the chart's probes and ServiceMonitor) are on the management port. */
     @Test
     void healthAndMetricsAreOnTheManagementPortNotOnTheApisPort() throws Exception {
@@ -399,7 +461,7 @@ class StartMixApiOperatorTest {
     }
 
     static String seed(String name) throws Exception {
-        return new String(StartMixApiOperatorTest.class.getResourceAsStream("/io/streammix/compat/" + name).readAllBytes(),
+        return new String(StartMixApiOperatorTest.class.getResourceAsStream("/io/streammix/startmix/" + name).readAllBytes(),
                 StandardCharsets.UTF_8);
     }
 

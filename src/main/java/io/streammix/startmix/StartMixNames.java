@@ -1,4 +1,4 @@
-package io.streammix.compat;
+package io.streammix.startmix;
 
 import io.streammix.api.v1alpha1.MixInput;
 import io.streammix.api.v1alpha1.MixOutput;
@@ -10,9 +10,9 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * Names in both worlds: a start-mix task id or stream id as a Kubernetes resource or input/output name (stable, and
- * two ids never give one name), and which start-mix field a MixTask field came from (for messages that name the field
- * the caller sent).
+ * Names in both worlds: a start-mix task id or stream id as a Kubernetes resource or input/output name (stable; two
+ * task ids give one name only by a SHA-256 collision or by spelling another's hashed name, which the API refuses), and
+ * which start-mix field a MixTask field came from (for messages that name the field the caller sent).
  */
 public final class StartMixNames {
     private StartMixNames() {
@@ -35,15 +35,40 @@ public final class StartMixNames {
         return resourceName(taskId(r));
     }
 
-    /** A task id made a valid resource name, stably: the same id always gives the same name, two ids never one. */
+    /** Hex digits of the hash in a hashed name: 128 bits, so that no one finds two ids of one name by searching. */
+    static final int NAME_HASH_HEX = 32;
+
+    /**
+     * A task id made a valid resource name (a DNS-1123 subdomain of at most 63 characters), stably: an id that already
+     * is one is its own name; any other is its cleaned form (at most 30 characters) and 128 bits of its SHA-256, so two
+     * ids give one name only by a SHA-256 collision. An id that is spelled like another's hashed name does map to it:
+     * the API refuses that by the task id it records on each MixTask ({@code StartMixApi.TASK_ID_ANNOTATION}).
+     */
     public static String resourceName(String id) {
+        return hashed(id, 30, NAME_HASH_HEX, true);
+    }
+
+    /**
+     * The name an id had before the hash grew (32 bits: two ids colliding there overwrote each other's task). The API
+     * still finds a task of that name when it records exactly this task id, so that tasks created before the change
+     * are updated and stopped in place rather than duplicated.
+     */
+    public static String legacyResourceName(String id) {
+        return hashed(id, 54, 8, false);
+    }
+
+    private static String hashed(String id, int keep, int hex, boolean trimCut) {
         String clean = id.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-").replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
         if (clean.equals(id) && !clean.isEmpty() && clean.length() <= 63) {
             return clean;
         }
-        String hash = sha256(id).substring(0, 8);
-        clean = clean.isEmpty() ? "task" : clean.substring(0, Math.min(clean.length(), 54));
-        return clean + "-" + hash;
+        String hash = sha256(id).substring(0, hex);
+        if (!clean.isEmpty()) {
+            clean = clean.substring(0, Math.min(clean.length(), keep));
+            // A cut that ends in "." would make "x.-hash", not a valid name (the 32-bit scheme did; kept as it was there).
+            clean = trimCut ? clean.replaceAll("[^a-z0-9]+$", "") : clean;
+        }
+        return (clean.isEmpty() ? "task" : clean) + "-" + hash;
     }
 
     /** A stream id as an input/output name (a DNS label): itself when it is one, else cleaned with a hash. */

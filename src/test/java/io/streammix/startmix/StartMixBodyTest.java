@@ -1,4 +1,4 @@
-package io.streammix.compat;
+package io.streammix.startmix;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.streammix.compat;
+package io.streammix.startmix;
 
 /** A start-mix request that cannot be turned into a MixTask; the message names the vendor field. */
 public class StartMixException extends RuntimeException {

@@ -1,8 +1,8 @@
-package io.streammix.local;
+package io.streammix.startmix.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streammix.compat.StartMixApi;
-import io.streammix.compat.StartMixTokens;
+import io.streammix.startmix.StartMixApi;
+import io.streammix.startmix.StartMixTokens;
 import io.streammix.worker.LoopbackFeeds;
 import io.streammix.worker.MediaTools;
 import io.streammix.worker.NativeSetup;

@@ -1,4 +1,4 @@
-package io.streammix.compat;
+package io.streammix.startmix;
 
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskSpec;

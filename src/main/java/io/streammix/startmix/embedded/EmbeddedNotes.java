@@ -1,4 +1,4 @@
-package io.streammix.local;
+package io.streammix.startmix.embedded;
 
 import io.streammix.api.v1alpha1.MixInput;
 import io.streammix.api.v1alpha1.MixTask;
@@ -25,11 +25,11 @@ import java.util.Locale;
  * stream id that wait for their publisher, outputs with no RTMP play address, images over the 5 MB rule (the engine
  * loads images after the reply, so without a look here a refused image would show only in a log line).
  */
-final class LocalNotes {
+final class EmbeddedNotes {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
-    private LocalNotes() {
+    private EmbeddedNotes() {
     }
 
     static List<Violation> of(MixTask task, String inputUrlTemplate, List<PlayInfo> play) {

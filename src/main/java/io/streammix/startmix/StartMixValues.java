@@ -1,4 +1,4 @@
-package io.streammix.compat;
+package io.streammix.startmix;
 
 /** Values of a start-mix request as the document defines them: 0/1 switches, channel counts, colours, required numbers. */
 final class StartMixValues {

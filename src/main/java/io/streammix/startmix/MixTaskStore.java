@@ -1,4 +1,4 @@
-package io.streammix.compat;
+package io.streammix.startmix;
 
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.PlayInfo;
@@ -16,6 +16,9 @@ import java.util.Optional;
 public interface MixTaskStore {
 
     Optional<MixTask> get(String namespace, String name);
+
+    /** How many tasks of the namespace carry this label with this value (the start-mix API's tasks per token). */
+    int count(String namespace, String label, String value);
 
     /** @throws Conflict when a task of that name exists already */
     MixTask create(MixTask task);
@@ -50,6 +53,16 @@ public interface MixTaskStore {
      */
     default String lastApplied(String namespace, String name) {
         return null;
+    }
+
+    /**
+     * What the task's runner reports about a task just written, waiting a bounded time for it to apply the write: what
+     * the request could not show (inputs waiting for their publisher, images not shown). Called after the write, outside
+     * the request's serialisation, so a slow worker delays only this reply. Empty when the store said all in
+     * {@link #notes} (the embedded store knows at once).
+     */
+    default List<Violation> settled(MixTask written) {
+        return List.of();
     }
 
     /** @param mixDuration seconds the task ran, final; null when the store cannot tell (the status then says it) */

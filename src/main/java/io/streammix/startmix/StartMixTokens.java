@@ -1,4 +1,4 @@
-package io.streammix.compat;
+package io.streammix.startmix;
 
 import io.fabric8.kubernetes.api.model.Secret;
 

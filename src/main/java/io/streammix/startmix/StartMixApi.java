@@ -1,9 +1,7 @@
-package io.streammix.compat;
+package io.streammix.startmix;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.streammix.api.v1alpha1.MixTask;
-import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.v1alpha1.PlayInfo;
 import io.streammix.api.validation.SpecValidator;
 import io.streammix.api.validation.Violation;
@@ -12,9 +10,7 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -51,6 +47,8 @@ public final class StartMixApi {
     public static final int FORBIDDEN = 7;
     /** The task kept changing under us (other writers): retry. */
     public static final int BUSY = 8;
+    /** The token has as many tasks as it may have (mixtask.start-mix.max-tasks-per-token): stop one first. */
+    public static final int LIMIT = 9;
 
     /** Label on the MixTasks the API creates; it updates and deletes only those. */
     public static final String CREATED_BY = "streammix.io/created-by";
@@ -79,12 +77,20 @@ public final class StartMixApi {
 
     private final StartMixTokens tokens;
     private final MixTaskStore store;
+    private final StartMixTenancy tenancy;
     /** Striped fair locks by id_name: one id_name's requests run one at a time, in arrival order. */
     private final ReentrantLock[] locks = new ReentrantLock[256];
 
+    /** With the default cap of tasks per token ({@link io.streammix.operator.config.OperatorConfig#DEFAULT_MAX_TASKS_PER_TOKEN}). */
     public StartMixApi(StartMixTokens tokens, MixTaskStore store) {
+        this(tokens, store, io.streammix.operator.config.OperatorConfig.DEFAULT_MAX_TASKS_PER_TOKEN);
+    }
+
+    /** @param maxTasksPerToken the most MixTasks one token may have at once; 0 for no cap */
+    public StartMixApi(StartMixTokens tokens, MixTaskStore store, int maxTasksPerToken) {
         this.tokens = tokens;
         this.store = store;
+        this.tenancy = new StartMixTenancy(maxTasksPerToken);
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new ReentrantLock(true);
         }
@@ -119,7 +125,7 @@ public final class StartMixApi {
         } catch (StartMixException e) {
             return Reply.error(INVALID, e.getMessage());
         }
-        if (!appidMatches(binding, converted.appid())) {
+        if (!StartMixTenancy.appidAllowed(binding, converted.appid())) {
             return Reply.error(FORBIDDEN, "appid: this access_token is not for appid " + converted.appid());
         }
         MixTask wanted = converted.task();
@@ -129,6 +135,8 @@ public final class StartMixApi {
         }
         String serialiseOn = converted.idName() != null ? converted.idName() : converted.taskId();
         ReentrantLock lock = lock(binding.namespace(), serialiseOn);
+        MixTask[] written = new MixTask[1]; // what apply wrote, for the wait on its status after the lock is released
+        Reply reply;
         lock.lock();
         try {
             List<String> warnings = new ArrayList<>();
@@ -136,23 +144,38 @@ public final class StartMixApi {
                 warnings.add(StartMixBody.LENIENT);
             }
             warnings.addAll(converted.warnings());
-            return apply(converted, wanted, echoed(request, "idname"), echoed(request, "livechannel"), warnings);
+            reply = apply(converted, binding, wanted, echoed(request, "idname"), echoed(request, "livechannel"), warnings, written);
         } finally {
             lock.unlock();
         }
+        if (reply.code() != OK || written[0] == null) {
+            return reply;
+        }
+        List<String> later = store.settled(written[0]).stream().map(StartMixApi::vendor).toList();
+        if (later.isEmpty()) {
+            return reply;
+        }
+        List<String> all = new ArrayList<>(reply.body().warnings() == null ? List.of() : reply.body().warnings());
+        all.addAll(later);
+        return Reply.ok(new StartMixResponse(OK, reply.body().message(), reply.body().data(), List.copyOf(all)));
     }
 
-    private Reply apply(StartMixConverter.Result converted, MixTask wanted, String idName, String liveChannel,
-                        List<String> warnings) {
+    private Reply apply(StartMixConverter.Result converted, StartMixTokens.Binding binding, MixTask wanted, String idName,
+                        String liveChannel, List<String> warnings, MixTask[] written) {
         String ns = wanted.getMetadata().getNamespace();
         String name = wanted.getMetadata().getName();
         Long seq = wanted.getSpec().seq;
+        Long appid = StartMixTenancy.actingAppid(binding, converted.appid());
+        String owner = StartMixTenancy.owner(binding);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                Optional<MixTask> existing = store.get(ns, name);
-                MixTask next = prepare(converted, wanted, existing);
+                Optional<MixTask> existing = StartMixTenancy.find(store, ns, converted.taskId());
+                // The stored task's name: a task created before names carried 128 bits keeps its 32-bit one.
+                name = existing.map(e -> e.getMetadata().getName()).orElse(StartMixNames.resourceName(converted.taskId()));
+                wanted.getMetadata().setName(name);
+                MixTask next = StartMixTaskMetadata.prepare(converted, appid, owner, wanted, existing);
                 if (existing.isPresent()) {
-                    Reply refused = refuseUpdate(existing.get(), converted.taskId(), seq);
+                    Reply refused = refuseUpdate(existing.get(), converted.taskId(), appid, seq);
                     if (refused != null) {
                         return refused;
                     }
@@ -166,13 +189,16 @@ public final class StartMixApi {
                 List<String> all = new ArrayList<>(warnings);
                 store.notes(next, play).forEach(v -> all.add(vendor(v)));
                 if (existing.isPresent()) {
-                    store.update(next);
+                    written[0] = store.update(next);
                     String applied = store.lastApplied(ns, name);
                     if (applied != null && !applied.equals("live")) {
                         all.add("update: applied " + applied + " (the rest live, between two frames)");
                     }
                 } else {
-                    store.create(next);
+                    Reply capped = create(next, ns, owner, written);
+                    if (capped != null) {
+                        return capped;
+                    }
                 }
                 Long duration = existing.map(StartMixTaskState::mixDuration).orElse(null);
                 LOG.infof("start-mix: %s MixTask %s/%s (seq %s)", existing.isPresent() ? "updated" : "created", ns, name, seq);
@@ -193,57 +219,31 @@ public final class StartMixApi {
         return Reply.error(BUSY, "task_id: the task kept changing while this request was applied; retry");
     }
 
-    /** The MixTask to write: the converted one, on top of the stored one's metadata and the fields start-mix has no word for. */
-    private static MixTask prepare(StartMixConverter.Result converted, MixTask wanted, Optional<MixTask> existing) {
-        MixTask next = new MixTask();
-        ObjectMeta meta = new ObjectMeta();
-        meta.setName(wanted.getMetadata().getName());
-        meta.setNamespace(wanted.getMetadata().getNamespace());
-        Map<String, String> labels = new HashMap<>();
-        Map<String, String> annotations = new HashMap<>();
-        MixTaskSpec spec = wanted.getSpec();
-        if (existing.isPresent()) {
-            ObjectMeta old = existing.get().getMetadata();
-            meta.setResourceVersion(old.getResourceVersion());
-            meta.setUid(old.getUid());
-            meta.setGeneration(old.getGeneration());
-            if (old.getLabels() != null) {
-                labels.putAll(old.getLabels());
+    /** Creates the task unless its token has as many as it may have: then the refusal. */
+    private Reply create(MixTask next, String ns, String owner, MixTask[] written) {
+        ReentrantLock lock = tenancy.createLock(owner);
+        lock.lock();
+        try {
+            String capped = tenancy.capRefusal(store, ns, owner);
+            if (capped != null) {
+                return Reply.error(LIMIT, capped);
             }
-            if (old.getAnnotations() != null) {
-                annotations.putAll(old.getAnnotations());
-            }
-            MixTaskSpec was = existing.get().getSpec();
-            if (was != null) {
-                // An admin's scheduling overrides (kubectl edit) survive the next start-mix, which has no word for them.
-                spec.worker = was.worker;
-                if (spec.seq == null) {
-                    spec.seq = was.seq; // a request without seq keeps the order of those with one
-                }
-            }
+            written[0] = store.create(next);
+            return null;
+        } finally {
+            lock.unlock();
         }
-        labels.put(CREATED_BY, CREATED_BY_VALUE);
-        annotations.put(TASK_ID_ANNOTATION, converted.taskId());
-        if (converted.idName() != null) {
-            annotations.put(ID_NAME_ANNOTATION, converted.idName());
-        } else {
-            annotations.remove(ID_NAME_ANNOTATION);
-        }
-        if (converted.appid() != null) {
-            annotations.put(APPID_ANNOTATION, String.valueOf(converted.appid()));
-        }
-        meta.setLabels(labels);
-        meta.setAnnotations(annotations);
-        next.setMetadata(meta);
-        next.setSpec(spec);
-        return next;
     }
 
     /** Why an existing task may not be updated by this request, or null. */
-    private static Reply refuseUpdate(MixTask existing, String taskId, Long seq) {
+    private static Reply refuseUpdate(MixTask existing, String taskId, Long appid, Long seq) {
         if (!managed(existing)) {
             return Reply.error(FORBIDDEN, "task_id: '" + taskId + "' names a MixTask that the start-mix API did not create "
                     + "(made with kubectl or GitOps); it is left as it is");
+        }
+        String other = StartMixTenancy.refusal(existing, taskId, appid);
+        if (other != null) {
+            return Reply.error(FORBIDDEN, other);
         }
         Long last = StartMixTaskState.lastSeq(existing);
         if (seq != null && last != null && seq < last) {
@@ -280,15 +280,15 @@ public final class StartMixApi {
         } catch (StartMixException e) {
             return Reply.error(INVALID, e.getMessage());
         }
-        if (!appidMatches(binding, appid)) {
+        if (!StartMixTenancy.appidAllowed(binding, appid)) {
             return Reply.error(FORBIDDEN, "appid: this access_token is not for appid " + appid);
         }
         String ns = binding.namespace();
-        String name = StartMixNames.resourceName(taskId);
         ReentrantLock lock = lock(ns, idName != null ? idName : taskId);
         lock.lock();
+        String name = StartMixNames.resourceName(taskId);
         try {
-            Optional<MixTask> existing = store.get(ns, name);
+            Optional<MixTask> existing = StartMixTenancy.find(store, ns, taskId);
             if (existing.isEmpty()) {
                 return Reply.error(NOT_FOUND, "task_id: no mix task '" + taskId + "' (already stopped, or never started with this access_token)");
             }
@@ -296,6 +296,11 @@ public final class StartMixApi {
                 return Reply.error(FORBIDDEN, "task_id: '" + taskId + "' names a MixTask that the start-mix API did not create "
                         + "(made with kubectl or GitOps); it is left as it is");
             }
+            String other = StartMixTenancy.refusal(existing.get(), taskId, StartMixTenancy.actingAppid(binding, appid));
+            if (other != null) {
+                return Reply.error(FORBIDDEN, other);
+            }
+            name = existing.get().getMetadata().getName();
             List<String> warnings = new ArrayList<>();
             Long last = StartMixTaskState.lastSeq(existing.get());
             if (seq != null && last != null && seq < last) {
@@ -341,10 +346,6 @@ public final class StartMixApi {
             return Reply.error(AUTH, "access_token: not valid");
         }
         return binding.get();
-    }
-
-    private static boolean appidMatches(StartMixTokens.Binding binding, Long appid) {
-        return binding.appid() == null || appid == null || binding.appid().equals(appid);
     }
 
     /** A top-level text of the request as sent (also ""), for the reply: the vendor echoes id_name and live_channel. */

@@ -1,5 +1,6 @@
-package io.streammix.local;
+package io.streammix.startmix.embedded;
 
+import io.streammix.local.LocalResolver;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTask;
@@ -9,7 +10,7 @@ import io.streammix.api.v1alpha1.Phase;
 import io.streammix.api.v1alpha1.PlayInfo;
 import io.streammix.api.validation.UrlPolicy;
 import io.streammix.api.validation.Violation;
-import io.streammix.compat.MixTaskStore;
+import io.streammix.startmix.MixTaskStore;
 import io.streammix.operator.spec.InvalidSpecException;
 import io.streammix.worker.contract.SpecSubmission;
 import io.streammix.worker.contract.WorkerReport;
@@ -34,8 +35,8 @@ import java.util.regex.Pattern;
  * the running engine (live fields applied between two frames, as a worker applies them); a change the engine cannot
  * take live (bypass on or off) restarts that task's engine.
  */
-public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(LocalMixTaskStore.class);
+public final class EmbeddedMixTaskStore implements MixTaskStore, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EmbeddedMixTaskStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):");
 
@@ -57,7 +58,7 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
      * @param playBase         the media port as players reach it, e.g. http://127.0.0.1:8080
      * @param streams          what the media port serves
      */
-    public LocalMixTaskStore(Path outDir, String inputUrlTemplate, int maxFps, String playBase, LiveStreams streams) {
+    public EmbeddedMixTaskStore(Path outDir, String inputUrlTemplate, int maxFps, String playBase, LiveStreams streams) {
         this.outDir = outDir;
         this.inputUrlTemplate = inputUrlTemplate;
         this.maxFps = maxFps;
@@ -82,6 +83,14 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
         status.play = play(copy);
         copy.setStatus(status);
         return Optional.of(copy);
+    }
+
+    @Override
+    public synchronized int count(String namespace, String label, String value) {
+        return (int) tasks.values().stream().map(Running::task)
+                .filter(t -> namespace.equals(t.getMetadata().getNamespace()) && t.getMetadata().getLabels() != null
+                        && value.equals(t.getMetadata().getLabels().get(label)))
+                .count();
     }
 
     @Override
@@ -148,7 +157,7 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
 
     @Override
     public List<Violation> notes(MixTask task, List<PlayInfo> play) {
-        return LocalNotes.of(task, inputUrlTemplate, play);
+        return EmbeddedNotes.of(task, inputUrlTemplate, play);
     }
 
     @Override
@@ -174,8 +183,9 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
             }
             for (int i = 0; i < keys.size(); i++) {
                 if (e.getValue().keys().contains(keys.get(i))) {
+                    // Never the other task's namespace or name: it may be another tenant's.
                     throw new InvalidSpecException("spec.outputs[" + i + "].streamId", "'" + keys.get(i)
-                            + "' is already played by task " + e.getKey() + " on this server's media port");
+                            + "' is already played by another task on this server's media port; choose another stream_id");
                 }
             }
         }
@@ -192,7 +202,7 @@ public final class LocalMixTaskStore implements MixTaskStore, AutoCloseable {
         for (int i = 0; i < keys.size(); i++) {
             String key = keys.get(i);
             PlayInfo p = new PlayInfo();
-            p.rtmpUrl = LocalNotes.rtmpPlay(task.getSpec().outputs.get(i).url);
+            p.rtmpUrl = EmbeddedNotes.rtmpPlay(task.getSpec().outputs.get(i).url);
             p.streamId = key;
             p.streamAlias = key;
             p.flvUrl = playBase + "/live/" + key + ".flv";

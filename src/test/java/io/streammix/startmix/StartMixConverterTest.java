@@ -1,4 +1,4 @@
-package io.streammix.compat;
+package io.streammix.startmix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,7 +44,7 @@ class StartMixConverterTest {
                  "extra_params":[{"key":"video_encode","value":"h265"},{"key":"sei_mode","value":"1"},{"key":"x","value":"y"}]}
                 """), "media");
         MixTask t = r.task();
-        assertThat(t.getMetadata().getName()).startsWith("mult-output-task-id-").hasSize("mult-output-task-id-".length() + 8);
+        assertThat(t.getMetadata().getName()).startsWith("mult-output-task-id-").hasSize("mult-output-task-id-".length() + 32);
         assertThat(t.getMetadata().getNamespace()).isEqualTo("media");
         var s = t.getSpec();
         assertThat(s.roomId).isEqualTo("room1");

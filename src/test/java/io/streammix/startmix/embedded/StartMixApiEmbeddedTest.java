@@ -1,9 +1,9 @@
-package io.streammix.local;
+package io.streammix.startmix.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streammix.compat.StartMixApi;
-import io.streammix.compat.StartMixTokens;
+import io.streammix.startmix.StartMixApi;
+import io.streammix.startmix.StartMixTokens;
 import io.streammix.worker.MediaTools;
 import io.streammix.worker.NativeSetup;
 import io.streammix.worker.contract.WorkerReport;
@@ -174,7 +174,7 @@ class StartMixApiEmbeddedTest {
     }
 
     static String seed(String name) throws Exception {
-        return new String(StartMixApiEmbeddedTest.class.getResourceAsStream("/io/streammix/compat/" + name).readAllBytes(),
+        return new String(StartMixApiEmbeddedTest.class.getResourceAsStream("/io/streammix/startmix/" + name).readAllBytes(),
                 StandardCharsets.UTF_8);
     }
 }

@@ -1,24 +1,16 @@
-package io.streammix.local;
+package io.streammix.startmix.embedded;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.streammix.local.LocalTaskFile;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.streammix.compat.StartMixApi;
-import io.streammix.compat.StartMixResponse;
-import io.streammix.compat.StartMixTokens;
+import io.streammix.startmix.StartMixApi;
+import io.streammix.startmix.StartMixTokens;
 import io.streammix.operator.config.OperatorConfig;
-import io.streammix.worker.HttpReplies;
 import io.streammix.worker.NativeSetup;
 import io.streammix.worker.contract.ControlApi;
 import io.streammix.worker.playback.LiveStreams;
 import io.streammix.worker.playback.MediaServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,15 +21,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The start-mix API without a cluster (the README's embedded default): {@code POST /cgi/start-mix} and
  * {@code /cgi/stop-mix}, the same {@link StartMixApi} the operator serves, with each task mixed in this process by the
- * worker engine ({@link LocalMixTaskStore}) and its outputs played on one media port.
+ * worker engine ({@link EmbeddedMixTaskStore}) and its outputs played on one media port. Both ports are on the worker's
+ * HTTP stack (Vert.x, with deadlines and connection caps: {@link StartMixHttp}).
  *
- * <pre>StartMixServer [--port 8090] [--host 127.0.0.1] [--media-port 8080] [--out-dir out] [--max-fps 20]
+ * <pre>StartMixServer [--port 8090] [--host 127.0.0.1] [--media-port 8080] [--out-dir out] [--max-fps 20] [--max-tasks-per-token 20]
  *                [--input-url-template URL-with-{streamId}] [--token TOKEN] [--tokens FILE] [--namespace default]</pre>
  *
  * Inputs given by {@code stream_id} (every vendor sample sends them) are pulled from a local RTMP server by default,
@@ -50,37 +41,35 @@ import java.util.concurrent.Executors;
  */
 public final class StartMixServer implements AutoCloseable {
     static final String USAGE = "usage: StartMixServer [--port 8090] [--host 127.0.0.1] [--media-port 8080] [--out-dir out] "
-            + "[--max-fps 20] [--input-url-template URL-with-{streamId}] [--token TOKEN] [--tokens FILE] [--namespace default]";
+            + "[--max-fps 20] [--max-tasks-per-token 20] [--input-url-template URL-with-{streamId}] [--token TOKEN] [--tokens FILE] [--namespace default]";
     /** Where inputs by stream id are pulled from unless {@code --input-url-template} says otherwise. */
     public static final String DEFAULT_INPUT_URL_TEMPLATE = "rtmp://127.0.0.1:1935/live/{streamId}";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** A start-mix request is a few KiB; anything much larger is not one. */
-    private static final int MAX_BODY = 1 << 20;
 
     /**
      * What the server needs; {@code tokens} maps each token to its binding; a null {@code inputUrlTemplate} is
      * {@link #DEFAULT_INPUT_URL_TEMPLATE}.
      */
     public record Options(String host, int port, int mediaPort, Path outDir, String inputUrlTemplate,
-                          Map<String, StartMixTokens.Binding> tokens, int maxFps) {
+                          Map<String, StartMixTokens.Binding> tokens, int maxFps, int maxTasksPerToken) {
         public Options(String host, int port, int mediaPort, Path outDir, String inputUrlTemplate,
                        Map<String, StartMixTokens.Binding> tokens) {
             this(host, port, mediaPort, outDir, inputUrlTemplate, tokens, OperatorConfig.DEFAULT_MAX_FPS);
         }
+
+        public Options(String host, int port, int mediaPort, Path outDir, String inputUrlTemplate,
+                       Map<String, StartMixTokens.Binding> tokens, int maxFps) {
+            this(host, port, mediaPort, outDir, inputUrlTemplate, tokens, maxFps, OperatorConfig.DEFAULT_MAX_TASKS_PER_TOKEN);
+        }
     }
 
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final StartMixHttp http;
     private final MediaServer media;
-    private final LocalMixTaskStore store;
-    private final StartMixApi api;
+    private final EmbeddedMixTaskStore store;
 
-    private StartMixServer(HttpServer server, ExecutorService pool, MediaServer media, LocalMixTaskStore store, StartMixApi api) {
-        this.server = server;
-        this.pool = pool;
+    private StartMixServer(StartMixHttp http, MediaServer media, EmbeddedMixTaskStore store) {
+        this.http = http;
         this.media = media;
         this.store = store;
-        this.api = api;
     }
 
     /** Starts serving; {@link NativeSetup#prepare} must have run before (it sets JavaCPP's cache before FFmpeg loads). */
@@ -89,97 +78,36 @@ public final class StartMixServer implements AutoCloseable {
         LiveStreams streams = new LiveStreams();
         MediaServer media = new MediaServer(o.host(), o.mediaPort(), streams);
         String playHost = o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host();
-        LocalMixTaskStore store = new LocalMixTaskStore(o.outDir(),
+        EmbeddedMixTaskStore store = new EmbeddedMixTaskStore(o.outDir(),
                 o.inputUrlTemplate() != null ? o.inputUrlTemplate() : DEFAULT_INPUT_URL_TEMPLATE, o.maxFps(),
                 "http://" + playHost + ":" + media.port(), streams);
-        StartMixApi api = new StartMixApi(new StartMixTokens.Table(o.tokens()), store);
-        HttpServer server;
+        StartMixApi api = new StartMixApi(new StartMixTokens.Table(o.tokens()), store, o.maxTasksPerToken());
         try {
-            server = HttpServer.create(new InetSocketAddress(o.host(), o.port()), 64);
+            return new StartMixServer(new StartMixHttp(o.host(), o.port(), api, StartMixHttp.LIMITS), media, store);
         } catch (IOException e) {
             media.close();
             throw e;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "start-mix-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(pool);
-        StartMixServer s = new StartMixServer(server, pool, media, store, api);
-        server.createContext("/", s::handle);
-        server.start();
-        return s;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return http.port();
     }
 
     public int mediaPort() {
         return media.port();
     }
 
-    public LocalMixTaskStore store() {
+    public EmbeddedMixTaskStore store() {
         return store;
-    }
-
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            boolean start = path.equals("/cgi/start-mix");
-            if (!start && !path.equals("/cgi/stop-mix")) {
-                reply(ex, 404, StartMixResponse.error(StartMixApi.FAILED, "not found: POST /cgi/start-mix or /cgi/stop-mix"));
-                return;
-            }
-            if (!ex.getRequestMethod().equals("POST")) {
-                ex.getResponseHeaders().set("Allow", "POST");
-                reply(ex, 405, StartMixResponse.error(StartMixApi.FAILED, "method not allowed: POST"));
-                return;
-            }
-            byte[] body;
-            try (InputStream in = ex.getRequestBody()) {
-                body = in.readNBytes(MAX_BODY + 1);
-            }
-            if (body.length > MAX_BODY) {
-                reply(ex, 413, StartMixResponse.error(StartMixApi.INVALID, "request body: larger than 1 MiB"));
-                return;
-            }
-            String token = query(ex.getRequestURI().getRawQuery()).get("access_token");
-            String authorization = ex.getRequestHeaders().getFirst("Authorization");
-            StartMixApi.Reply r = start ? api.start(token, authorization, body) : api.stop(token, authorization, body);
-            reply(ex, r.status(), r.body());
-        } catch (RuntimeException e) {
-            reply(ex, 500, StartMixResponse.error(StartMixApi.FAILED, "internal error: " + e.getClass().getSimpleName()));
-            throw e;
-        }
-    }
-
-    private static void reply(HttpExchange ex, int status, StartMixResponse body) throws IOException {
-        HttpReplies.send(ex, status, "application/json", JSON.writeValueAsBytes(body));
-    }
-
-    static Map<String, String> query(String raw) {
-        Map<String, String> q = new HashMap<>();
-        if (raw == null) {
-            return q;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            q.putIfAbsent(k, v);
-        }
-        return q;
     }
 
     /** Stops every task (outputs flushed) and both ports. */
     @Override
     public void close() {
-        server.stop(0);
+        http.close();
         store.close();
         media.close();
-        pool.shutdownNow();
     }
 
     public static void main(String[] args) throws Exception {
@@ -198,6 +126,7 @@ public final class StartMixServer implements AutoCloseable {
         String template = null;
         String namespace = "default";
         int maxFps = OperatorConfig.DEFAULT_MAX_FPS;
+        int maxTasks = OperatorConfig.DEFAULT_MAX_TASKS_PER_TOKEN;
         List<String> flagTokens = new ArrayList<>();
         List<Path> tokenFiles = new ArrayList<>();
         for (int i = 0; i < args.length; i += 2) {
@@ -216,6 +145,7 @@ public final class StartMixServer implements AutoCloseable {
                 case "--tokens" -> tokenFiles.add(Path.of(v));
                 case "--namespace" -> namespace = v;
                 case "--max-fps" -> maxFps = Integer.parseInt(v);
+                case "--max-tasks-per-token" -> maxTasks = Integer.parseInt(v);
                 default -> {
                     System.err.println("unknown option " + args[i] + "\n" + USAGE);
                     return 2;
@@ -240,8 +170,9 @@ public final class StartMixServer implements AutoCloseable {
             }
             System.out.println(f + ": " + (tokens.size() - before) + " token(s) (Secrets labelled " + StartMixTokens.LABEL + "=true)");
         }
-        for (String t : flagTokens) {
-            tokens.put(t, new StartMixTokens.Binding(namespace, null, "--token"));
+        for (int i = 0; i < flagTokens.size(); i++) {
+            // Each --token its own owner (the cap of tasks is per token).
+            tokens.put(flagTokens.get(i), new StartMixTokens.Binding(namespace, null, "--token #" + (i + 1)));
         }
         Files.createDirectories(outDir);
         Path tokenFile = null;
@@ -260,7 +191,7 @@ public final class StartMixServer implements AutoCloseable {
         if (mediaPort == null) {
             mediaPort = free(host, ControlApi.MEDIA_PORT) ? ControlApi.MEDIA_PORT : 0;
         }
-        StartMixServer s = start(new Options(host, port, mediaPort, outDir, template, tokens, maxFps));
+        StartMixServer s = start(new Options(host, port, mediaPort, outDir, template, tokens, maxFps, maxTasks));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             s.close();
@@ -270,7 +201,8 @@ public final class StartMixServer implements AutoCloseable {
         System.out.println("start-mix API: POST " + base + "/cgi/start-mix and " + base + "/cgi/stop-mix ("
                 + tokens.size() + " token(s), tasks in namespace " + namespace + "); outputs play on port " + s.mediaPort());
         System.out.println("inputs given by stream_id are pulled from " + (template != null ? "--input-url-template"
-                : DEFAULT_INPUT_URL_TEMPLATE + " (publish them there; --input-url-template changes it)") + "; fps at most " + maxFps);
+                : DEFAULT_INPUT_URL_TEMPLATE + " (publish them there; --input-url-template changes it)") + "; fps at most " + maxFps
+                + ", at most " + maxTasks + " tasks per token");
         String tokenArg = tokenFile != null ? "$(cat " + tokenFile + ")" : "YOUR_TOKEN";
         System.out.println("try: curl -X POST '" + base + "/cgi/start-mix?access_token='" + tokenArg
                 + " -d @examples/start-mix/request.json");
