@@ -7,6 +7,7 @@ import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.http.HttpLimits;
 import io.streammix.worker.http.Probes;
 import io.streammix.worker.http.Siege;
+import io.streammix.worker.http.SlowClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +96,16 @@ class ControlServerStarvationTest {
     void unauthenticatedPutsWhoseBodyNeverEndsDoNotStarveTheProbes() throws Exception {
         Probes.Tally t = probesUnder("unauthenticated endless PUT", Siege.endlessPut(ControlApi.SPEC), "x");
         assertThat(t.answered()).as("probes answered").isEqualTo(t.sent());
+    }
+
+    /** A 401 to a PUT whose body never ends: the rest of the body gets the header deadline, then the connection goes. */
+    @Test
+    void anUnauthenticatedPutWhoseBodyNeverEndsIsAnsweredThenClosed() throws Exception {
+        server = new ControlServer("127.0.0.1", 0, new BearerAuth(TOKEN), backend,
+                HttpLimits.CONTROL.withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(5)));
+        try (SlowClients put = SlowClients.open(server.port(), 1, Siege.endlessPut(ControlApi.SPEC))) {
+            assertThat(put.closedByServer(3000)).as("closed within 3 s (the idle deadline is 5 s)").isEqualTo(1);
+        }
     }
 
     /** Making room closes a connection that waits for a request, never one whose request is being answered. */
