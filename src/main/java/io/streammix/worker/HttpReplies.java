@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Whole-body replies of the JDK HTTP servers that remain: the worker's metrics port and the embedded start-mix API. */
+/** Whole-body replies of the JDK HTTP server that remains: the embedded start-mix API (the worker's ports are on Vert.x). */
 public final class HttpReplies {
     private HttpReplies() {
     }

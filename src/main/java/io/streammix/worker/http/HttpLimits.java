@@ -3,9 +3,11 @@ package io.streammix.worker.http;
 import java.time.Duration;
 
 /**
- * What one client may hold of a worker HTTP server.
+ * What clients may hold of a worker HTTP server ({@link ConnectionGuard} enforces it).
  *
- * @param maxConnections open connections in all; past it a new connection is closed at once
+ * @param maxConnections open connections in all; past it a new connection takes the slot of the connection that has
+ *                       waited longest for a request (which is closed), or is closed at once when every slot is busy
+ *                       with a request
  * @param maxPerClient   open connections from one address (a single attacker cannot take them all)
  * @param headerTimeout  from connect to the end of the request headers
  * @param requestTimeout from the end of the headers to the end of the response (body read, handler run); streamed
@@ -22,6 +24,10 @@ public record HttpLimits(int maxConnections, int maxPerClient, Duration headerTi
     /** The media port: players, up to 100 HTTP-FLV clients at once plus HLS pollers. */
     public static final HttpLimits MEDIA = new HttpLimits(256, 32, Duration.ofSeconds(5), Duration.ofSeconds(15),
             Duration.ofSeconds(30), 8 * 1024);
+
+    /** The metrics port: one or two Prometheus servers, scraping once every 10 s or more; a scrape is answered whole. */
+    public static final HttpLimits METRICS = new HttpLimits(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(10),
+            Duration.ofSeconds(120), 8 * 1024);
 
     public HttpLimits withTimeouts(Duration header, Duration request, Duration idle) {
         return new HttpLimits(maxConnections, maxPerClient, header, request, idle, maxHeaderBytes);

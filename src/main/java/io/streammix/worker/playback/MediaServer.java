@@ -104,6 +104,8 @@ public final class MediaServer implements AutoCloseable {
             r.setStatusCode(200).end();
             return;
         }
+        // Before the stream starts: a stream that ends at once must leave its connection waiting, not busy for good.
+        http.guard().streaming(req);
         try {
             flvPool.execute(() -> {
                 try {
@@ -119,7 +121,6 @@ public final class MediaServer implements AutoCloseable {
                     }
                 }
             });
-            http.guard().streaming(req);
         } catch (RejectedExecutionException e) {
             text(req, 503, "too many HTTP-FLV clients\n");
         }

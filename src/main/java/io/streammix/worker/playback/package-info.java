@@ -10,8 +10,8 @@
  * HlsSink} in {@code io.streammix.worker.engine}); no FLV is written by hand.
  *
  * <p>Threads: the output's encoding thread ({@code output-<name>}) calls {@code header}/{@code publish} and only
- * appends to queues; the server's cached pool of daemon {@code media-http} threads serves requests, and each HTTP-FLV
- * client holds one of them as its writer for as long as it plays (at most 100; a client too far behind is dropped
- * and its thread interrupted).
+ * appends to queues; requests are parsed on the server's Vert.x event loop ({@code worker.http}); HLS files are read
+ * on two daemon {@code media-hls} threads, and each HTTP-FLV client holds a daemon {@code media-flv} thread as its
+ * writer for as long as it plays (at most 100; a client too far behind is dropped and its thread interrupted).
  */
 package io.streammix.worker.playback;
