@@ -4,8 +4,8 @@
  * Secret), starts a {@link io.streammix.worker.WorkerRuntime} (engine, control API on 8081, media port on 8080) and
  * the metrics port (9102), and on SIGTERM closes outputs (trailers written). {@link io.streammix.worker.NativeSetup}
  * must run before any bytedeco class is touched (JavaCPP's cache on the scratch volume, FFmpeg's log quiet: it can
- * quote URLs); {@link io.streammix.worker.HttpReplies} serves the embedded start-mix API's JDK HTTP server (the worker's own
- * ports are on Vert.x, {@code .http}).
+ * quote URLs). Every port of the process (control, media, metrics, and the embedded start-mix server) is on
+ * Vert.x through {@code .http}.
  *
  * <p>Not here: the work itself, in the subpackages: {@code .engine} (mixing), {@code .media} (FFmpeg wrapper), {@code
  * .control}, {@code .playback}, {@code .metrics}, {@code .recording}. The media and metrics ports are optional (a bind
