@@ -89,7 +89,7 @@ class WorkerCostCalibrationBenchmark {
     }
 
     static String literal(double[] c) {
-        return Arrays.stream(c).mapToObj(v -> String.format(Locale.ROOT, "%.2f", v))
+        return Arrays.stream(c).mapToObj(v -> String.format(Locale.ROOT, "%.4f", v))
                 .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
     }
 

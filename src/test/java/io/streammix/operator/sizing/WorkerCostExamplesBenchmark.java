@@ -61,6 +61,9 @@ class WorkerCostExamplesBenchmark {
                         m.millicores(), predicted.millicores(), 100 * (predicted.millicores() - m.millicores()) / m.millicores(),
                         m.peakRssMib(), predicted.memoryMib(), 100 * (predicted.memoryMib() - m.peakRssMib()) / m.peakRssMib());
                 System.out.print(row);
+                System.out.printf(Locale.ROOT, "    terms: CPU %s, memory %s%n",
+                        WorkerCostCalibrationBenchmark.literal(WorkerCostModel.cpuFeatures(spec)),
+                        WorkerCostCalibrationBenchmark.literal(WorkerCostModel.memoryFeatures(spec)));
                 table.append(row);
             }
             System.out.print(table);
