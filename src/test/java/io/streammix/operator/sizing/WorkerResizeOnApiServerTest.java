@@ -6,13 +6,17 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.streammix.api.v1alpha1.MixInput;
+import io.streammix.api.v1alpha1.MixOutput;
 import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.MixTaskSpec;
+import io.streammix.api.v1alpha1.Rect;
+import io.streammix.api.v1alpha1.VideoEncoding;
 import io.streammix.api.v1alpha1.Phase;
 import io.streammix.operator.testing.OperatorHarness;
 import io.streammix.operator.worker.WorkerNames;
 import io.streammix.testing.kube.ChartRelease;
 import io.streammix.testing.kube.ControlPlane;
-import io.streammix.worker.MediaTools;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -44,11 +48,7 @@ class WorkerResizeOnApiServerTest {
             MixTask task = new MixTask();
             task.getMetadata().setName("sized");
             task.getMetadata().setNamespace(NS);
-            task.setSpec(MediaTools.spec(
-                    List.of(MediaTools.input("cam", "synthetic:color?color=#C03030&size=320x180&fps=15", 0, 0, 640, 360, 0)),
-                    List.of(MediaTools.fileOutput("out", java.nio.file.Path.of("/scratch/out/sized.mp4"), 640, 360, 15))));
-            task.getSpec().outputs.get(0).url = null;
-            task.getSpec().outputs.get(0).streamId = "sized";
+            task.setSpec(spec());
             admin.resource(task).create();
             await().atMost(Duration.ofSeconds(120)).until(() -> phase(admin) == Phase.Running);
 
@@ -79,10 +79,30 @@ class WorkerResizeOnApiServerTest {
                         assertThat(e.getMessage()).contains("in place, no restart", InPlaceResize.describe(big));
                     }));
             assertThat(events(admin)).extracting(Event::getReason).doesNotContain("WorkerRestarting", "WorkerRestartNeeded");
-            assertThat(phase(admin)).isEqualTo(Phase.Running);
+            await().atMost(Duration.ofSeconds(30)).as("the mix goes on").until(() -> phase(admin) == Phase.Running);
+            assertThat(workerPod(admin).getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
         } finally {
             admin.resources(MixTask.class).inNamespace(NS).withName("sized").delete();
         }
+    }
+
+    /** One synthetic picture on a 640x360@15 output served by the worker itself. */
+    private static MixTaskSpec spec() {
+        MixInput in = new MixInput();
+        in.name = "cam";
+        in.url = "synthetic:color?color=#C03030&size=320x180&fps=15";
+        in.rect = new Rect(0, 0, 640, 360);
+        MixOutput out = new MixOutput();
+        out.streamId = "sized";
+        out.video = new VideoEncoding();
+        out.video.width = 640;
+        out.video.height = 360;
+        out.video.fps = 15;
+        out.video.bitrate = 800_000;
+        MixTaskSpec spec = new MixTaskSpec();
+        spec.inputs = List.of(in);
+        spec.outputs = List.of(out);
+        return spec;
     }
 
     private static Phase phase(KubernetesClient c) {
