@@ -79,7 +79,7 @@ class WorkerResizeOnApiServerTest {
                         assertThat(e.getMessage()).contains("in place, no restart", InPlaceResize.describe(big));
                     }));
             assertThat(events(admin)).extracting(Event::getReason).doesNotContain("WorkerRestarting", "WorkerRestartNeeded");
-            await().atMost(Duration.ofSeconds(30)).as("the mix goes on").until(() -> phase(admin) == Phase.Running);
+            await("the mix goes on").atMost(Duration.ofSeconds(30)).until(() -> phase(admin) == Phase.Running);
             assertThat(workerPod(admin).getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
         } finally {
             admin.resources(MixTask.class).inNamespace(NS).withName("sized").delete();
