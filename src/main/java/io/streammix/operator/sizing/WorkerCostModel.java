@@ -32,13 +32,13 @@ public final class WorkerCostModel {
     public static final List<String> CPU_TERMS = List.of("base", "per input", "testsrc Mpx/s", "other synthetic Mpx/s",
             "decoded Mpx/s", "canvas Mpx/s", "H.264 Mpx/s", "H.265 Mpx/s", "per output (its audio encode, muxing)");
     /** Millicores per unit of each CPU term. */
-    static final double[] CPU = {60, 10, 6.0, 1.5, 8.0, 10.0, 25.0, 80.0, 8.0};
+    static final double[] CPU = {14.9586, 0.0000, 11.6673, 2.3355, 7.8093, 0.0000, 5.2748, 18.0402, 15.8328};
 
     /** The memory terms, in the order of {@link #memoryFeatures}. */
     public static final List<String> MEMORY_TERMS = List.of("base", "input Mpx", "canvas Mpx", "H.264 Mpx", "H.265 Mpx",
             "per output");
     /** MiB per unit of each memory term. */
-    static final double[] MEMORY = {120, 10, 20, 30, 120, 4};
+    static final double[] MEMORY = {118.8479, 16.5323, 12.1418, 25.5782, 89.7633, 0.0000};
 
     private static final Pattern SIZE = Pattern.compile("[?&]size=([0-9]+)x([0-9]+)");
     private static final Pattern FPS = Pattern.compile("[?&]fps=([0-9]+)");
@@ -51,7 +51,12 @@ public final class WorkerCostModel {
     }
 
     public static Cost predict(MixTaskSpec spec) {
-        return new Cost(dot(CPU, cpuFeatures(spec)), dot(MEMORY, memoryFeatures(spec)));
+        return predict(spec, CPU, MEMORY);
+    }
+
+    /** With other coefficients (a calibration's fresh fit), in the order of {@link #CPU_TERMS} and {@link #MEMORY_TERMS}. */
+    static Cost predict(MixTaskSpec spec, double[] cpu, double[] memory) {
+        return new Cost(dot(cpu, cpuFeatures(spec)), dot(memory, memoryFeatures(spec)));
     }
 
     /** The amounts of each CPU term ({@link #CPU_TERMS}) in {@code spec}. */

@@ -60,6 +60,13 @@ class WorkerCostExamplesBenchmark {
                 String row = String.format(Locale.ROOT, "  %-28s %9.0f %9.0f %5.0f%% %9d %9.0f %5.0f%%%n", p.getFileName(),
                         m.millicores(), predicted.millicores(), 100 * (predicted.millicores() - m.millicores()) / m.millicores(),
                         m.peakRssMib(), predicted.memoryMib(), 100 * (predicted.memoryMib() - m.peakRssMib()) / m.peakRssMib());
+                if (WorkerCostCalibrationBenchmark.lastCpu != null) {
+                    WorkerCostModel.Cost refit = WorkerCostModel.predict(spec, WorkerCostCalibrationBenchmark.lastCpu,
+                            WorkerCostCalibrationBenchmark.lastMemory);
+                    row += String.format(Locale.ROOT, "  %-28s %9s %9.0f %5.0f%% %9s %9.0f %5.0f%%   (this run's calibration fit)%n", "",
+                            "", refit.millicores(), 100 * (refit.millicores() - m.millicores()) / m.millicores(),
+                            "", refit.memoryMib(), 100 * (refit.memoryMib() - m.peakRssMib()) / m.peakRssMib());
+                }
                 System.out.print(row);
                 System.out.printf(Locale.ROOT, "    terms: CPU %s, memory %s%n",
                         WorkerCostCalibrationBenchmark.literal(WorkerCostModel.cpuFeatures(spec)),
