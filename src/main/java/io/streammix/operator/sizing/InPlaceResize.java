@@ -82,7 +82,7 @@ public final class InPlaceResize {
                 return once(key, new Outcome(Outcome.Kind.RESIZED, from, to, "resized"));
             }
             if (code == 409 || code == 429 || code >= 500) {
-                LOG.debugf("resize of pod %s/%s: HTTP %d, again at the next reconcile", pod.getMetadata().getNamespace(),
+                LOG.infof("resize of pod %s/%s: HTTP %d, again at the next reconcile", pod.getMetadata().getNamespace(),
                         pod.getMetadata().getName(), code);
                 return Outcome.NONE;
             }
@@ -91,7 +91,7 @@ public final class InPlaceResize {
             Thread.currentThread().interrupt();
             return Outcome.NONE;
         } catch (Exception e) {
-            LOG.debugf("resize of pod %s/%s failed (%s), again at the next reconcile", pod.getMetadata().getNamespace(),
+            LOG.infof("resize of pod %s/%s failed (%s), again at the next reconcile", pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(), e.getClass().getSimpleName());
             return Outcome.NONE;
         }

@@ -66,7 +66,9 @@ class WorkerResizeOnApiServerTest {
             assertThat(InPlaceResize.same(big, small)).as("the edit changes the cost").isFalse();
 
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(InPlaceResize.same(container(workerPod(admin)), big)).as("the pod's resources, resized").isTrue());
+                    assertThat(InPlaceResize.same(container(workerPod(admin)), big))
+                            .as("the pod's resources, resized; the task's Events: " + events(admin).stream()
+                                    .map(e -> e.getReason() + ": " + e.getMessage()).toList()).isTrue());
             Pod after = workerPod(admin);
             assertThat(after.getMetadata().getUid()).as("the same pod: no restart").isEqualTo(before.getMetadata().getUid());
             Deployment now = admin.apps().deployments().inNamespace(NS).withName("mt-sized").get();
