@@ -23,9 +23,12 @@ import java.util.regex.Pattern;
  * (it prints the two arrays below) and check them with {@code WorkerCostExamplesBenchmark}.
  *
  * <p>The arrays below come from the first calibration run (2026-12-06, commit 76c46bd of the benchmark), whose
- * single-input cases drew a flat colour: a flat picture encodes at a fraction of a camera's cost, and on the examples
- * this fit predicts CPU 16-34 % low (picture-in-picture +5 %) and peak RSS within -6..+8 %. The benchmark now
- * calibrates on FFmpeg's moving test pattern with a tone; its first run should replace these figures.
+ * single-input cases drew a flat colour (a flat picture encodes at a fraction of a camera's cost). On the examples
+ * ({@code WorkerCostExamplesBenchmark}) this fit predicted CPU 16-34 % low (picture-in-picture +5 %) in the run right
+ * after it, and -7..+11 % (picture-in-picture +57 %: its 1280x720 test pattern is cheaper than the fit says) in a
+ * later run, peak RSS within -6..+8 % in both: the same example's measured CPU moved by up to 30 % between the two
+ * runs on this shared machine. The benchmark now calibrates on FFmpeg's moving test pattern with a tone; its first
+ * run should replace these figures.
  *
  * <p>An input's picture size is known only for synthetic inputs (their URL says it); a stream's or file's is taken
  * as its rect's size at the canvas frame rate, as a camera is usually sent at about the size it is shown.
