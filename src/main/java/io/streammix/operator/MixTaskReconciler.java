@@ -31,6 +31,8 @@ import io.streammix.operator.dependent.WorkerSecretDependent;
 import io.streammix.operator.dependent.WorkerServiceDependent;
 import io.streammix.operator.events.TaskEvents;
 import io.streammix.operator.metrics.OperatorMetrics;
+import io.streammix.operator.sizing.WorkerResizer;
+import io.streammix.operator.sizing.WorkerSizing;
 import io.streammix.operator.spec.InvalidSpecException;
 import io.streammix.operator.spec.ResolvedSpec;
 import io.streammix.operator.spec.SpecResolver;
@@ -88,6 +90,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     /** Null when network policies are off (then the operator neither watches nor needs them). */
     private final WorkerNetworkPolicyDependent networkPolicy;
     private final OperatorMetrics metrics;
+    private final WorkerResizer resizer;
 
     public MixTaskReconciler(OperatorConfig config, SpecResolver resolver, WorkerClient workerClient,
                              WorkerPodTemplate podTemplate, TaskEvents events, OperatorMetrics metrics) {
@@ -97,6 +100,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         this.workerClient = workerClient;
         this.events = events;
         this.deployment = new WorkerDeploymentDependent(podTemplate);
+        this.resizer = new WorkerResizer(new WorkerSizing(config), events);
         this.failover = new NodeLossFailover(config.worker().fastFailoverAfter());
         this.networkPolicy = config.networkPolicy().enabled() ? new WorkerNetworkPolicyDependent(config.networkPolicy(), config.worker().metricsPort()) : null;
     }
@@ -154,6 +158,12 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         if (resolved.isPresent()) {
             announceChanges(task, lastAccepted, resolved.get());
             replacing = applyWorker(task, context, new WorkerPlan(resolved.get(), token), OperatorMetrics.RestartReason.SPEC);
+            // A live edit that changes the cost resizes the running pod in place; a restart only if refused and accepted.
+            Optional<String> restart = replacing ? Optional.empty() : resizer.follow(task, context.getClient(), currentPod(context),
+                    WorkerPodTemplate.CONTAINER);
+            if (restart.isPresent()) {
+                replacing = applyWorker(task, context, new WorkerPlan(resolved.get(), token, restart.get()), OperatorMetrics.RestartReason.SPEC);
+            }
         }
         boolean workerExists = context.getSecondaryResource(Deployment.class).isPresent();
 

@@ -48,6 +48,7 @@ class HelmChartTest {
         assertThat(verbs(role, "mixtasks/status")).containsExactlyInAnyOrder("get", "patch", "update");
         assertThat(verbs(role, "deployments")).containsExactlyInAnyOrder("get", "list", "watch", "create", "update", "patch", "delete");
         assertThat(verbs(role, "pods")).containsExactlyInAnyOrder("get", "list", "watch");
+        assertThat(verbs(role, "pods/resize")).as("in-place resize of a worker whose cost changed").containsExactly("patch");
         assertThat(verbs(role, "events")).containsExactlyInAnyOrder("create", "patch");
         // Nothing beyond what is listed: no wildcards, no escalation verbs, no CRD writes.
         assertThat(role.toString()).doesNotContain("\"*\"", "escalate", "bind", "impersonate", "customresourcedefinitions");

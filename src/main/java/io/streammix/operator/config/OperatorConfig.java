@@ -125,6 +125,12 @@ public interface OperatorConfig {
         @WithDefault("1536Mi")
         String memoryLimit();
 
+        /**
+         * Requests and limits from the task's spec (the cost model) for a task without {@code spec.worker.resources};
+         * with sizing off, every such worker gets the four figures above.
+         */
+        Sizing sizing();
+
         /** Size limit of the scratch emptyDir (FFmpeg natives unpacked by JavaCPP, temporary segments). */
         @WithDefault("1Gi")
         String scratchSizeLimit();
@@ -216,6 +222,46 @@ public interface OperatorConfig {
          */
         @WithDefault("9102")
         int metricsPort();
+    }
+
+    /**
+     * Worker requests and limits from the cost model ({@code operator.sizing}): request = predicted steady CPU or peak
+     * RSS x headroom, limit = request x limit factor, rounded up (CPU to 50m, memory to 64Mi) and kept within
+     * [min, max] here and under the tenancy maxima. A live edit that changes the figures resizes the running pod in
+     * place (Event WorkerResized) or, where the cluster refuses, says so (Event WorkerRestartNeeded).
+     */
+    interface Sizing {
+        /** Size workers from their spec; off: the fixed cpu-request, cpu-limit, memory-request and memory-limit. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Requested CPU per predicted CPU: room for start-up, keyframes and input bursts. */
+        @WithDefault("1.25")
+        double cpuHeadroom();
+
+        /** Requested memory per predicted peak RSS. */
+        @WithDefault("1.25")
+        double memoryHeadroom();
+
+        /** CPU limit per CPU request (at least 1). */
+        @WithDefault("2")
+        double cpuLimitFactor();
+
+        /** Memory limit per memory request (at least 1): a worker over its limit is killed, its mix restarts. */
+        @WithDefault("2")
+        double memoryLimitFactor();
+
+        @WithDefault("100m")
+        String minCpu();
+
+        @WithDefault("4")
+        String maxCpu();
+
+        @WithDefault("256Mi")
+        String minMemory();
+
+        @WithDefault("4Gi")
+        String maxMemory();
     }
 
     /**

@@ -24,6 +24,7 @@ import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.v1alpha1.WorkerOverrides;
 import io.streammix.api.v1alpha1.WorkerVolume;
 import io.streammix.operator.config.OperatorConfig;
+import io.streammix.operator.sizing.WorkerSizing;
 import io.streammix.operator.worker.WorkerNames;
 import io.streammix.worker.contract.ControlApi;
 import io.streammix.worker.metrics.MetricsServer;
@@ -43,11 +44,13 @@ import java.util.TreeMap;
  * (the root filesystem is read-only; JavaCPP unpacks FFmpeg's natives there).
  *
  * <p>The template carries a hash of itself and of the spec fields whose change needs a worker
- * restart ({@link ChangeClass#WORKER_RESTART}); the Deployment is rewritten only when it changes.
+ * restart ({@link ChangeClass#WORKER_RESTART}); the Deployment is rewritten only when it changes. Resources sized
+ * from the spec ({@code operator.sizing}) are not in it: the hash sees the fixed defaults in their place, so a cost
+ * change alone never restarts the worker (its pod is resized in place instead).
  */
 @ApplicationScoped
 public class WorkerPodTemplate {
-    static final String CONTAINER = "worker";
+    public static final String CONTAINER = "worker";
     static final String SECRET_DIR = "/etc/mixtask";
     static final String SCRATCH_DIR = "/scratch";
     /** Prefix of the pod volume names of spec.worker.volumes, so they never clash with ours (control, scratch). */
@@ -65,9 +68,16 @@ public class WorkerPodTemplate {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final OperatorConfig config;
+    private final WorkerSizing sizing;
 
     public WorkerPodTemplate(OperatorConfig config) {
         this.config = config;
+        this.sizing = new WorkerSizing(config);
+    }
+
+    /** The requests and limits sized from this task's spec; empty when it sets its own or sizing is off. */
+    public java.util.Optional<ResourceRequirements> sizedResources(MixTask task) {
+        return sizing.forTask(task);
     }
 
     public PodTemplateSpec build(MixTask task) {
@@ -132,6 +142,10 @@ public class WorkerPodTemplate {
         addRecordingVolumes(template, overrides);
         String hash = ContentHash.of(template, restartFields(task.getSpec()));
         template.getMetadata().getAnnotations().put(WorkerNames.RESTART_HASH_ANNOTATION, hash);
+        // Sized resources are set after the hash, which saw the fixed defaults in their place: a live edit that changes
+        // the cost never rewrites the Deployment (that would roll the pod); the running pod is resized in place
+        // instead (operator.sizing.InPlaceResize). The figures here serve a pod the Deployment starts anew.
+        sizing.forTask(task).ifPresent(r -> template.getSpec().getContainers().get(0).setResources(r));
         return template;
     }
 

@@ -49,6 +49,21 @@ public class TaskEvents {
         emit(task, "Normal", "WorkerRestarting", "Replacing worker " + deployment + " (image, resources, scheduling or bypass changed)");
     }
 
+    /** The running worker pod got the resources sized from the current spec without a restart (in-place resize). */
+    public void workerResized(MixTask task, String pod, String from, String to) {
+        emit(task, "Normal", "WorkerResized", "Resized worker pod " + pod + " in place, no restart: " + from + " -> " + to);
+    }
+
+    /**
+     * The spec's cost changed but the running pod could not be resized in place: the worker keeps its resources until
+     * it restarts, or is restarted now when the task accepts it ({@code restarting}).
+     */
+    public void workerRestartNeeded(MixTask task, String to, String why, boolean restarting) {
+        emit(task, "Warning", "WorkerRestartNeeded", "The spec now sizes the worker at " + to + " but its pod was not resized "
+                + "in place (" + why + "): " + (restarting ? "restarting the worker (annotation streammix.io/resize: restart)"
+                : "it keeps its resources until it restarts; annotate the task streammix.io/resize=restart to restart it now"));
+    }
+
     /**
      * A new spec accepted for a running task: each changed field and what it costs, in the words of the model,
      * e.g. {@code generation 3: inputs[1].rect: live, outputs[0].video.fps: output restart}. Paths only,

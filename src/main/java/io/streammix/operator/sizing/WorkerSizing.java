@@ -1,0 +1,101 @@
+package io.streammix.operator.sizing;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.MixTaskSpec;
+import io.streammix.operator.config.OperatorConfig;
+
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A worker's requests and limits from its spec ({@link WorkerCostModel}): request = prediction x headroom, limit =
+ * request x limit factor, rounded up to steps a person reads at a glance (CPU 50m, memory 64Mi) and kept within the
+ * configured [min, max] ({@code mixtask.worker.sizing.*}) and under the tenancy maxima ({@code mixtask.tenancy.max-*}),
+ * the most a task may ask for itself. Only for tasks without {@code spec.worker.resources}, and only with sizing on.
+ *
+ * <p>Stateless; any thread.
+ */
+public final class WorkerSizing {
+    static final long CPU_STEP_MILLIS = 50;
+    static final long MEMORY_STEP_MIB = 64;
+    private static final BigDecimal MIB = BigDecimal.valueOf(1024 * 1024);
+
+    private final OperatorConfig.Sizing sizing;
+    private final long minMillis;
+    private final long maxMillis;
+    private final long minMib;
+    private final long maxMib;
+
+    public WorkerSizing(OperatorConfig config) {
+        this.sizing = config.worker().sizing();
+        this.minMillis = millis(sizing.minCpu(), "mixtask.worker.sizing.min-cpu");
+        this.maxMillis = Math.min(millis(sizing.maxCpu(), "mixtask.worker.sizing.max-cpu"),
+                millis(config.tenancy().maxCpu(), "mixtask.tenancy.max-cpu"));
+        this.minMib = mib(sizing.minMemory(), "mixtask.worker.sizing.min-memory");
+        this.maxMib = Math.min(mib(sizing.maxMemory(), "mixtask.worker.sizing.max-memory"),
+                mib(config.tenancy().maxMemory(), "mixtask.tenancy.max-memory"));
+        if (minMillis > maxMillis || minMib > maxMib) {
+            throw new IllegalStateException("mixtask.worker.sizing: min-cpu/min-memory must not exceed max-cpu/max-memory "
+                    + "(nor the mixtask.tenancy maxima)");
+        }
+        if (sizing.cpuHeadroom() <= 0 || sizing.memoryHeadroom() <= 0 || sizing.cpuLimitFactor() < 1 || sizing.memoryLimitFactor() < 1) {
+            throw new IllegalStateException("mixtask.worker.sizing: cpu-headroom and memory-headroom must be above 0, "
+                    + "cpu-limit-factor and memory-limit-factor at least 1");
+        }
+    }
+
+    /** The resources the operator sizes for this task; empty when it gives its own or sizing is off. */
+    public Optional<ResourceRequirements> forTask(MixTask task) {
+        MixTaskSpec spec = task.getSpec();
+        if (!sizing.enabled() || spec == null || (spec.worker != null && spec.worker.resources != null)) {
+            return Optional.empty();
+        }
+        return Optional.of(forSpec(spec));
+    }
+
+    /** Requests and limits for {@code spec}, whatever it says about its worker. */
+    public ResourceRequirements forSpec(MixTaskSpec spec) {
+        WorkerCostModel.Cost cost = WorkerCostModel.predict(spec);
+        long cpuRequest = clamp(roundUp(cost.millicores() * sizing.cpuHeadroom(), CPU_STEP_MILLIS), minMillis, maxMillis);
+        long cpuLimit = clamp(roundUp(cpuRequest * sizing.cpuLimitFactor(), CPU_STEP_MILLIS), cpuRequest, maxMillis);
+        long memRequest = clamp(roundUp(cost.memoryMib() * sizing.memoryHeadroom(), MEMORY_STEP_MIB), minMib, maxMib);
+        long memLimit = clamp(roundUp(memRequest * sizing.memoryLimitFactor(), MEMORY_STEP_MIB), memRequest, maxMib);
+        return new ResourceRequirementsBuilder()
+                .withRequests(Map.of("cpu", cpu(cpuRequest), "memory", new Quantity(memRequest + "Mi")))
+                .withLimits(Map.of("cpu", cpu(cpuLimit), "memory", new Quantity(memLimit + "Mi")))
+                .build();
+    }
+
+    /** Whole cores as such ("1", not "1000m"), as people write them. */
+    private static Quantity cpu(long millis) {
+        return millis % 1000 == 0 ? new Quantity(String.valueOf(millis / 1000)) : new Quantity(millis + "m");
+    }
+
+    private static long roundUp(double value, long step) {
+        return Math.max(step, (long) Math.ceil(value / step) * step);
+    }
+
+    private static long clamp(long v, long min, long max) {
+        return Math.max(min, Math.min(max, v));
+    }
+
+    private static long millis(String quantity, String property) {
+        return amount(quantity, property).multiply(BigDecimal.valueOf(1000)).longValue();
+    }
+
+    private static long mib(String quantity, String property) {
+        return amount(quantity, property).divide(MIB, java.math.RoundingMode.FLOOR).longValue();
+    }
+
+    private static BigDecimal amount(String quantity, String property) {
+        try {
+            return Quantity.getAmountInBytes(new Quantity(quantity));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(property + ": not a Kubernetes quantity: " + quantity, e);
+        }
+    }
+}

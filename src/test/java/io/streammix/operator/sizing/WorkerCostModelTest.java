@@ -1,0 +1,96 @@
+package io.streammix.operator.sizing;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streammix.api.ExampleFiles;
+import io.streammix.api.v1alpha1.MixOutput;
+import io.streammix.api.v1alpha1.MixTask;
+import io.streammix.api.v1alpha1.MixTaskSpec;
+import io.streammix.api.v1alpha1.VideoCodec;
+import io.streammix.operator.testing.Tasks;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The cost model's terms: what each part of a spec adds, and the examples in the order of what they mix. */
+class WorkerCostModelTest {
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    static MixTaskSpec example(String file) throws Exception {
+        return YAML.readValue(ExampleFiles.mixTaskDocuments(Path.of("examples", file)).get(0), MixTask.class).getSpec();
+    }
+
+    @Test
+    void featuresCountWhatTheSpecMixes() {
+        MixTaskSpec spec = Tasks.mixTask("ns", "t").getSpec(); // testsrc 320x360@20 and a stream in 320x360, 640x360@20
+        double[] cpu = WorkerCostModel.cpuFeatures(spec);
+        assertThat(cpu[0]).isEqualTo(1);
+        assertThat(cpu[1]).as("inputs").isEqualTo(2);
+        assertThat(cpu[2]).as("testsrc Mpx/s: its URL's size and fps").isCloseTo(0.320 * 0.360 * 20, within(1e-9));
+        assertThat(cpu[4]).as("a stream: its rect's size at the canvas fps").isCloseTo(0.320 * 0.360 * 20, within(1e-9));
+        assertThat(cpu[5]).as("canvas Mpx/s").isCloseTo(0.640 * 0.360 * 20, within(1e-9));
+        assertThat(cpu[6]).as("H.264 Mpx/s").isCloseTo(0.640 * 0.360 * 20, within(1e-9));
+        assertThat(cpu[7]).as("H.265 Mpx/s").isZero();
+        assertThat(cpu[8]).as("outputs: each encodes audio (absent: the default AAC)").isEqualTo(1);
+        double[] mem = WorkerCostModel.memoryFeatures(spec);
+        assertThat(mem[2]).as("canvas Mpx").isCloseTo(0.640 * 0.360, within(1e-9));
+        assertThat(mem[5]).as("outputs").isEqualTo(1);
+    }
+
+    @Test
+    void eachTermCostsSomething() {
+        MixTaskSpec base = Tasks.mixTask("ns", "t").getSpec();
+        WorkerCostModel.Cost before = WorkerCostModel.predict(base);
+
+        MixTaskSpec h265 = Tasks.mixTask("ns", "t").getSpec();
+        h265.outputs.get(0).video.codec = VideoCodec.H265;
+        assertThat(WorkerCostModel.predict(h265).millicores()).as("H.265 encodes dearer than H.264").isGreaterThan(before.millicores());
+
+        MixTaskSpec bigger = Tasks.mixTask("ns", "t").getSpec();
+        bigger.outputs.get(0).video.width = 1920;
+        bigger.outputs.get(0).video.height = 1080;
+        assertThat(WorkerCostModel.predict(bigger).millicores()).isGreaterThan(before.millicores());
+        assertThat(WorkerCostModel.predict(bigger).memoryMib()).isGreaterThan(before.memoryMib());
+
+        MixTaskSpec ladder = Tasks.mixTask("ns", "t").getSpec();
+        MixOutput second = Tasks.mixTask("ns", "t").getSpec().outputs.get(0);
+        second.streamId = "out2";
+        ladder.outputs = new ArrayList<>(List.of(ladder.outputs.get(0), second));
+        assertThat(WorkerCostModel.predict(ladder).millicores()).isGreaterThan(before.millicores());
+        assertThat(WorkerCostModel.predict(ladder).memoryMib()).isGreaterThan(before.memoryMib());
+    }
+
+    @Test
+    void aGridIntoA1080p30LadderCostsMoreThanOne360pOutput() throws Exception {
+        WorkerCostModel.Cost small = WorkerCostModel.predict(example("h265-crf.yaml"));
+        MixTaskSpec grid = example("grid-3x3.yaml");
+        MixOutput hd = grid.outputs.get(0);
+        hd.video.width = 1920;
+        hd.video.height = 1080;
+        hd.video.fps = 30;
+        MixOutput sd = example("grid-3x3.yaml").outputs.get(0);
+        sd.video.width = 1280;
+        sd.video.height = 720;
+        grid.outputs = List.of(hd, sd);
+        WorkerCostModel.Cost big = WorkerCostModel.predict(grid);
+        assertThat(big.millicores()).isGreaterThan(2 * WorkerCostModel.predict(example("synthetic-demo.yaml")).millicores());
+        assertThat(big.memoryMib()).isGreaterThan(small.memoryMib());
+    }
+
+    @Test
+    void everyExampleHasAPositiveCostAboveTheBase() throws Exception {
+        for (Path p : ExampleFiles.all()) {
+            MixTaskSpec spec = YAML.readValue(ExampleFiles.mixTaskDocuments(p).get(0), MixTask.class).getSpec();
+            WorkerCostModel.Cost c = WorkerCostModel.predict(spec);
+            assertThat(c.millicores()).as(p + " CPU").isGreaterThan(WorkerCostModel.CPU[0]);
+            assertThat(c.memoryMib()).as(p + " memory").isGreaterThanOrEqualTo(WorkerCostModel.MEMORY[0]);
+        }
+    }
+}
