@@ -42,7 +42,8 @@ public final class Pruning {
 
     /**
      * A worker pod as the status reads it: metadata (name, annotations naming its task, creation and deletion times),
-     * the node it runs on, its containers' names and images, and its whole status (IP, conditions, container states);
+     * the node it runs on, its containers' names, images and resources (an in-place resize, {@code
+     * operator.sizing.InPlaceResize}, compares them with the spec's), and its whole status (IP, conditions, container states);
      * the rest of its spec (command, environment, volumes, probes, scheduling) is the Deployment's, not read here.
      */
     public static Pod pod(Pod pod) {
@@ -55,6 +56,7 @@ public final class Pruning {
                 Container container = new Container();
                 container.setName(c.getName());
                 container.setImage(c.getImage());
+                container.setResources(c.getResources());
                 return container;
             }).toList());
             pod.setSpec(kept);

@@ -254,6 +254,13 @@ public interface OperatorConfig {
         @WithDefault("100m")
         String minCpu();
 
+        /**
+         * The least CPU limit a sized worker gets (then capped by max-cpu): a limit near the steady figure throttles
+         * the JVM's start and every keyframe burst of the encoders in 100 ms CFS periods, i.e. late frames.
+         */
+        @WithDefault("1")
+        String minCpuLimit();
+
         @WithDefault("4")
         String maxCpu();
 

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * A worker's requests and limits from its spec ({@link WorkerCostModel}): request = prediction x headroom, limit =
- * request x limit factor, rounded up to steps a person reads at a glance (CPU 50m, memory 64Mi) and kept within the
+ * request x limit factor (a CPU limit never under min-cpu-limit, 1 CPU by default), rounded up to steps a person reads at a glance (CPU 50m, memory 64Mi) and kept within the
  * configured [min, max] ({@code mixtask.worker.sizing.*}) and under the tenancy maxima ({@code mixtask.tenancy.max-*}),
  * the most a task may ask for itself. Only for tasks without {@code spec.worker.resources}, and only with sizing on.
  *
@@ -26,6 +26,7 @@ public final class WorkerSizing {
 
     private final OperatorConfig.Sizing sizing;
     private final long minMillis;
+    private final long minLimitMillis;
     private final long maxMillis;
     private final long minMib;
     private final long maxMib;
@@ -35,6 +36,7 @@ public final class WorkerSizing {
         this.minMillis = millis(sizing.minCpu(), "mixtask.worker.sizing.min-cpu");
         this.maxMillis = Math.min(millis(sizing.maxCpu(), "mixtask.worker.sizing.max-cpu"),
                 millis(config.tenancy().maxCpu(), "mixtask.tenancy.max-cpu"));
+        this.minLimitMillis = millis(sizing.minCpuLimit(), "mixtask.worker.sizing.min-cpu-limit");
         this.minMib = mib(sizing.minMemory(), "mixtask.worker.sizing.min-memory");
         this.maxMib = Math.min(mib(sizing.maxMemory(), "mixtask.worker.sizing.max-memory"),
                 mib(config.tenancy().maxMemory(), "mixtask.tenancy.max-memory"));
@@ -61,7 +63,8 @@ public final class WorkerSizing {
     public ResourceRequirements forSpec(MixTaskSpec spec) {
         WorkerCostModel.Cost cost = WorkerCostModel.predict(spec);
         long cpuRequest = clamp(roundUp(cost.millicores() * sizing.cpuHeadroom(), CPU_STEP_MILLIS), minMillis, maxMillis);
-        long cpuLimit = clamp(roundUp(cpuRequest * sizing.cpuLimitFactor(), CPU_STEP_MILLIS), cpuRequest, maxMillis);
+        long cpuLimit = clamp(Math.max(roundUp(cpuRequest * sizing.cpuLimitFactor(), CPU_STEP_MILLIS), minLimitMillis),
+                cpuRequest, maxMillis);
         long memRequest = clamp(roundUp(cost.memoryMib() * sizing.memoryHeadroom(), MEMORY_STEP_MIB), minMib, maxMib);
         long memLimit = clamp(roundUp(memRequest * sizing.memoryLimitFactor(), MEMORY_STEP_MIB), memRequest, maxMib);
         return new ResourceRequirementsBuilder()

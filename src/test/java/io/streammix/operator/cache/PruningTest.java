@@ -52,7 +52,8 @@ class PruningTest {
                 .withAnnotations(Map.of("streammix.io/task", "t")).withCreationTimestamp("2026-12-06T00:00:00Z")
                 .withManagedFields(new ManagedFieldsEntryBuilder().withManager("kubelet").build()).endMetadata()
                 .withNewSpec().withNodeName("node-1").addNewContainer().withName("worker").withImage("img:1")
-                .withArgs("worker", "--spec", "/etc/spec.json").addNewEnv().withName("A").withValue("b").endEnv().endContainer()
+                .withArgs("worker", "--spec", "/etc/spec.json")
+                .withNewResources().addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("150m")).endResources().addNewEnv().withName("A").withValue("b").endEnv().endContainer()
                 .addNewVolume().withName("spec").withNewSecret().withSecretName("mt-t").endSecret().endVolume().endSpec()
                 .withNewStatus().withPodIP("10.0.0.5").withPhase("Running")
                 .addNewCondition().withType("Ready").withStatus("True").endCondition()
@@ -67,6 +68,7 @@ class PruningTest {
         assertThat(kept.getSpec().getNodeName()).isEqualTo("node-1");
         assertThat(kept.getSpec().getContainers()).singleElement().satisfies(c -> {
             assertThat(c.getImage()).isEqualTo("img:1");
+            assertThat(c.getResources().getRequests()).as("an in-place resize compares them").containsKey("cpu");
             assertThat(c.getArgs()).isNullOrEmpty();
             assertThat(c.getEnv()).isNullOrEmpty();
         });

@@ -43,8 +43,17 @@ class WorkerSizingTest {
         assertThat(millis(r, false)).isGreaterThanOrEqualTo((long) (cost.millicores() * 1.25))
                 .isLessThan((long) (cost.millicores() * 1.25) + 50).matches(v -> v % 50 == 0, "a multiple of 50m");
         assertThat(mib(r, false)).isGreaterThanOrEqualTo((long) (cost.memoryMib() * 1.25)).matches(v -> v % 64 == 0, "a multiple of 64Mi");
-        assertThat(millis(r, true)).isEqualTo(2 * millis(r, false));
+        assertThat(millis(r, true)).as("a CPU limit never under min-cpu-limit (1 CPU)").isEqualTo(Math.max(1000, 2 * millis(r, false)));
         assertThat(mib(r, true)).isEqualTo(2 * mib(r, false));
+        ResourceRequirements noFloor = sizing("mixtask.worker.sizing.min-cpu-limit", "0").forSpec(spec);
+        assertThat(millis(noFloor, true)).isEqualTo(2 * millis(noFloor, false));
+    }
+
+    @Test
+    void theCpuLimitFloorNeverPassesTheMaximum() {
+        MixTaskSpec spec = Tasks.mixTask("ns", "t").getSpec();
+        ResourceRequirements r = sizing("mixtask.worker.sizing.min-cpu-limit", "2", "mixtask.tenancy.max-cpu", "1500m").forSpec(spec);
+        assertThat(millis(r, true)).isEqualTo(1500);
     }
 
     @Test
