@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * files side by side on a colour 1280x360 canvas, x264 veryfast zerolatency CBR 1 Mbit/s, AAC 128k), asserted: RSS at
  * most 150 MiB, CPU at most 1.10 x ffmpeg's; then a growth table over inputs (with ffmpeg beside), outputs and canvas
  * sizes. Needs the fast-jar ({@code ./mvnw -o package -DskipTests -Dcontrol-plane.skip}); run with
- * {@code -Dtest.excludedGroups= -Dtest=WorkerMemoryBenchmark}.
+ * {@code -Dtest.excludedGroups=none -Dtest=WorkerMemoryBenchmark}.
  */
 @Tag("benchmark")
 class WorkerMemoryBenchmark {

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the same composite and encode from the same two files: 640x360@15 side by side on 1280x360, x264 veryfast
  * 1 Mbit/s CBR, AAC 128 kbit/s stereo, both reading at real time. Both processes are sampled over the same
  * steady-state window (from {@link #WARMUP} s to {@link #MEDIA} s) from /proc; whole-run figures and peak RSS
- * are printed too. Run with {@code -Dtest.excludedGroups=}.
+ * are printed too. Run with {@code -Dtest.excludedGroups=none}.
  */
 @Tag("benchmark")
 class CpuBenchmarkTest {

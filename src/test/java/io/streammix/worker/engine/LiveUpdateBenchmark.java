@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  * one publish session at the receiver, timestamps only going forward, no gap over 2 frame intervals, and the
  * measured video bitrate within 15 % of each new target within 2 s. Prints its figures.
  *
- * <p>Run: {@code flock /tmp/mvn.lock ./mvnw -q test -Dtest=LiveUpdateBenchmark -Dtest.excludedGroups=}
+ * <p>Run: {@code ./mvnw -q test -Dtest=LiveUpdateBenchmark -Dtest.excludedGroups=none}
  */
 @Tag("benchmark")
 class LiveUpdateBenchmark {

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * encoders, no client), so an output here is one encoder set and three muxers. And one output with no URL (FLV +
  * HLS muxers only): its difference to the one-file case is the cost of the file's muxer. CPU seconds per
  * media second in steady state, measured like {@link CpuBenchmarkTest} (a child JVM running the local run, sampled
- * from /proc). Run with {@code -Dtest.excludedGroups= -Dtest=OutputCostBenchmarkTest}.
+ * from /proc). Run with {@code -Dtest.excludedGroups=none -Dtest=OutputCostBenchmarkTest}.
  */
 @Tag("benchmark")
 class OutputCostBenchmarkTest {

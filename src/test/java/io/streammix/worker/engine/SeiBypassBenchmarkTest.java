@@ -20,7 +20,7 @@ import static io.streammix.worker.MediaTools.input;
 /**
  * What SEI and bypass cost, in this JVM (process CPU time over the same wall time, after a warm-up run): one
  * 1280x720@30 file input mixed to one 1280x720@30 x264 veryfast 2 Mbit/s output without SEI, with userData on
- * every frame plus sound levels, and bypassed to the same file. Run with {@code -Dtest.excludedGroups=}.
+ * every frame plus sound levels, and bypassed to the same file. Run with {@code -Dtest.excludedGroups=none}.
  */
 @Tag("benchmark")
 class SeiBypassBenchmarkTest {

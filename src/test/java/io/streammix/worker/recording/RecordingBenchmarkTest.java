@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 60 s), with the heap used after a full GC sampled alongside: it must stay flat, the media going to disk and
  * nowhere else. {@code -Drecording.benchmark.seconds=} sets the length (default 600 s, 10 minutes),
  * {@code -Drecording.benchmark.sample=} the sampling period (default 30 s). Run with
- * {@code ./mvnw test -Dtest=RecordingBenchmarkTest -Dtest.excludedGroups= -Drecording.benchmark.seconds=120}.
+ * {@code ./mvnw test -Dtest=RecordingBenchmarkTest -Dtest.excludedGroups=none -Drecording.benchmark.seconds=120}.
  */
 @Tag("benchmark")
 class RecordingBenchmarkTest {

@@ -33,7 +33,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
  * (what logos look like), against the same canvas without a watermark. Prints microseconds per tick; and the cost of
  * the one rescale per input the clock does at a layout change.
  *
- * <p>Run: {@code ./mvnw -B -q -o test -Dcontrol-plane.skip -Dtest=WatermarkBenchmarkTest -Dtest.excludedGroups=}
+ * <p>Run: {@code ./mvnw -B -q -o test -Dcontrol-plane.skip -Dtest=WatermarkBenchmarkTest -Dtest.excludedGroups=none}
  */
 @Tag("benchmark")
 class WatermarkBenchmarkTest {
