@@ -4,6 +4,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.operator.worker.WorkerNames;
@@ -171,12 +172,63 @@ class RealNodeIT {
     }
 
     /**
+     * Right-sized workers on a real kubelet: the worker starts with the requests and limits sized from its spec, and a
+     * live edit that makes the mix costlier (a 1080p output instead of 640x360) resizes the same pod in place through
+     * {@code pods/resize} (Event WorkerResized): same pod, no container restart, the Deployment's template untouched.
+     */
+    @Test
+    @Order(2)
+    void aCostlierLiveEditResizesTheRunningWorkerInPlace() throws Exception {
+        String ns = "resize";
+        String task = "sized";
+        kubectl("create", "namespace", ns);
+        apply(ns, """
+                apiVersion: streammix.io/v1alpha1
+                kind: MixTask
+                metadata: {name: sized}
+                spec:
+                  inputs:
+                    - {name: cam, url: "synthetic:testsrc?size=640x360&fps=15", rect: {left: 0, top: 0, right: 640, bottom: 360}}
+                  outputs:
+                    - {name: main, url: out/sized.mp4, video: {width: 640, height: 360, fps: 15, bitrate: 800000}}
+                """);
+        Kubectl.Result ready = cluster.kubectl("wait", "-n", ns, "--for=condition=Ready", "mt/" + task, "--timeout=180s");
+        assertThat(ready.exitCode()).as("Ready: " + ready.err() + "\n" + diagnostics(ns, task)).isZero();
+        Pod before = workerPod(ns, task);
+        String deploymentTemplate = kubectl("get", "deploy", "mt-" + task, "-n", ns, "-o", "jsonpath={.spec.template}");
+        ResourceRequirements small = before.getSpec().getContainers().get(0).getResources();
+
+        long t0 = System.nanoTime();
+        kubectl("patch", "mt", task, "-n", ns, "--type=json", "-p",
+                "[{\"op\":\"replace\",\"path\":\"/spec/outputs/0/video/width\",\"value\":1920},"
+                        + "{\"op\":\"replace\",\"path\":\"/spec/outputs/0/video/height\",\"value\":1080}]");
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(events(ns)).as("the task's Events")
+                .extracting(Event::getReason).contains("WorkerResized").doesNotContain("WorkerRestartNeeded"));
+        Pod after = workerPod(ns, task);
+        ResourceRequirements big = after.getSpec().getContainers().get(0).getResources();
+        System.out.printf("RealNodeIT: 640x360 -> 1920x1080 output: worker resized in place in %.1f s (%s -> %s)%n",
+                (System.nanoTime() - t0) / 1e9, small.getRequests(), big.getRequests());
+        assertThat(after.getMetadata().getUid()).as("the same pod").isEqualTo(before.getMetadata().getUid());
+        assertThat(big).as("the pod's resources changed").isNotEqualTo(small);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Pod p = workerPod(ns, task);
+            assertThat(p.getStatus().getContainerStatuses().get(0).getRestartCount()).as("no container restart").isZero();
+            assertThat(p.getStatus().getContainerStatuses().get(0).getResources()).as("the kubelet applied it")
+                    .isNotNull().satisfies(r -> assertThat(amounts(r.getRequests())).isEqualTo(amounts(big.getRequests())));
+        });
+        assertThat(kubectl("get", "deploy", "mt-" + task, "-n", ns, "-o", "jsonpath={.spec.template}"))
+                .as("the Deployment's template is untouched (no rollout)").isEqualTo(deploymentTemplate);
+        kubectl("wait", "-n", ns, "--for=condition=Ready", "mt/" + task, "--timeout=60s");
+        kubectl("delete", "mt", task, "-n", ns, "--wait=true");
+    }
+
+    /**
      * The worker's NetworkPolicy as the chart makes it (with the cluster's ranges denied, as the README tells an admin
      * to set, and a media namespace allowed), enforced: from a pod the policy selects, each dial is compared with the
      * same dial from a pod of the same namespace it does not select.
      */
     @Test
-    @Order(2)
+    @Order(3)
     void workerNetworkPolicyIsEnforcedBothWays() throws Exception {
         String ns = "fenced";
         String task = "fenced-mix";
@@ -249,7 +301,7 @@ class RealNodeIT {
      * at once, the Deployment starts it on the other node, the operator reports the move.
      */
     @Test
-    @Order(3)
+    @Order(4)
     void aMixOnALostNodePlaysAgainFromTheOtherNode() throws Exception {
         nodeLoss("survive", "survivor", "node-b", "WorkerMoved", "default node-monitor grace, toleration 5 s");
     }
@@ -259,7 +311,7 @@ class RealNodeIT {
      * 10 s old is replaced on another node at once, without waiting for the node controller's grace.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void withFastFailoverAMixOnALostNodePlaysAgainSooner() throws Exception {
         cluster.addNode("node-c");
         var upgrade = new Helm(Path.of("helm", "mixtask-operator")).upgrade().withName("mixtask-operator").withNamespace(SYSTEM)
@@ -396,6 +448,13 @@ class RealNodeIT {
         String out = kubectl("logs", "-n", ns, name);
         assertThat(admin.pods().inNamespace(ns).withName(name).get().getStatus().getPhase()).as("probe: " + out).isEqualTo("Succeeded");
         return out;
+    }
+
+    /** Quantities by amount ("1" and "1000m" alike). */
+    private static Map<String, java.math.BigDecimal> amounts(Map<String, io.fabric8.kubernetes.api.model.Quantity> q) {
+        Map<String, java.math.BigDecimal> m = new java.util.TreeMap<>();
+        q.forEach((k, v) -> m.put(k, io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(v).stripTrailingZeros()));
+        return m;
     }
 
     private static String kubectl(String... args) {
