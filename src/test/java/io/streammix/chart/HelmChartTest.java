@@ -559,8 +559,15 @@ class HelmChartTest {
                 .hasMessageContaining("watchNamespaces");
         assertThatThrownBy(() -> render(t -> t.set("replicaCont", 2)))
                 .hasMessageContaining("replicaCont");
-        assertThatThrownBy(() -> render(t -> t.set("replicaCount", 2).set("leaderElection.enabled", false)))
-                .hasMessageContaining("leaderElection.enabled");
+    }
+
+    @Test
+    void theLeaseRoleIsThereWhateverLeaderElectionEnabledSays() {
+        // The image always elects a leader (the Quarkus property is fixed at build time): with leaderElection.enabled=false
+        // the chart used to leave out the Lease Role, and the operator could not take its Lease.
+        assertThat(of(render(t -> t.set("leaderElection.enabled", false)), "Role")).extracting(r -> r.at("/metadata/name").asText())
+                .contains("mixtask-operator-leader-election");
+        assertThat(render(t -> t.set("leaderElection.enabled", false)).toString()).doesNotContain("activate-leader-election-for-profiles=");
     }
 
     static List<JsonNode> render(UnaryOperator<TemplateCommand> values) {
