@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
 /**
  * How close two encodes of the same picture sequence are, measured with FFmpeg's own {@code ssim} and {@code psnr}
  * filters (the bundled ffmpeg): for a benchmark that compares the engine's output with the ffmpeg CLI's. The two
- * files start at different points of the sources (the worker starts later than ffmpeg and its first ticks may show
- * the background), so the frame offset between them is found first: the one with the least difference over a
- * window of small grey copies of the pictures, then the filters run over {@code frames} aligned pictures.
+ * files start at different points of the sources (the worker starts later than ffmpeg), and the engine, a live mixer,
+ * may repeat or drop a source picture, so pictures are matched one by one on small grey copies: the first by the one
+ * offset with the least difference over a window, each next one to the closest of the next few reference pictures.
+ * The filters then run over the matched pairs only; the offsets, repeats and skips are reported with the figures, and
+ * one matched pair per call is written as PNGs under {@code target/ladder-quality} to look at.
  */
 public final class RungQuality {
     private static final int SMALL_W = 160;
@@ -26,7 +28,7 @@ public final class RungQuality {
     /** How far past its last match the next picture of a is looked for in b (a live mixer may drop a source picture or two). */
     private static final int TRACK = 3;
     private static final Pattern SSIM = Pattern.compile("SSIM Y:([0-9.]+).* All:([0-9.]+)");
-    private static final Pattern PSNR = Pattern.compile("PSNR y:([0-9.inf]+).* average:([0-9.inf]+)");
+    private static final Pattern PSNR = Pattern.compile("PSNR (y:[0-9.inf]+ u:[0-9.inf]+ v:[0-9.inf]+) average:([0-9.inf]+)");
 
     private RungQuality() {
     }
@@ -40,11 +42,11 @@ public final class RungQuality {
      * @param psnr   PSNR over all planes, dB
      * @param framesA,framesB frames in each file
      */
-    public record Result(int minOffset, int maxOffset, int repeats, int skipped, int frames, double ssim, double psnr, int framesA,
-                         int framesB) {
+    public record Result(int minOffset, int maxOffset, int repeats, int skipped, int frames, double ssim, double psnr, String planes,
+                         int framesA, int framesB) {
         public String describe() {
-            return String.format("PSNR %.2f dB, SSIM %.4f over %d frames (offset %d..%d, %d repeated, %d skipped); %d frames in the file",
-                    psnr, ssim, frames, minOffset, maxOffset, repeats, skipped, framesA);
+            return String.format("PSNR %.2f dB (%s), SSIM %.4f over %d frames (offset %d..%d, %d repeated, %d skipped); %d frames in the file",
+                    psnr, planes, ssim, frames, minOffset, maxOffset, repeats, skipped, framesA);
         }
     }
 
@@ -111,8 +113,19 @@ public final class RungQuality {
         if (!s.find() || !p.find()) {
             throw new IOException("no SSIM/PSNR line from ffmpeg: " + log);
         }
+        dump(a, b, pa.get(pa.size() / 2), pb.get(pb.size() / 2), crop);
         return new Result(minOffset, maxOffset, repeats, skipped, pa.size(), Double.parseDouble(s.group(2)), parse(p.group(2)),
-                count(a), count(b));
+                p.group(1), count(a), count(b));
+    }
+
+    /** One matched pair as PNGs under target/ladder-quality, to look at what the figures measure. */
+    private static void dump(Path a, Path b, int fa, int fb, String crop) throws IOException, InterruptedException {
+        Path dir = java.nio.file.Files.createDirectories(Path.of("target", "ladder-quality"));
+        String name = a.getFileName() + "-" + Integer.toHexString(crop.hashCode());
+        MediaTools.run(MediaTools.FFMPEG, "-loglevel", "error", "-y", "-i", a.toString(), "-vf", "select=eq(n\\," + fa + ")", "-frames:v", "1",
+                dir.resolve(name + "-a.png").toString());
+        MediaTools.run(MediaTools.FFMPEG, "-loglevel", "error", "-y", "-i", b.toString(), "-vf", "select=eq(n\\," + fb + ")", "-frames:v", "1",
+                dir.resolve(name + "-ref.png").toString());
     }
 
     /** The one offset of b against a with the least difference over the first {@code WINDOW} pictures: the anchor. */
