@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * runs it, {@link WorkerBench}) against ffmpeg's {@code split=3} + {@code scale} (bilinear, the engine's Scaler flags)
  * with the same encoder settings. Prints both figures and their ratio (the goal: worker at most 0.90 x ffmpeg), and for
  * each rung the PSNR and SSIM of the engine's pictures and of ffmpeg's against a common reference (FFmpeg's own
- * filters, {@link RungQuality#reference}) and the frame counts, so that no ratio is bought with quality; it asserts only that both made the three rungs at
- * their sizes. Needs the fast-jar;
+ * filters, {@link RungQuality#reference}), cell by cell, matched picture by picture, with the alignment used and the
+ * frame counts, so that no ratio is bought with quality; it asserts only structure: both made the three rungs at their
+ * sizes, frame counts within 10 % of each other, and the alignment matched most pictures. Needs the fast-jar;
  * run with {@code -Dtest.excludedGroups=none -Dtest=LadderBenchmark}.
  */
 @Tag("benchmark")
@@ -73,9 +74,10 @@ class LadderBenchmark {
             Path ref = dir.resolve("reference" + i + ".mkv");
             RungQuality.reference(in, 2, 1920, 1080, r.width(), r.height(), WorkerMemoryBenchmark.COLOUR, WorkerMemoryBenchmark.FPS,
                     QUALITY_FROM + QUALITY_FRAMES + 2 * QUALITY_SHIFT, ref);
-            // Cell by cell, each aligned on its own. Known weakness (issue 24 note): the engine scores ~20 dB here on the
-            // 1080p rung too, whose path did not change, cell by cell as well as whole; likely its live pacing (repeated
-            // or dropped source frames) against a fixed offset, so this does not isolate picture quality yet.
+            // Cell by cell, each aligned on its own and frame by frame (RungQuality.compare): the engine anchors each
+            // input when its first frame arrives and paces it on a live clock, repeating or dropping pictures. Matched so,
+            // the engine's pictures still score ~20 dB (issue 24 note): its cells are geometrically off the reference
+            // (the last ~3 columns of each cell black, content ~3 px off), which ffmpeg's are not; see target/ladder-quality.
             for (int c = 0; c < in.size(); c++) {
                 int[] cell = WorkerMemoryBenchmark.cell(c, 2, 2, 1920, 1080);
                 int x0 = MixPlan.Rung.map(cell[0], 1920, r.width());
@@ -86,9 +88,20 @@ class LadderBenchmark {
                         QUALITY_SHIFT, x0, y0, cw, ch);
                 RungQuality.Result qf = RungQuality.compareCell(dir.resolve("ffmpeg" + i + ".mp4"), ref, QUALITY_FROM, QUALITY_FRAMES,
                         QUALITY_SHIFT, x0, y0, cw, ch);
-                System.out.printf("  quality %dx%d cell %d against the reference: engine %s%n      ffmpeg %s%n", r.width(), r.height(), c,
+                System.out.printf("  quality %dx%d cell %d: PSNR engine %.2f / ffmpeg %.2f dB, SSIM engine %.4f / ffmpeg %.4f%n"
+                                + "      engine %s%n      ffmpeg %s%n", r.width(), r.height(), c, qe.psnr(), qf.psnr(), qe.ssim(), qf.ssim(),
                         qe.describe(), qf.describe());
+                // Structural only: the alignment found the pictures (not a quality threshold).
+                assertThat(qe.frames()).as("engine pictures matched to the reference, rung %d cell %d", r.height(), c)
+                        .isGreaterThanOrEqualTo(QUALITY_FRAMES * 3 / 4);
+                assertThat(qf.frames()).as("ffmpeg pictures matched to the reference, rung %d cell %d", r.height(), c)
+                        .isGreaterThanOrEqualTo(QUALITY_FRAMES * 3 / 4);
             }
+            int engineFrames = RungQuality.count(out.resolve("engine" + i + ".mp4"));
+            int ffmpegFrames = RungQuality.count(dir.resolve("ffmpeg" + i + ".mp4"));
+            // The worker's JVM start costs it a second or two of the same wall-clock run; more than 10 % is structural.
+            assertThat(Math.abs(engineFrames - ffmpegFrames)).as("frame count gap engine %d vs ffmpeg %d, rung %d", engineFrames,
+                    ffmpegFrames, r.height()).isLessThanOrEqualTo(ffmpegFrames / 10);
             for (Path file : List.of(out.resolve("engine" + i + ".mp4"), dir.resolve("ffmpeg" + i + ".mp4"))) {
                 JsonNode v = MediaTools.stream(MediaTools.probe(file), "video");
                 assertThat(v).as(file + " has video").isNotNull();

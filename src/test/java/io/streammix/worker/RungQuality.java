@@ -14,30 +14,39 @@ import java.util.regex.Pattern;
 /**
  * How close two encodes of the same picture sequence are, measured with FFmpeg's own {@code ssim} and {@code psnr}
  * filters (the bundled ffmpeg): for a benchmark that compares the engine's output with the ffmpeg CLI's. The two
- * files start at different points of the sources (the worker starts later than ffmpeg and its first ticks may show
- * the background), so the frame offset between them is found first: the one with the least difference over a
- * window of small grey copies of the pictures, then the filters run over {@code frames} aligned pictures.
+ * files start at different points of the sources (the worker starts later than ffmpeg), and the engine, a live mixer,
+ * may repeat or drop a source picture, so pictures are matched one by one on small grey copies: the first by the one
+ * offset with the least difference over a window, each next one to the closest of the next few reference pictures.
+ * The filters then run over the matched pairs only; the offsets, repeats and skips are reported with the figures, and
+ * one matched pair per call is written as PNGs under {@code target/ladder-quality} to look at.
  */
 public final class RungQuality {
     private static final int SMALL_W = 160;
     private static final int SMALL_H = 90;
+    /** Pictures over which the first match (the anchor) is chosen. */
+    private static final int WINDOW = 30;
+    /** How far past its last match the next picture of a is looked for in b (a live mixer may drop a source picture or two). */
+    private static final int TRACK = 3;
     private static final Pattern SSIM = Pattern.compile("SSIM Y:([0-9.]+).* All:([0-9.]+)");
-    private static final Pattern PSNR = Pattern.compile("PSNR y:([0-9.inf]+).* average:([0-9.inf]+)");
+    private static final Pattern PSNR = Pattern.compile("PSNR (y:[0-9.inf]+ u:[0-9.inf]+ v:[0-9.inf]+) average:([0-9.inf]+)");
 
     private RungQuality() {
     }
 
     /**
-     * @param offset frames to skip in {@code b} beyond those skipped in {@code a} for the same picture (may be negative)
-     * @param frames pictures compared
+     * @param minOffset,maxOffset the least and greatest offset of a matched picture of {@code b} against {@code a}
+     * @param repeats  pictures of {@code a} that repeat an already matched picture of {@code b} (not measured)
+     * @param skipped  pictures of {@code b} between matched ones that {@code a} never showed
+     * @param frames pictures compared (pairs)
      * @param ssim   SSIM over all planes (1 = identical)
      * @param psnr   PSNR over all planes, dB
      * @param framesA,framesB frames in each file
      */
-    public record Result(int offset, int frames, double ssim, double psnr, int framesA, int framesB) {
+    public record Result(int minOffset, int maxOffset, int repeats, int skipped, int frames, double ssim, double psnr, String planes,
+                         int framesA, int framesB) {
         public String describe() {
-            return String.format("PSNR %.2f dB, SSIM %.4f over %d frames (offset %d); %d frames in the file", psnr, ssim, frames,
-                    offset, framesA);
+            return String.format("PSNR %.2f dB (%s), SSIM %.4f over %d frames (offset %d..%d, %d repeated, %d skipped); %d frames in the file",
+                    psnr, planes, ssim, frames, minOffset, maxOffset, repeats, skipped, framesA);
         }
     }
 
@@ -61,16 +70,72 @@ public final class RungQuality {
     }
 
     private static Result compare(Path a, Path b, int from, int frames, int maxShift, String crop) throws IOException, InterruptedException {
-        int window = 30;
-        byte[][] sa = small(a, from, window, crop);
+        byte[][] sa = small(a, from, frames, crop);
         int bFrom = Math.max(0, from - maxShift);
-        byte[][] sb = small(b, bFrom, window + 2 * maxShift, crop);
+        byte[][] sb = small(b, bFrom, frames + 2 * maxShift, crop);
+        int anchor = from + bestShift(sa, sb, from, bFrom, maxShift) - bFrom;
+        // Frame by frame, not one offset: the engine paces its inputs on a live clock, so over 90 frames it repeats
+        // or drops source pictures (its files hold ~5 % fewer frames than ffmpeg's) and a fixed offset drifts off the
+        // picture within a few frames (20 dB where the encode is at 40). Each picture of a is matched to the nearest
+        // of the next few pictures of b; a repeat of an already matched picture is left out, so every picture of b is
+        // measured once.
+        List<Integer> pa = new ArrayList<>();
+        List<Integer> pb = new ArrayList<>();
+        int prev = -1;
+        int repeats = 0;
+        int skipped = 0;
+        int minOffset = Integer.MAX_VALUE;
+        int maxOffset = Integer.MIN_VALUE;
+        for (int i = 0; i < sa.length; i++) {
+            int j = i == 0 ? anchor : nearest(sa[i], sb, prev, prev + TRACK);
+            if (j < 0) {
+                break;
+            }
+            if (j == prev) {
+                repeats++;
+                continue;
+            }
+            if (prev >= 0) {
+                skipped += j - prev - 1;
+            }
+            prev = j;
+            pa.add(from + i);
+            pb.add(bFrom + j);
+            minOffset = Math.min(minOffset, bFrom + j - from - i);
+            maxOffset = Math.max(maxOffset, bFrom + j - from - i);
+        }
+        // psnr passes its first input through: one decode of each file feeds both filters. Both sides get the same
+        // time base and a pts per kept picture, so the metrics' frame sync pairs them one to one.
+        String graph = "[0:v]" + pick(pa) + crop + "null[a];[1:v]" + pick(pb) + crop + "split[b1][b2];[a][b1]psnr[p];[p][b2]ssim";
+        String log = filter(a, b, graph, pa.size());
+        Matcher s = SSIM.matcher(log);
+        Matcher p = PSNR.matcher(log);
+        if (!s.find() || !p.find()) {
+            throw new IOException("no SSIM/PSNR line from ffmpeg: " + log);
+        }
+        dump(a, b, pa.get(pa.size() / 2), pb.get(pb.size() / 2), crop);
+        return new Result(minOffset, maxOffset, repeats, skipped, pa.size(), Double.parseDouble(s.group(2)), parse(p.group(2)),
+                p.group(1), count(a), count(b));
+    }
+
+    /** One matched pair as PNGs under target/ladder-quality, to look at what the figures measure. */
+    private static void dump(Path a, Path b, int fa, int fb, String crop) throws IOException, InterruptedException {
+        Path dir = java.nio.file.Files.createDirectories(Path.of("target", "ladder-quality"));
+        String name = a.getFileName() + "-" + Integer.toHexString(crop.hashCode());
+        MediaTools.run(MediaTools.FFMPEG, "-loglevel", "error", "-y", "-i", a.toString(), "-vf", "select=eq(n\\," + fa + ")", "-frames:v", "1",
+                dir.resolve(name + "-a.png").toString());
+        MediaTools.run(MediaTools.FFMPEG, "-loglevel", "error", "-y", "-i", b.toString(), "-vf", "select=eq(n\\," + fb + ")", "-frames:v", "1",
+                dir.resolve(name + "-ref.png").toString());
+    }
+
+    /** The one offset of b against a with the least difference over the first {@code WINDOW} pictures: the anchor. */
+    private static int bestShift(byte[][] sa, byte[][] sb, int from, int bFrom, int maxShift) {
         int best = 0;
         double bestErr = Double.MAX_VALUE;
         for (int shift = -maxShift; shift <= maxShift; shift++) {
             double err = 0;
             int n = 0;
-            for (int i = 0; i < sa.length; i++) {
+            for (int i = 0; i < Math.min(WINDOW, sa.length); i++) {
                 int j = from + i + shift - bFrom;
                 if (j < 0 || j >= sb.length) {
                     continue;
@@ -78,22 +143,35 @@ public final class RungQuality {
                 err += sad(sa[i], sb[j]);
                 n++;
             }
-            if (n >= window / 2 && err / n < bestErr) {
+            if (n >= WINDOW / 2 && err / n < bestErr) {
                 bestErr = err / n;
                 best = shift;
             }
         }
-        int offset = best;
-        // psnr passes its first input through: one decode of each file feeds both filters.
-        String graph = "[0:v]trim=start_frame=" + from + ",setpts=PTS-STARTPTS," + crop + "null[a];[1:v]trim=start_frame="
-                + (from + offset) + ",setpts=PTS-STARTPTS," + crop + "split[b1][b2];[a][b1]psnr[p];[p][b2]ssim";
-        String log = filter(a, b, graph, frames);
-        Matcher s = SSIM.matcher(log);
-        Matcher p = PSNR.matcher(log);
-        if (!s.find() || !p.find()) {
-            throw new IOException("no SSIM/PSNR line from ffmpeg: " + log);
+        return best;
+    }
+
+    /** Index in {@code sb} within {@code lo..hi} of the picture closest to {@code pic}, or -1 past the end of sb. */
+    private static int nearest(byte[] pic, byte[][] sb, int lo, int hi) {
+        int best = -1;
+        long bestErr = Long.MAX_VALUE;
+        for (int j = Math.max(0, lo); j <= Math.min(hi, sb.length - 1); j++) {
+            long err = sad(pic, sb[j]);
+            if (err < bestErr) {
+                bestErr = err;
+                best = j;
+            }
         }
-        return new Result(offset, frames, Double.parseDouble(s.group(2)), parse(p.group(2)), count(a), count(b));
+        return best;
+    }
+
+    /** A filter chain keeping exactly the pictures {@code frames} (ascending), one pts step each. */
+    private static String pick(List<Integer> frames) {
+        StringBuilder e = new StringBuilder("select=");
+        for (int k = 0; k < frames.size(); k++) {
+            e.append(k == 0 ? "" : "+").append("eq(n\\,").append(frames.get(k)).append(')');
+        }
+        return e.append(",settb=1/100,setpts=N,").toString();
     }
 
     /**
