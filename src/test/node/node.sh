@@ -64,7 +64,7 @@ node_up() {
   local ns="mt-$name" ip; ip="$(node_ip "$index")"
   local run="$RUN_ROOT/$name" lib="$LIB_ROOT/$name"
   node_down "$name" >/dev/null 2>&1 || true
-  mkdir -p "$run/cni" "$lib/kubelet" "$lib/containerd" "$run/containerd"
+  mkdir -p "$run/cni" "$lib/kubelet" "$lib/containerd" "$lib/pod-logs" "$run/containerd"
   cp "$kubeconfig" "$run/kubeconfig"
 
   # The node's network: a veth to the host bridge, routes to the other nodes' pod ranges, nothing else.
@@ -166,6 +166,10 @@ evictionHard: {memory.available: "200Mi", nodefs.available: "1%", imagefs.availa
 protectKernelDefaults: false
 makeIPTablesUtilChains: false
 localStorageCapacityIsolation: true
+# Each node's container logs under its own directory: every node here shares the host's file system, and a kubelet's
+# garbage collector removes the pod log directories of pods it does not run, i.e. the other nodes' (kubectl logs of a
+# finished pod on node-b then fails with "lstat /var/log/pods/...: no such file or directory").
+podLogsDir: $lib/pod-logs
 EOF
   spawn kubelet "$name" "$BIN/kubelet" --config "$run/kubelet.yaml" --kubeconfig "$run/kubeconfig" \
     --hostname-override "$name" --node-ip "$ip" --root-dir "$lib/kubelet" --cert-dir "$lib/kubelet/pki" --v 1
