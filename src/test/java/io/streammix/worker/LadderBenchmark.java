@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A three-rung ladder from one composite: four 640x360@15 inputs in a 2x2 grid on a 1920x1080 canvas, encoded as
  * 1920x1080 (4 Mbit/s), 1280x720 (2 Mbit/s) and 854x480 (1 Mbit/s) H.264 with AAC 128k each; the worker (as a pod
  * runs it, {@link WorkerBench}) against ffmpeg's {@code split=3} + {@code scale} (bilinear, the engine's Scaler flags)
- * with the same encoder settings. Prints both figures and their ratio (the goal: worker at most 0.90 x ffmpeg), and for
+ * with the same encoder settings. Prints both figures and their ratio (the goal: worker at most 0.90 x ffmpeg) for
+ * {@code -Dbenchmark.runs} (3) worker/ffmpeg pairs with their median, where each spends its CPU by thread, and for
  * each rung the PSNR and SSIM of the engine's pictures and of ffmpeg's against a common reference (FFmpeg's own
  * filters, {@link RungQuality#reference}), cell by cell, matched picture by picture, with the alignment used and the
  * frame counts, so that no ratio is bought with quality; it asserts only structure: both made the three rungs at their
@@ -90,9 +91,10 @@ class LadderBenchmark {
             RungQuality.reference(in, 2, 1920, 1080, r.width(), r.height(), WorkerMemoryBenchmark.COLOUR, WorkerMemoryBenchmark.FPS,
                     QUALITY_FROM + QUALITY_FRAMES + 2 * QUALITY_SHIFT, ref);
             // Cell by cell, each aligned on its own and frame by frame (RungQuality.compare): the engine anchors each
-            // input when its first frame arrives and paces it on a live clock, repeating or dropping pictures. Matched so,
-            // the engine's pictures still score ~20 dB (issue 24 note): its cells are geometrically off the reference
-            // (the last ~3 columns of each cell black, content ~3 px off), which ffmpeg's are not; see target/ladder-quality.
+            // input when its first frame arrives and paces it on a live clock, repeating or dropping pictures. (The
+            // engine scored ~20 dB here until issue 24's placement fix: each cell showed its source from (2, 2) on.) At
+            // 480p ffmpeg's cells are 427 px wide (the composite scaled), the engine's 426 and 428 (the MixTask's rects
+            // on the rung, even, as the reference places them): part of ffmpeg's lower score there is that, not blur.
             for (int c = 0; c < in.size(); c++) {
                 int[] cell = WorkerMemoryBenchmark.cell(c, 2, 2, 1920, 1080);
                 int x0 = MixPlan.Rung.map(cell[0], 1920, r.width());
