@@ -12,8 +12,10 @@ import java.util.stream.Stream;
  * CPU time of a process's threads by thread name, from {@code /proc/PID/task/*}/stat: where a benchmarked process
  * spends its CPU (no hardware counters needed; {@code perf stat -e instructions} is unsupported in this VM). A thread
  * started by native code inherits its creator's name, so x264's and the decoders' worker threads count under the
- * worker's {@code output-NAME} and {@code input-NAME} threads; the ffmpeg CLI names its own ({@code dec0:0:h264},
- * {@code enc0:0:libx264}, {@code fc0}, {@code mux0:mp4}, ...). Threads that ended between two snapshots are not counted.
+ * worker's {@code output-NAME} and {@code input-NAME} threads. The ffmpeg CLI names its own ({@code dec0:0:h264},
+ * {@code enc0:0:libx264}, {@code fc0}, {@code mux0:mp4}, ...), but x264's worker threads are started from its filter
+ * graph's thread and count under {@code fc0} (in LadderBenchmark fc0 shows ~0.77 CPU, the {@code enc*:libx264} threads
+ * ~0.05 together). Threads that ended between two snapshots are not counted.
  */
 final class ThreadCpu {
     static final double TICK = 100; // USER_HZ on Linux
