@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -27,13 +28,15 @@ public final class WorkerBench {
     /** The worker pod's default memory limit (OperatorConfig.Worker.memoryLimit). */
     public static final String POD_MEMORY = "1536m";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final double TICK = 100; // USER_HZ on Linux
 
     private WorkerBench() {
     }
 
-    /** What one process cost: CPU seconds per second over the window, peak RSS, threads at the end. */
-    public record Figures(double cpuPerSecond, long peakRssKb, int threads) {
+    /**
+     * What one process cost: CPU seconds per second over the window, peak RSS, threads at the end, and the CPU seconds
+     * per second of its threads by name over the window ({@link ThreadCpu}, largest first).
+     */
+    public record Figures(double cpuPerSecond, long peakRssKb, int threads, Map<String, Double> threadCpu) {
         public long peakRssMib() {
             return peakRssKb / 1024;
         }
@@ -112,14 +115,16 @@ public final class WorkerBench {
             long t0 = System.nanoTime();
             sleepUntil(t0, warmup);
             double c0 = cpu(p.pid());
+            Map<String, Long> byThread0 = ThreadCpu.snapshot(p.pid());
             sleepUntil(t0, end);
             double c1 = cpu(p.pid());
+            Map<String, Long> byThread1 = ThreadCpu.snapshot(p.pid());
             long hwm = status(p.pid(), "VmHWM:");
             int threads;
             try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(p.pid()), "task"))) {
                 threads = (int) tasks.count();
             }
-            return new Figures((c1 - c0) / (end - warmup), hwm, threads);
+            return new Figures((c1 - c0) / (end - warmup), hwm, threads, ThreadCpu.perSecond(byThread0, byThread1, end - warmup));
         } finally {
             p.destroy();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -137,9 +142,7 @@ public final class WorkerBench {
 
     /** utime + stime of the whole process (all its threads), in seconds. */
     static double cpu(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICK;
+        return ThreadCpu.ticks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat"))) / ThreadCpu.TICK;
     }
 
     static long status(long pid, String field) throws IOException {

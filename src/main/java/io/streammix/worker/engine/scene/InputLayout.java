@@ -28,22 +28,35 @@ public record InputLayout(String name, int left, int top, int width, int height,
     public record Placeholder(org.bytedeco.ffmpeg.avutil.AVFrame frame, int dx, int dy) {
     }
 
-    /** Where a source picture of {@code srcW x srcH} goes: the scaled size, its offset in the rect, and the source crop. */
+    /**
+     * Where a source picture of {@code srcW x srcH} goes: the scaled size, its offset in the rect, and the source crop.
+     * Offsets are even (4:2:0 chroma) and may be 0; sizes are even and at least 2.
+     */
     public Placement place(int srcW, int srcH) {
         if (renderMode == RenderMode.Fit) {
             double s = Math.min(width / (double) srcW, height / (double) srcH);
-            int w = even(Math.min(width, (int) Math.round(srcW * s)));
-            int h = even(Math.min(height, (int) Math.round(srcH * s)));
-            return new Placement(w, h, even((width - w) / 2), even((height - h) / 2), 0, 0, srcW, srcH);
+            int w = evenSize(Math.min(width, (int) Math.round(srcW * s)));
+            int h = evenSize(Math.min(height, (int) Math.round(srcH * s)));
+            return new Placement(w, h, evenOffset((width - w) / 2), evenOffset((height - h) / 2), 0, 0, srcW, srcH);
         }
         double s = Math.max(width / (double) srcW, height / (double) srcH);
         int cw = Math.min(srcW, (int) Math.round(width / s));
         int ch = Math.min(srcH, (int) Math.round(height / s));
-        return new Placement(width, height, 0, 0, even((srcW - cw) / 2), even((srcH - ch) / 2), cw, ch);
+        return new Placement(width, height, 0, 0, evenOffset((srcW - cw) / 2), evenOffset((srcH - ch) / 2), cw, ch);
     }
 
-    static int even(int v) {
+    /** A picture's width or height: even, never under 2. */
+    static int evenSize(int v) {
         return Math.max(2, v & ~1);
+    }
+
+    /**
+     * An offset into a picture (v >= 0), rounded down to even. Not {@link #evenSize}: its floor of 2 turned an offset
+     * of 0 into 2, so a source that fits its rect showed from (2, 2) on, shifted up and left, its last 2 columns and
+     * rows read from past the picture (black), and a Fit picture 2 px right and down of its rect.
+     */
+    static int evenOffset(int v) {
+        return v & ~1;
     }
 
     /**
