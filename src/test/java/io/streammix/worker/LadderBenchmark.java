@@ -64,7 +64,7 @@ class LadderBenchmark {
                           ffmpeg: %s
                           steady CPU (%.0f..%.0f s): worker %.3f CPU s per media s, ffmpeg %.3f, ratio worker/ffmpeg %.2f (goal 0.90)
                           peak RSS: worker %d MiB, ffmpeg %d MiB
-                        """, WorkerBench.podJavaOptions(scratch), io.streammix.operator.dependent.WorkerPodTemplate.MALLOC_ARENA_MAX,
+                        """, WorkerBench.podJavaOptions(spec, scratch), io.streammix.operator.dependent.WorkerPodTemplate.MALLOC_ARENA_MAX,
                 String.join(" ", ff), warmup, end, e.cpuPerSecond(), f.cpuPerSecond(), e.cpuPerSecond() / f.cpuPerSecond(),
                 e.peakRssMib(), f.peakRssMib());
         for (int i = 0; i < rungs.size(); i++) {
