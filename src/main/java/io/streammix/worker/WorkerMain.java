@@ -42,6 +42,16 @@ public final class WorkerMain {
             java.util.logging.LogManager.getLogManager();
         }
         RoleLogging.toStdout(); // in the image, Quarkus's entry point left a handler that never writes
+        // Vert.x here only serves (control, media, metrics ports): its own DNS resolver, started per Vert.x instance,
+        // would load and keep Netty's DNS client for nothing; the JDK's resolver answers the rare lookup. And Netty's
+        // pooled buffers come in chunks of 4 MiB (maxOrder 9), zeroed when allocated, for a handful of small requests:
+        // 512 KiB chunks (maxOrder 6). Together 6 MiB less peak RSS (WorkerMemoryBenchmark, 150 -> 144 MiB).
+        if (System.getProperty("vertx.disableDnsResolver") == null) {
+            System.setProperty("vertx.disableDnsResolver", "true");
+        }
+        if (System.getProperty("io.netty.allocator.maxOrder") == null) {
+            System.setProperty("io.netty.allocator.maxOrder", "6");
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(WorkerMain.class);

@@ -63,7 +63,7 @@ class LadderBenchmark {
                         BENCHMARK ladder: four 640x360@15 inputs 2x2 on 1920x1080, rungs 1080p 4M / 720p 2M / 480p 1M (x264 veryfast zerolatency CBR), AAC 128k each
                           worker: java -jar target/quarkus-app/quarkus-run.jar worker, JAVA_TOOL_OPTIONS=%s MALLOC_ARENA_MAX=%s
                           ffmpeg: %s
-                        """, WorkerBench.podJavaOptions(scratch), io.streammix.operator.dependent.WorkerPodTemplate.MALLOC_ARENA_MAX,
+                        """, WorkerBench.podJavaOptions(spec, scratch), io.streammix.operator.dependent.WorkerPodTemplate.MALLOC_ARENA_MAX,
                 String.join(" ", ff));
         // CPU time on this shared 2-core machine moves ~10 % from run to run (no hardware counters in the VM for an
         // instruction count): RUNS pairs, worker then ffmpeg, each ratio printed, and their median.

@@ -1,9 +1,12 @@
 package io.streammix.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.dependent.WorkerPodTemplate;
+import io.streammix.operator.sizing.WorkerHeap;
+import io.streammix.operator.testing.OperatorHarness;
 import io.streammix.worker.contract.SpecSubmission;
 import io.streammix.worker.media.Encoder;
 
@@ -20,13 +23,13 @@ import java.util.stream.Stream;
 /**
  * Runs the worker as its own process, started as the worker pod starts it ({@code java -jar quarkus-run.jar worker}
  * with the pod's environment: {@code JAVA_TOOL_OPTIONS} of the operator's default, {@code MALLOC_ARENA_MAX}, a
- * memory limit of {@link #POD_MEMORY} as {@code -XX:MaxRAM}, as the container's cgroup would give), or the bundled
+ * memory limit of {@link #POD_MEMORY_MIB} as {@code -XX:MaxRAM}, as the container's cgroup would give), or the bundled
  * ffmpeg, and samples either from /proc: CPU (utime + stime) over a steady window after a warm-up, and the peak
  * RSS (VmHWM). The fast-jar must be built and current: {@code ./mvnw -o package -DskipTests -Dcontrol-plane.skip}.
  */
 public final class WorkerBench {
-    /** The worker pod's default memory limit (OperatorConfig.Worker.memoryLimit). */
-    public static final String POD_MEMORY = "1536m";
+    /** The worker pod's default memory limit (OperatorConfig.Worker.memoryLimit), MiB. */
+    public static final long POD_MEMORY_MIB = 1536;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private WorkerBench() {
@@ -62,9 +65,14 @@ public final class WorkerBench {
         return jar;
     }
 
-    /** The worker's JVM options exactly as the pod gets them (WorkerPodTemplate), plus the pod's memory limit. */
-    public static String podJavaOptions(Path scratch) {
-        return OperatorConfig.Worker.DEFAULT_JAVA_OPTIONS + " -XX:MaxRAM=" + POD_MEMORY + " -Djava.io.tmpdir=" + scratch;
+    /**
+     * The worker's JVM options exactly as the pod gets them (WorkerPodTemplate: the default options and the heap
+     * ceiling of {@link WorkerHeap} for {@code spec} under {@link #POD_MEMORY_MIB}), plus the pod's memory limit.
+     */
+    public static String podJavaOptions(MixTaskSpec spec, Path scratch) {
+        String options = new WorkerHeap(OperatorHarness.config(Map.of())).javaOptions(OperatorConfig.Worker.DEFAULT_JAVA_OPTIONS,
+                spec, new Quantity(POD_MEMORY_MIB + "Mi"));
+        return options + " -XX:MaxRAM=" + POD_MEMORY_MIB + "m -Djava.io.tmpdir=" + scratch;
     }
 
     /**
@@ -92,7 +100,7 @@ public final class WorkerBench {
         pb.environment().put("MIXTASK_METRICS_PORT", "0");
         pb.environment().put("MIXTASK_BIND_ADDRESS", "127.0.0.1");
         pb.environment().put("MALLOC_ARENA_MAX", WorkerPodTemplate.MALLOC_ARENA_MAX);
-        pb.environment().put("JAVA_TOOL_OPTIONS", podJavaOptions(scratch));
+        pb.environment().put("JAVA_TOOL_OPTIONS", podJavaOptions(spec, scratch));
         return pb;
     }
 

@@ -63,7 +63,7 @@ class WorkerMemoryBenchmark {
                           ffmpeg: %s
                           steady CPU (%.0f..%.0f s): worker %.3f CPU s per media s, ffmpeg %.3f, ratio worker/ffmpeg %.2f (limit 1.10)
                           peak RSS (VmHWM): worker %d MiB (limit 150), ffmpeg %d MiB; threads: worker %d, ffmpeg %d
-                        """, COLOUR, WorkerBench.podJavaOptions(scratch), io.streammix.operator.dependent.WorkerPodTemplate.MALLOC_ARENA_MAX,
+                        """, COLOUR, WorkerBench.podJavaOptions(spec, scratch), io.streammix.operator.dependent.WorkerPodTemplate.MALLOC_ARENA_MAX,
                 2 * FPS, io.streammix.worker.media.Encoder.codecThreads(), String.join(" ", ff), warmup, end, e.cpuPerSecond(), f.cpuPerSecond(), ratio, e.peakRssMib(), f.peakRssMib(),
                 e.threads(), f.threads());
         assertThat(MediaTools.probe(engineOut).get("streams").size()).as("the worker's output has video and audio").isEqualTo(2);

@@ -141,11 +141,12 @@ public interface OperatorConfig {
          * to gain from G1's concurrent threads, and G1's own structures cost ~40 MB of RSS; C1 only: C2's compiler
          * arenas raised the peak RSS and its code won nothing measurable on a mix; a 2 MB young generation: the
          * worker's garbage is small and short-lived (audio chunks, figures), and a larger one was only resident pages
-         * (WorkerMemoryBenchmark).
+         * (WorkerMemoryBenchmark). No heap ceiling: the operator adds one per worker from its memory limit and cost
+         * ({@code operator.sizing.WorkerHeap}) unless these options size the heap themselves.
          */
-        String DEFAULT_JAVA_OPTIONS = "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn2m";
+        String DEFAULT_JAVA_OPTIONS = "-XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn2m";
 
-        /** JVM options of the worker, passed as JAVA_TOOL_OPTIONS. */
+        /** JVM options of the worker, passed as JAVA_TOOL_OPTIONS (with the heap ceiling of {@code WorkerHeap} added). */
         @WithDefault(DEFAULT_JAVA_OPTIONS)
         String javaOptions();
 

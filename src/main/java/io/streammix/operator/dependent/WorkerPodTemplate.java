@@ -24,6 +24,7 @@ import io.streammix.api.v1alpha1.MixTaskSpec;
 import io.streammix.api.v1alpha1.WorkerOverrides;
 import io.streammix.api.v1alpha1.WorkerVolume;
 import io.streammix.operator.config.OperatorConfig;
+import io.streammix.operator.sizing.WorkerHeap;
 import io.streammix.operator.sizing.WorkerSizing;
 import io.streammix.operator.worker.WorkerNames;
 import io.streammix.worker.contract.ControlApi;
@@ -45,8 +46,9 @@ import java.util.TreeMap;
  *
  * <p>The template carries a hash of itself and of the spec fields whose change needs a worker
  * restart ({@link ChangeClass#WORKER_RESTART}); the Deployment is rewritten only when it changes. Resources sized
- * from the spec ({@code operator.sizing}) are not in it: the hash sees the fixed defaults in their place, so a cost
- * change alone never restarts the worker (its pod is resized in place instead).
+ * from the spec ({@code operator.sizing}) are not in it, nor the heap ceiling that follows from the memory limit and
+ * the cost ({@code WorkerHeap}): the hash sees the fixed defaults and the configured JVM options in their place, so a
+ * cost change alone never restarts the worker (its pod is resized in place instead).
  */
 @ApplicationScoped
 public class WorkerPodTemplate {
@@ -65,14 +67,18 @@ public class WorkerPodTemplate {
      * arenas cost no measurable CPU and kept the worker's peak RSS lower (WorkerMemoryBenchmark).
      */
     public static final String MALLOC_ARENA_MAX = "2";
+    static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
+    private static final String TMPDIR_OPTION = " -Djava.io.tmpdir=" + SCRATCH_DIR;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final OperatorConfig config;
     private final WorkerSizing sizing;
+    private final WorkerHeap heap;
 
     public WorkerPodTemplate(OperatorConfig config) {
         this.config = config;
         this.sizing = new WorkerSizing(config);
+        this.heap = new WorkerHeap(config);
     }
 
     /** The requests and limits sized from this task's spec; empty when it sets its own or sizing is off. */
@@ -145,7 +151,11 @@ public class WorkerPodTemplate {
         // Sized resources are set after the hash, which saw the fixed defaults in their place: a live edit that changes
         // the cost never rewrites the Deployment (that would roll the pod); the running pod is resized in place
         // instead (operator.sizing.InPlaceResize). The figures here serve a pod the Deployment starts anew.
-        sizing.forTask(task).ifPresent(r -> template.getSpec().getContainers().get(0).setResources(r));
+        Container worker = template.getSpec().getContainers().get(0);
+        sizing.forTask(task).ifPresent(worker::setResources);
+        // The heap ceiling follows the limit and the cost (operator.sizing.WorkerHeap), so it is outside the hash too.
+        worker.getEnv().stream().filter(e -> e.getName().equals(JAVA_TOOL_OPTIONS)).forEach(e -> e.setValue(
+                heap.javaOptions(config.worker().javaOptions(), task.getSpec(), memoryLimit(worker.getResources())) + TMPDIR_OPTION));
         return template;
     }
 
@@ -192,7 +202,7 @@ public class WorkerPodTemplate {
                         new EnvVar(MetricsServer.ENV_NAMESPACE, task.getMetadata().getNamespace(), null),
                         new EnvVar(MetricsServer.ENV_TASK, task.getMetadata().getName(), null),
                         new EnvVar("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX, null),
-                        new EnvVar("JAVA_TOOL_OPTIONS", defaults.javaOptions() + " -Djava.io.tmpdir=" + SCRATCH_DIR, null))
+                        new EnvVar(JAVA_TOOL_OPTIONS, defaults.javaOptions() + TMPDIR_OPTION, null))
                 .addAllToEnv(egressEnv(defaults))
                 .addNewPort().withName("media").withContainerPort(ControlApi.MEDIA_PORT).withProtocol("TCP").endPort()
                 .addNewPort().withName("control").withContainerPort(ControlApi.CONTROL_PORT).withProtocol("TCP").endPort()
@@ -262,6 +272,10 @@ public class WorkerPodTemplate {
             throw new IllegalStateException("mixtask.worker.tolerations-json: not a JSON array of tolerations: "
                     + e.getOriginalMessage(), e);
         }
+    }
+
+    private static Quantity memoryLimit(ResourceRequirements r) {
+        return r == null || r.getLimits() == null ? null : r.getLimits().get("memory");
     }
 
     private ResourceRequirements defaultResources() {

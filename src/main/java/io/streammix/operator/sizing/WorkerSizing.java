@@ -17,6 +17,12 @@ import java.util.Optional;
  * configured [min, max] ({@code mixtask.worker.sizing.*}) and under the tenancy maxima ({@code mixtask.tenancy.max-*}),
  * the most a task may ask for itself. Only for tasks without {@code spec.worker.resources}, and only with sizing on.
  *
+ * <p>The two minima: requests follow {@code mixtask.worker.sizing.min-*} (100m, 256Mi), which may be below the tenancy
+ * minima ({@code mixtask.tenancy.min-*}, 250m, 512Mi): a sized request is a measured figure, an author's a guess the
+ * tenancy minimum guards, and a node packs small mixes by their requests. Limits, what a worker lives in, never go
+ * under the tenancy minima: a sized worker gets at least the room an author may declare (with the default factors
+ * they already do: 256Mi x 2, and min-cpu-limit 1 CPU).
+ *
  * <p>Stateless; any thread.
  */
 public final class WorkerSizing {
@@ -29,6 +35,7 @@ public final class WorkerSizing {
     private final long minLimitMillis;
     private final long maxMillis;
     private final long minMib;
+    private final long minLimitMib;
     private final long maxMib;
 
     public WorkerSizing(OperatorConfig config) {
@@ -36,8 +43,10 @@ public final class WorkerSizing {
         this.minMillis = millis(sizing.minCpu(), "mixtask.worker.sizing.min-cpu");
         this.maxMillis = Math.min(millis(sizing.maxCpu(), "mixtask.worker.sizing.max-cpu"),
                 millis(config.tenancy().maxCpu(), "mixtask.tenancy.max-cpu"));
-        this.minLimitMillis = millis(sizing.minCpuLimit(), "mixtask.worker.sizing.min-cpu-limit");
+        this.minLimitMillis = Math.max(millis(sizing.minCpuLimit(), "mixtask.worker.sizing.min-cpu-limit"),
+                millis(config.tenancy().minCpu(), "mixtask.tenancy.min-cpu"));
         this.minMib = mib(sizing.minMemory(), "mixtask.worker.sizing.min-memory");
+        this.minLimitMib = mib(config.tenancy().minMemory(), "mixtask.tenancy.min-memory");
         this.maxMib = Math.min(mib(sizing.maxMemory(), "mixtask.worker.sizing.max-memory"),
                 mib(config.tenancy().maxMemory(), "mixtask.tenancy.max-memory"));
         if (minMillis > maxMillis || minMib > maxMib) {
@@ -66,7 +75,7 @@ public final class WorkerSizing {
         long cpuLimit = clamp(Math.max(roundUp(cpuRequest * sizing.cpuLimitFactor(), CPU_STEP_MILLIS), minLimitMillis),
                 cpuRequest, maxMillis);
         long memRequest = clamp(roundUp(cost.memoryMib() * sizing.memoryHeadroom(), MEMORY_STEP_MIB), minMib, maxMib);
-        long memLimit = clamp(roundUp(memRequest * sizing.memoryLimitFactor(), MEMORY_STEP_MIB), memRequest, maxMib);
+        long memLimit = clamp(Math.max(roundUp(memRequest * sizing.memoryLimitFactor(), MEMORY_STEP_MIB), minLimitMib), memRequest, maxMib);
         return new ResourceRequirementsBuilder()
                 .withRequests(Map.of("cpu", cpu(cpuRequest), "memory", new Quantity(memRequest + "Mi")))
                 .withLimits(Map.of("cpu", cpu(cpuLimit), "memory", new Quantity(memLimit + "Mi")))

@@ -52,7 +52,7 @@ final class PodWorkerRun {
         pb.environment().put(ControlApi.ENV_SCRATCH_DIR, scratch.toString());
         pb.environment().put("MIXTASK_BIND_ADDRESS", "127.0.0.1");
         pb.environment().put("MALLOC_ARENA_MAX", WorkerPodTemplate.MALLOC_ARENA_MAX);
-        pb.environment().put("JAVA_TOOL_OPTIONS", WorkerBench.podJavaOptions(scratch));
+        pb.environment().put("JAVA_TOOL_OPTIONS", WorkerBench.podJavaOptions(spec, scratch));
         WorkerBench.Figures f = WorkerBench.measure(pb, WARMUP, END);
         return new Measured(f.cpuPerSecond() * 1000, f.peakRssMib());
     }

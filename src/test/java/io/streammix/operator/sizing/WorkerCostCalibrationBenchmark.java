@@ -79,8 +79,8 @@ class WorkerCostCalibrationBenchmark {
         lastCpu = cpu;
         lastMemory = mem;
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-                "BENCHMARK worker cost calibration (steady CPU over %.0f..%.0f s, peak RSS; the pod's JVM flags: %s)%n",
-                PodWorkerRun.WARMUP, PodWorkerRun.END, WorkerBench.podJavaOptions(Path.of("SCRATCH"))));
+                "BENCHMARK worker cost calibration (steady CPU over %.0f..%.0f s, peak RSS; the pod's JVM flags: %s, heap ceiling per case: WorkerHeap)%n",
+                PodWorkerRun.WARMUP, PodWorkerRun.END, io.streammix.operator.config.OperatorConfig.Worker.DEFAULT_JAVA_OPTIONS));
         table.append(String.format(Locale.ROOT, "  %-42s %9s %9s %6s %9s %9s %6s%n", "case", "CPU m", "fit m", "err", "RSS MiB", "fit MiB", "err"));
         for (int i = 0; i < cases.size(); i++) {
             double fc = dot(cpu, cpuX.get(i));

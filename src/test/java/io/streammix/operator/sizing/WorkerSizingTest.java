@@ -85,4 +85,19 @@ class WorkerSizingTest {
         assertThatThrownBy(() -> sizing("mixtask.worker.sizing.min-memory", "8Gi")).hasMessageContaining("mixtask.worker.sizing");
         assertThatThrownBy(() -> sizing("mixtask.worker.sizing.cpu-limit-factor", "0.5")).hasMessageContaining("cpu-limit-factor");
     }
+
+    /** Requests may go under the tenancy minima (the model measured them); limits never do, whatever the factors. */
+    @Test
+    void limitsNeverGoUnderTheTenancyMinimaRequestsMay() {
+        MixTaskSpec spec = Tasks.mixTask("ns", "t").getSpec();
+        ResourceRequirements r = sizing("mixtask.worker.sizing.memory-limit-factor", "1", "mixtask.worker.sizing.min-cpu-limit", "0",
+                "mixtask.worker.sizing.cpu-limit-factor", "1").forSpec(spec);
+        assertThat(mib(r, false)).as("the sizing minimum, under the tenancy's 512Mi").isEqualTo(256);
+        assertThat(millis(r, false)).isLessThan(250);
+        assertThat(mib(r, true)).as("the tenancy minimum (512Mi) for the limit").isEqualTo(512);
+        assertThat(millis(r, true)).as("the tenancy minimum (250m) for the limit").isEqualTo(250);
+        ResourceRequirements raised = sizing("mixtask.tenancy.min-memory", "1Gi", "mixtask.tenancy.min-cpu", "2").forSpec(spec);
+        assertThat(mib(raised, true)).isEqualTo(1024);
+        assertThat(millis(raised, true)).isEqualTo(2000);
+    }
 }
