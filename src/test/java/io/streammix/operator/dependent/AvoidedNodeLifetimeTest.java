@@ -13,8 +13,8 @@ import io.streammix.operator.testing.FakeWorker;
 import io.streammix.operator.testing.OperatorHarness;
 import io.streammix.operator.testing.Tasks;
 import io.streammix.operator.worker.WorkerNames;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -36,11 +36,11 @@ class AvoidedNodeLifetimeTest {
     static final String NS = "failover";
     static KubernetesClient client;
 
-    FakeWorker worker;
-    Operator operator;
+    static FakeWorker worker;
+    static Operator operator;
 
-    @BeforeEach
-    void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         worker = new FakeWorker();
         worker.acceptAnyToken();
         OperatorHarness.createCrd(client);
@@ -55,8 +55,8 @@ class AvoidedNodeLifetimeTest {
                 .create();
     }
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stop() {
         if (operator != null) {
             operator.stop();
         }
