@@ -47,6 +47,7 @@ class AvoidedNodeLifetimeTest {
         operator = OperatorHarness.start(client, OperatorHarness.config(Map.of(
                 "mixtask.worker.control-url-template", worker.controlUrlTemplate(),
                 "mixtask.worker.fast-failover-after", "1s",
+                "mixtask.tenancy.allowed-priority-classes", "media-high", // the restart field the second test edits
                 "mixtask.status-refresh-interval", "1s",
                 "mixtask.status-figures-interval", "1s",
                 "mixtask.media.input-url-template", "rtmp://media/live/{streamId}")));
