@@ -12,24 +12,17 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
+source "$HERE/../lib.sh"
+SCRIPT=build-control-plane
+SKIPS="the tests on a real kube-apiserver will skip"
 K8S_VERSION="${K8S_VERSION:-$(cat "$HERE/kubernetes-version")}"
 OUT="${KUBE_API_TEST_DIR:-$HOME/.cache/mixtask-operator/kube}"
 GOARCH_="$(go env GOARCH 2>/dev/null || echo amd64)"
 BIN="$OUT/k8s/${K8S_VERSION}-linux-${GOARCH_}"
 TOOLS=(kube-apiserver kube-controller-manager kubectl etcd)
 
-have_all() { for t in "${TOOLS[@]}"; do [ -x "$BIN/$t" ] || return 1; done; }
-if have_all; then echo "$OUT"; exit 0; fi
-give_up() {
-  if [ "${MIXTASK_REQUIRE_CONTROL_PLANE:-}" = true ]; then echo "build-control-plane: $1" >&2; exit 1; fi
-  echo "build-control-plane: $1; the tests on a real kube-apiserver will skip" >&2; exit 0
-}
-command -v go >/dev/null || give_up "Go is not installed"
-if [ "${1:-}" != --inner ]; then
-  # The build itself runs as a child so that any failure (no module proxy, a compile error) lands in give_up.
-  bash "$0" --inner || give_up "building the control plane failed (see above)"
-  exit 0
-fi
+if have_all "$BIN" "${TOOLS[@]}"; then echo "$OUT"; exit 0; fi
+build_in_child "building the control plane failed (see above)" "$@"
 
 started=$(date +%s)
 WORK="$OUT/src/${K8S_VERSION}"
@@ -46,7 +39,7 @@ ETCD_VERSION="$(awk '$1=="go.etcd.io/etcd/server/v3"{print $2}' "$K8S_GOMOD")"
 {
   echo "module streammix.io/control-plane"
   echo
-  echo "go $(go env GOVERSION | sed 's/^go//; s/^\([0-9]*\.[0-9]*\).*/\1/')"
+  echo "go $(go_language_version)"
   echo
   echo "require ("
   echo "	k8s.io/kubernetes v${K8S_VERSION}"
@@ -83,6 +76,6 @@ build() { # name, package, ldflags: written under a temporary name so an interru
 }
 for t in kube-apiserver kube-controller-manager kubectl; do build "$t" "k8s.io/kubernetes/cmd/$t" "$ldflags"; done
 build etcd go.etcd.io/etcd/server/v3 "-s -w"
-have_all || { echo "build-control-plane: a binary is missing in $BIN" >&2; exit 1; }
+have_all "$BIN" "${TOOLS[@]}" || { echo "build-control-plane: a binary is missing in $BIN" >&2; exit 1; }
 echo "build-control-plane: built ${TOOLS[*]} v${K8S_VERSION} (etcd ${ETCD_VERSION}) in $(( $(date +%s) - started )) s into $BIN" >&2
 echo "$OUT"

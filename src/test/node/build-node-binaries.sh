@@ -17,6 +17,9 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
+source "$HERE/../lib.sh"
+SCRIPT=build-node-binaries
+SKIPS="the tests on a real node will skip"
 K8S_VERSION="${K8S_VERSION:-$(cat "$HERE/../kube/kubernetes-version")}"
 COREDNS_VERSION=v1.15.0
 CNI_VERSION=v1.10.0
@@ -25,17 +28,8 @@ ROOT="${KUBE_API_TEST_DIR:-$HOME/.cache/mixtask-operator/kube}"
 BIN="$ROOT/node/v${K8S_VERSION}"
 TOOLS=(kubelet kube-proxy kube-scheduler coredns kube-router pause netcheck cni/bridge cni/host-local cni/loopback cni/portmap)
 
-have_all() { for t in "${TOOLS[@]}"; do [ -x "$BIN/$t" ] || return 1; done; }
-if have_all; then echo "$BIN"; exit 0; fi
-give_up() {
-  if [ "${MIXTASK_REQUIRE_CONTROL_PLANE:-}" = true ]; then echo "build-node-binaries: $1" >&2; exit 1; fi
-  echo "build-node-binaries: $1; the tests on a real node will skip" >&2; exit 0
-}
-command -v go >/dev/null || give_up "Go is not installed"
-if [ "${1:-}" != --inner ]; then
-  bash "$0" --inner || give_up "building the node binaries failed (see above)"
-  exit 0
-fi
+if have_all "$BIN" "${TOOLS[@]}"; then echo "$BIN"; exit 0; fi
+build_in_child "building the node binaries failed (see above)" "$@"
 
 started=$(date +%s)
 mkdir -p "$BIN/cni"
@@ -49,7 +43,7 @@ build() { # name, package, ldflags: written under a temporary name so that an in
 module() { # dir, module path, version: a module that requires just that one
   mkdir -p "$1"
   printf 'module streammix.io/%s\n\ngo %s\n\nrequire %s %s\n' "$(basename "$1")" \
-    "$(go env GOVERSION | sed 's/^go//; s/^\([0-9]*\.[0-9]*\).*/\1/')" "$2" "$3" > "$1/go.mod"
+    "$(go_language_version)" "$2" "$3" > "$1/go.mod"
   printf 'package %s\n' "$(basename "$1" | tr -dc 'a-z')" > "$1/doc.go"
 }
 
@@ -88,6 +82,6 @@ module "$KR" github.com/cloudnativelabs/kube-router/v2 "$KUBE_ROUTER_VERSION"
 # pause (PID 1 of every pod sandbox) and netcheck (the NetworkPolicy tests' probe): this directory's tools/.
 for t in pause netcheck; do (cd "$HERE/tools/$t" && GOFLAGS=-mod=mod build "$t" . "-s -w"); done
 
-have_all || { echo "build-node-binaries: a binary is missing in $BIN" >&2; exit 1; }
+have_all "$BIN" "${TOOLS[@]}" || { echo "build-node-binaries: a binary is missing in $BIN" >&2; exit 1; }
 echo "build-node-binaries: built ${TOOLS[*]} in $(( $(date +%s) - started )) s into $BIN" >&2
 echo "$BIN"

@@ -12,22 +12,16 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
+source "$HERE/../lib.sh"
+SCRIPT=build-promtool
+SKIPS="the promtool rule tests will skip"
 PROM_MODULE_VERSION="${PROM_MODULE_VERSION:-$(cat "$HERE/prometheus-version")}"  # module v0.3MM.P = Prometheus v3.MM.P
 OUT="${PROMTOOL_DIR:-$HOME/.cache/mixtask-operator/prometheus}"
 GOARCH_="$(go env GOARCH 2>/dev/null || echo amd64)"
 BIN="$OUT/${PROM_MODULE_VERSION}-linux-${GOARCH_}"
 
 if [ -x "$BIN/promtool" ]; then echo "$BIN/promtool"; exit 0; fi
-give_up() {
-  if [ "${MIXTASK_REQUIRE_CONTROL_PLANE:-}" = true ]; then echo "build-promtool: $1" >&2; exit 1; fi
-  echo "build-promtool: $1; the promtool rule tests will skip" >&2; exit 0
-}
-command -v go >/dev/null || give_up "Go is not installed"
-if [ "${1:-}" != --inner ]; then
-  # The build itself runs as a child so that any failure (no module proxy, a compile error) lands in give_up.
-  bash "$0" --inner || give_up "building promtool v${PROM_MODULE_VERSION} failed (see above)"
-  exit 0
-fi
+build_in_child "building promtool v${PROM_MODULE_VERSION} failed (see above)" "$@"
 
 started=$(date +%s)
 mkdir -p "$BIN"

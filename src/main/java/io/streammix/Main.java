@@ -2,6 +2,7 @@ package io.streammix;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.streammix.operator.worker.ControlConnections;
 
 import java.util.Arrays;
 
@@ -29,7 +30,10 @@ public final class Main {
             case "local" -> io.streammix.local.LocalRun.main(rest);
             case "start-mix-api" -> io.streammix.startmix.embedded.StartMixServer.main(rest);
             case "probe" -> io.streammix.local.PlayProbe.main(rest);
-            case "operator" -> Quarkus.run(rest);
+            case "operator" -> {
+                ControlConnections.bound();
+                Quarkus.run(rest);
+            }
             default -> {
                 System.err.println("usage: (operator | worker | local <mixtask.yaml> | start-mix-api [options] | probe <url> [seconds])");
                 System.exit(2);

@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
@@ -36,7 +37,6 @@ import io.streammix.operator.sizing.WorkerSizing;
 import io.streammix.operator.spec.InvalidSpecException;
 import io.streammix.operator.spec.ResolvedSpec;
 import io.streammix.operator.spec.SpecResolver;
-import io.streammix.operator.status.LastStatus;
 import io.streammix.operator.status.Observation;
 import io.streammix.operator.status.SpecUpdate;
 import io.streammix.operator.status.StatusBuilder;
@@ -78,7 +78,6 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     private final SpecResolver resolver;
     private final WorkerClient workerClient;
     private final TaskEvents events;
-    private final LastStatus lastStatus = new LastStatus();
     private final PushRetries retries = new PushRetries();
     private final WorkerSilence silence = new WorkerSilence();
     private final NodeLossFailover failover;
@@ -187,19 +186,32 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         }
         Observation seen = new Observation(resolved, invalid, workerExists, currentPod(context), exchange.report,
                 exchange.unreachable, now, update, silentFor, config.worker().unreachableGrace());
-        MixTaskStatus before = lastStatus.latest(task);
+        // The cached task holds the last status written: writeStatus keeps the cache at least that fresh, and what is
+        // not written (moving figures) makes no Event and no transition.
+        MixTaskStatus before = task.getStatus();
         MixTaskStatus after = StatusBuilder.build(task, before, seen);
         events.transitions(task, before, after);
-        lastStatus.remember(task, after);
         metrics.observed(task, after);
 
         Duration next = exchange.retryIn.filter(d -> d.compareTo(config.statusRefreshInterval()) < 0)
                 .orElse(config.statusRefreshInterval());
-        if (!StatusWrites.due(task.getStatus(), after, config.statusFiguresInterval())) {
-            return UpdateControl.<MixTask>noUpdate().rescheduleAfter(next);
+        if (StatusWrites.due(before, after, config.statusFiguresInterval())) {
+            writeStatus(task, context, after);
         }
-        task.setStatus(after);
-        return UpdateControl.patchStatus(task).rescheduleAfter(next);
+        return UpdateControl.<MixTask>noUpdate().rescheduleAfter(next);
+    }
+
+    /**
+     * Patches the status and puts the patched task into JOSDK's cache at once. Returned as {@code
+     * UpdateControl.patchStatus} instead, the next reconcile could start from the cache before the watch brought the
+     * patch back, compare against the older status and repeat its Events (this once took a copy of every task's status
+     * kept on the side). Optimistic: on a conflict (the task changed meanwhile) the status is set again on the newer one.
+     */
+    private static void writeStatus(MixTask task, Context<MixTask> context, MixTaskStatus status) {
+        PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(task, context, t -> {
+            t.setStatus(status);
+            return t;
+        });
     }
 
     /**

@@ -6,14 +6,17 @@ import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
  * A worker's affinity that keeps it off one node (one fast failover found lost), on top of whatever affinity the task
  * asked for. Required node-selector terms are ORed, so the exclusion goes into every term (and is the only term when
- * there were none): wherever the task may run, never on that node.
+ * there were none): wherever the task may run, never on that node. The avoidance is dropped again when the worker's
+ * pod cannot be scheduled or its template changes anyway ({@link WorkerDeploymentDependent}).
  */
 final class NodeAvoidance {
     private NodeAvoidance() {
@@ -45,5 +48,13 @@ final class NodeAvoidance {
         }
         selector.setNodeSelectorTerms(terms);
         return affinity;
+    }
+
+    /** True when a live pod of the worker is waiting for a node it cannot get ({@code PodScheduled=False}). */
+    static boolean unschedulable(Collection<Pod> pods) {
+        return pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
+                        && p.getStatus().getConditions() != null)
+                .flatMap(p -> p.getStatus().getConditions().stream())
+                .anyMatch(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()));
     }
 }

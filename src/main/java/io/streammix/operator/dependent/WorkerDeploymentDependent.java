@@ -1,5 +1,6 @@
 package io.streammix.operator.dependent;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -9,6 +10,7 @@ import io.streammix.operator.worker.WorkerNames;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The worker: a Deployment of one replica with the Recreate strategy (see docs/architecture.md):
@@ -36,15 +38,22 @@ public class WorkerDeploymentDependent extends WorkerDependent<Deployment> {
                     .map(a -> a.get(WorkerNames.RESTART_TOKEN_ANNOTATION))
                     .orElse(null);
         }
-        // A lost node, once avoided, stays avoided (the same way, for the same reason).
-        String avoidNode = WorkerPlan.from(context).avoidNode();
-        if (avoidNode == null) {
-            avoidNode = context.getSecondaryResource(Deployment.class)
-                    .map(WorkerDeploymentDependent::templateAnnotations)
-                    .map(a -> a.get(WorkerNames.AVOID_NODE_ANNOTATION))
-                    .orElse(null);
+        Optional<Deployment> current = context.getSecondaryResource(Deployment.class);
+        String newlyLost = WorkerPlan.from(context).avoidNode();
+        String avoided = current.map(WorkerDeploymentDependent::templateAnnotations)
+                .map(a -> a.get(WorkerNames.AVOID_NODE_ANNOTATION)).orElse(null);
+        var template = podTemplate.build(task, restartToken, newlyLost != null ? newlyLost : avoided);
+        if (newlyLost == null && avoided != null) {
+            // A node fast failover found lost stays avoided while the worker runs elsewhere: any change of the template
+            // replaces the pod (Recreate), so forgetting the node alone would restart a healthy worker. It is forgotten
+            // when that costs nothing or is needed: when the template changes anyway, or when the worker's pod cannot
+            // be scheduled (the avoided node, back or not, may be the only one it fits: kept, the worker never runs).
+            String currentHash = current.map(d -> annotation(d, WorkerNames.RESTART_HASH_ANNOTATION)).orElse(null);
+            boolean changingAnyway = !template.getMetadata().getAnnotations().get(WorkerNames.RESTART_HASH_ANNOTATION).equals(currentHash);
+            if (changingAnyway || NodeAvoidance.unschedulable(context.getSecondaryResources(Pod.class))) {
+                template = podTemplate.build(task, restartToken, null);
+            }
         }
-        var template = podTemplate.build(task, restartToken, avoidNode);
         String hash = template.getMetadata().getAnnotations().get(WorkerNames.RESTART_HASH_ANNOTATION);
         return new DeploymentBuilder()
                 .withNewMetadata()

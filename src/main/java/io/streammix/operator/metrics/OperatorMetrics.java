@@ -25,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * least once per interval) is forgotten and its series removed; a standby replica, which reconciles nothing,
  * reports no task at all.
  *
- * <p>Each gauge is registered once and reads live state ({@link TaskSeries}); a reconcile replaces one immutable
- * value per task, so many reconcile threads and the scrapes in between never see a missing or an old row.
+ * <p>The per-task rows are no meters: one collector writes them at each scrape from live state ({@link TaskSeries},
+ * {@link TaskRowsCollector}); a reconcile replaces one immutable value per task, so many reconcile threads and the
+ * scrapes in between never see a missing or an old row.
  */
 @ApplicationScoped
 public class OperatorMetrics {
@@ -68,6 +69,7 @@ public class OperatorMetrics {
             Gauge.builder("mixtask.tasks", tasks, m -> m.values().stream().filter(s -> s.seen().phase() == p).count())
                     .tag("phase", p.name()).description("MixTasks by phase (as last reconciled by this replica)").register(registry);
         }
+        TaskRowsCollector.register(registry, tasks.values());
         reconcileOk = reconcileTimer("success");
         reconcileError = reconcileTimer("error");
     }
@@ -90,7 +92,7 @@ public class OperatorMetrics {
 
     /**
      * The status a reconcile derived for {@code task}: its phase and its worker's container restarts. When this
-     * returns, the next scrape shows them: the task's gauges, registered at its first observation, read this value.
+     * returns, the next scrape shows them.
      */
     public void observed(MixTask task, MixTaskStatus status) {
         Instant now = clock.instant();
@@ -98,8 +100,7 @@ public class OperatorMetrics {
         TaskSeries.Seen seen = new TaskSeries.Seen(status.phase != null ? status.phase : Phase.Pending, restarts, now);
         tasks.compute(key(task), (uid, series) -> {
             if (series == null) {
-                return new TaskSeries(task.getMetadata().getNamespace(), task.getMetadata().getName(), seen)
-                        .registerGauges(registry);
+                return new TaskSeries(task.getMetadata().getNamespace(), task.getMetadata().getName(), seen);
             }
             series.seen(seen);
             return series;
@@ -125,7 +126,7 @@ public class OperatorMetrics {
         tasks.compute(key(task), (uid, series) -> {
             TaskSeries s = series != null ? series
                     : new TaskSeries(task.getMetadata().getNamespace(), task.getMetadata().getName(),
-                    new TaskSeries.Seen(Phase.Pending, 0, clock.instant())).registerGauges(registry);
+                    new TaskSeries.Seen(Phase.Pending, 0, clock.instant()));
             counter[0] = Counter.builder(name).tags(extra).tags(s.tags()).description(help).register(registry);
             s.own(counter[0]);
             return s;

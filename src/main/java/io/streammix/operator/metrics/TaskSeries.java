@@ -1,6 +1,5 @@
 package io.streammix.operator.metrics;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -11,42 +10,38 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One task's series: its gauges are registered once, when the task is first seen, and read the task's latest
- * {@link Seen} at each scrape, so a reconcile only swaps one immutable value and never registers or removes a meter
- * while another thread scrapes (re-registering rows from each reconcile thread showed stale and missing rows).
+ * One task's series: its latest {@link Seen}, which {@link TaskRowsCollector} reads at each scrape, so a reconcile
+ * only swaps one immutable value and never registers or removes a meter while another thread scrapes
+ * (re-registering rows from each reconcile thread showed stale and missing rows), and the counters of the rare events
+ * of the task (failed pushes, restarts ordered by the operator), registered when they first happen.
  */
 final class TaskSeries {
     /** What the last reconcile of the task derived; replaced whole, so a reader sees one consistent value. */
     record Seen(Phase phase, int containerRestarts, Instant at) {
     }
 
-    private final Tags tags;
+    private final String namespace;
+    private final String name;
     private volatile Seen seen;
-    /** The task's meters (gauges and counters): removed with the task. */
+    /** The task's counters: removed with the task. */
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
 
-    TaskSeries(String namespace, String task, Seen first) {
-        this.tags = Tags.of("namespace", namespace, "task", task);
+    TaskSeries(String namespace, String name, Seen first) {
+        this.namespace = namespace;
+        this.name = name;
         this.seen = first;
     }
 
-    /** Registers the task's gauges: one row per phase (1 for its phase, 0 for the others) and its restarts. */
-    TaskSeries registerGauges(MeterRegistry registry) {
-        for (Phase p : Phase.values()) {
-            // Strong references: the registry holds this object, not a weak reference the GC could clear (NaN rows).
-            meters.add(Gauge.builder("mixtask.task.phase", this, s -> s.seen.phase() == p ? 1 : 0)
-                    .tags(tags).tag("phase", p.name()).strongReference(true)
-                    .description("1 for each task's phase, 0 for its other phases").register(registry));
-        }
-        meters.add(Gauge.builder("mixtask.worker.container.restarts", this, s -> s.seen.containerRestarts())
-                .tags(tags).strongReference(true)
-                .description("Restarts of the worker container of each task's current pod (crashes, failed liveness probes)")
-                .register(registry));
-        return this;
+    String namespace() {
+        return namespace;
+    }
+
+    String name() {
+        return name;
     }
 
     Tags tags() {
-        return tags;
+        return Tags.of("namespace", namespace, "task", name);
     }
 
     Seen seen() {

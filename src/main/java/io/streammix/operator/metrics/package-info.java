@@ -4,6 +4,8 @@
  * to a worker, worker restarts (ordered by the operator, and container restarts seen on the pod).
  *
  * <p>Threads: {@link io.streammix.operator.metrics.OperatorMetrics} is called from the reconcile threads (several
- * at once, one task each) and read by the metrics endpoint's threads; its state is in concurrent maps.
+ * at once, one task each) and read by the metrics endpoint's threads, which also run {@link
+ * io.streammix.operator.metrics.TaskRowsCollector} (the per-task rows, written at each scrape, no meter per task); its
+ * state is in concurrent maps.
  */
 package io.streammix.operator.metrics;

@@ -43,7 +43,7 @@ public final class StatusBuilder {
     private StatusBuilder() {
     }
 
-    /** @param previous the task's last known status (see {@link LastStatus}), null for a new task */
+    /** @param previous the task's last written status (the cached task's), null for a new task */
     public static MixTaskStatus build(MixTask task, MixTaskStatus previous, Observation seen) {
         MixTaskStatus old = previous == null ? new MixTaskStatus() : previous;
         MixTaskStatus s = JSON.convertValue(old, MixTaskStatus.class);

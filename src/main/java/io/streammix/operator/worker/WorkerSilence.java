@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * misses a call or two (a busy node, a slow network, a GC pause) is still mixing; only a silence
  * longer than the configured grace makes the task Degraded (see StatusBuilder). Kept in memory: after
  * an operator restart a silence starts counting again, which delays the Degraded verdict at most once.
- * Entries are keyed by task uid; like LastStatus, a deleted task's entry goes when the map outgrows
+ * Entries are keyed by task uid; a deleted task's entry goes when the map outgrows
  * any plausible number of tasks.
  */
 public final class WorkerSilence {

@@ -1,6 +1,7 @@
 package io.streammix.operator.metrics;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskStatus;
 import io.streammix.api.v1alpha1.Phase;
@@ -17,7 +18,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class OperatorMetricsTest {
-    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final MutableClock clock = new MutableClock();
     final OperatorMetrics metrics = new OperatorMetrics(registry, Duration.ofSeconds(30), clock);
 
@@ -32,10 +33,10 @@ class OperatorMetricsTest {
         assertThat(tasks(Phase.Running)).isEqualTo(1);
         assertThat(tasks(Phase.Degraded)).isEqualTo(1);
         // One row per phase, 1 for the task's: rows never come and go with a phase change.
-        assertThat(registry.find("mixtask.task.phase").tag("task", "b").gauges()).hasSize(Phase.values().length)
-                .filteredOn(g -> g.value() == 1).singleElement()
-                .satisfies(g -> assertThat(g.getId().getTag("phase")).isEqualTo("Degraded"));
-        assertThat(registry.get("mixtask.worker.container.restarts").tag("task", "b").gauge().value()).isEqualTo(2);
+        OperatorMetricsConcurrencyTest.Row b2 = rows().get("ns/b");
+        assertThat(b2.phases()).hasSize(Phase.values().length);
+        assertThat(b2.shows(Phase.Degraded, 2)).as("%s", b2).isTrue();
+        assertThat(b2.restarts()).isEqualTo(2);
     }
 
     @Test
@@ -57,9 +58,8 @@ class OperatorMetricsTest {
         metrics.observed(b, status(Phase.Running, 0));
         assertThat(tasks(Phase.Running)).isEqualTo(1);
         assertThat(registry.find("mixtask.worker.push.failures").tag("task", "a").counters()).isEmpty();
-        assertThat(registry.find("mixtask.task.phase").tag("task", "a").gauges()).isEmpty();
-        assertThat(registry.find("mixtask.task.phase").tag("task", "b").gauges()).hasSize(Phase.values().length);
-        assertThat(registry.find("mixtask.worker.container.restarts").tag("task", "a").gauges()).isEmpty();
+        assertThat(rows()).containsOnlyKeys("ns/b");
+        assertThat(rows().get("ns/b").phases()).hasSize(Phase.values().length);
     }
 
     @Test
@@ -69,6 +69,20 @@ class OperatorMetricsTest {
         metrics.reconciled(metrics.reconcileStarted(), true);
         assertThat(registry.get("mixtask.reconcile").tag("result", "success").timer().count()).isEqualTo(2);
         assertThat(registry.get("mixtask.reconcile").tag("result", "error").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void perTaskRowsAreNoMetersButOneCollector() {
+        for (int i = 0; i < 100; i++) {
+            metrics.observed(task("t" + i), status(Phase.Running, 0));
+        }
+        // What the scrape shows comes from one collector: the registry holds no meter per task.
+        assertThat(rows()).hasSize(100);
+        assertThat(registry.getMeters()).noneMatch(m -> m.getId().getTag("task") != null);
+    }
+
+    private java.util.Map<String, OperatorMetricsConcurrencyTest.Row> rows() {
+        return OperatorMetricsConcurrencyTest.rows(registry.scrape());
     }
 
     private double tasks(Phase p) {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.javaoperatorsdk.operator.Operator;
+import io.streammix.operator.worker.ControlConnections;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -146,6 +147,7 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** The child: the operator as {@link OperatorHarness} runs it, with a client that counts its requests. */
     public static void main(String[] args) throws IOException {
+        ControlConnections.bound(); // as the operator's entry point does, before any client is built
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(Path.of(args[0]), StandardCharsets.UTF_8)) {
             p.load(r);

@@ -3,25 +3,18 @@ package io.streammix.startmix.embedded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streammix.startmix.StartMixApi;
-import io.streammix.startmix.StartMixTokens;
 import io.streammix.worker.MediaTools;
-import io.streammix.worker.NativeSetup;
 import io.streammix.worker.contract.WorkerReport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,31 +29,8 @@ class StartMixApiEmbeddedTest {
     static final String TOKEN = "embedded-test-token-0123456789";
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path dir;
-    static StartMixServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        NativeSetup.prepare(System.getenv());
-        server = StartMixServer.start(new StartMixServer.Options("127.0.0.1", 0, 0, dir,
-                "synthetic:testsrc?size=320x240&fps=15", Map.of(TOKEN, new StartMixTokens.Binding("default", null, "test"))));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void stopWhatATestLeft() {
-        for (String key : server.store().running()) {
-            String[] nsName = key.split("/");
-            server.store().delete(nsName[0], nsName[1]);
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedStartMixServer EMBEDDED = new EmbeddedStartMixServer(TOKEN, "synthetic:testsrc?size=320x240&fps=15");
 
     @Test
     void seedBodiesMixAndTheirPlayUrlsPlay() throws Exception {
@@ -68,7 +38,7 @@ class StartMixApiEmbeddedTest {
         System.out.println("embedded, PHP sample -> " + php);
         assertThat(php.path("code").asInt()).as(php.toString()).isZero();
         String phpUrl = php.at("/data/play/0/hdl_url").asText();
-        assertThat(phpUrl).isEqualTo("http://127.0.0.1:" + server.mediaPort() + "/live/xxxxx.flv");
+        assertThat(phpUrl).isEqualTo("http://127.0.0.1:" + EMBEDDED.server().mediaPort() + "/live/xxxxx.flv");
         JsonNode probe = probe(phpUrl);
         assertThat(MediaTools.stream(probe, "audio")).as("the 1x1 recipe: audio").isNotNull();
         assertThat(MediaTools.stream(probe, "video")).as("and no picture").isNull();
@@ -90,7 +60,7 @@ class StartMixApiEmbeddedTest {
         JsonNode curlVideo = MediaTools.stream(probe(curl.at("/data/play/0/hdl_url").asText()), "video");
         assertThat(curlVideo.path("width").asInt()).isEqualTo(840);
         assertThat(post("stop-mix", seed("seed-curl.json")).path("code").asInt()).isZero();
-        assertThat(server.store().running()).isEmpty();
+        assertThat(EMBEDDED.server().store().running()).isEmpty();
     }
 
     @Test
@@ -99,7 +69,7 @@ class StartMixApiEmbeddedTest {
         assertThat(first.path("code").asInt()).as(first.toString()).isZero();
         String play = first.at("/data/play/0/hdl_url").asText();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            WorkerReport report = server.store().engine("default", "layout").orElseThrow().report();
+            WorkerReport report = EMBEDDED.server().store().engine("default", "layout").orElseThrow().report();
             return report.outputs().get(0).state().equals(WorkerReport.Output.LIVE)
                     && report.inputs().get(0).state().equals(WorkerReport.Input.LIVE);
         });
@@ -113,19 +83,19 @@ class StartMixApiEmbeddedTest {
         MediaTools.Picture after = lastPicture(play);
         assertThat(after.is(240, 120, 0xFF0000, 40)).as("red moved right " + after.describe(240, 120)).isTrue();
         assertThat(after.is(80, 120, 0x0000FF, 40)).as("background on the left " + after.describe(80, 120)).isTrue();
-        var engine = server.store().engine("default", "layout").orElseThrow();
+        var engine = EMBEDDED.server().store().engine("default", "layout").orElseThrow();
         assertThat(engine.report().lastUpdate().message()).as("applied live, no output reopened").isEqualTo("live");
 
         JsonNode stale = post("start-mix", layout(1, 0));
         assertThat(stale.path("code").asInt()).isEqualTo(StartMixApi.STALE_SEQ);
-        assertThat(server.store().engine("default", "layout").orElseThrow()).as("the same engine").isSameAs(engine);
+        assertThat(EMBEDDED.server().store().engine("default", "layout").orElseThrow()).as("the same engine").isSameAs(engine);
         assertThat(engine.report().generation()).as("nothing applied").isEqualTo(2);
         MediaTools.Picture still = lastPicture(play);
         assertThat(still.is(240, 120, 0xFF0000, 40)).as("still on the right " + still.describe(240, 120)).isTrue();
 
         JsonNode stopped = post("stop-mix", "{\"task_id\":\"layout\",\"seq\":3}");
         assertThat(stopped.path("code").asInt()).as(stopped.toString()).isZero();
-        assertThat(server.store().running()).isEmpty();
+        assertThat(EMBEDDED.server().store().running()).isEmpty();
         HttpResponse<Void> gone = HTTP.send(HttpRequest.newBuilder(URI.create(play)).build(), HttpResponse.BodyHandlers.discarding());
         assertThat(gone.statusCode()).as("the stopped mix is no longer played").isEqualTo(404);
     }
@@ -138,7 +108,7 @@ class StartMixApiEmbeddedTest {
         assertThat(post("start-mix", "{\"task_id\": ").path("code").asInt()).isEqualTo(StartMixApi.PARSE);
         assertThat(post("start-mix", layout(1, 0).replace("\"fps\"", "\"frame_rate\"")).path("message").asText())
                 .isEqualTo("MixOutput[0].fps: is required (ignored, not start-mix fields: MixOutput[0].frame_rate)");
-        assertThat(server.store().running()).isEmpty();
+        assertThat(EMBEDDED.server().store().running()).isEmpty();
     }
 
     /** A 320x240 mix on a blue background: a red input 160 wide at {@code left}. */
@@ -163,7 +133,7 @@ class StartMixApiEmbeddedTest {
     }
 
     static String base() {
-        return "http://127.0.0.1:" + server.port();
+        return "http://127.0.0.1:" + EMBEDDED.server().port();
     }
 
     static JsonNode post(String endpoint, String body) throws Exception {

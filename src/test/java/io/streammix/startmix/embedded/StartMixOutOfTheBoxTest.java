@@ -5,11 +5,8 @@ import io.streammix.startmix.StartMixApi;
 import io.streammix.startmix.StartMixTokens;
 import io.streammix.worker.LoopbackFeeds;
 import io.streammix.worker.MediaTools;
-import io.streammix.worker.NativeSetup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.sun.net.httpserver.HttpServer;
@@ -40,32 +37,9 @@ class StartMixOutOfTheBoxTest {
     static final String TOKEN = "out-of-the-box-token-0123456789";
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path dir;
-    static StartMixServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        NativeSetup.prepare(System.getenv());
-        // As `exec:java@start-mix-api` with no options, but on free ports (8090/8080 may be taken on a shared machine).
-        server = StartMixServer.start(new StartMixServer.Options("127.0.0.1", 0, 0, dir, null,
-                Map.of(TOKEN, new StartMixTokens.Binding("default", null, "test"))));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void stopWhatATestLeft() {
-        for (String key : server.store().running()) {
-            String[] nsName = key.split("/");
-            server.store().delete(nsName[0], nsName[1]);
-        }
-    }
+    // As `exec:java@start-mix-api` with no options, but on free ports (8090/8080 may be taken on a shared machine).
+    @RegisterExtension
+    static final EmbeddedStartMixServer EMBEDDED = new EmbeddedStartMixServer(TOKEN, null);
 
     @Test
     void eachSeedBodyAsItIsMixesAndPlaysWithItsStreamIdInputsWaiting() throws Exception {
@@ -100,7 +74,7 @@ class StartMixOutOfTheBoxTest {
             assertThat(stopped.at("/data/mix_duration").asLong()).isGreaterThanOrEqualTo(1);
         }
         played.forEach(System.out::println);
-        assertThat(server.store().running()).isEmpty();
+        assertThat(EMBEDDED.server().store().running()).isEmpty();
     }
 
     @Test
@@ -151,8 +125,8 @@ class StartMixOutOfTheBoxTest {
         assertThat(warnings(slower)).as("says what restarted: " + slower)
                 .contains("update: applied live; outputs restarted: layout (the rest live, between two frames)");
         assertThat(post("start-mix", StartMixApiEmbeddedTest.layout(1, 0)).path("code").asInt()).isEqualTo(StartMixApi.STALE_SEQ);
-        Path hls = dir.resolve("hls").resolve("layout");
-        String m3u8 = "http://127.0.0.1:" + server.mediaPort() + "/live/layout/index.m3u8";
+        Path hls = EMBEDDED.dir().resolve("hls").resolve("layout");
+        String m3u8 = "http://127.0.0.1:" + EMBEDDED.server().mediaPort() + "/live/layout/index.m3u8";
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(hls.resolve("index.m3u8")) && status(m3u8) == 200);
         Thread.sleep(2000);
 
@@ -162,10 +136,10 @@ class StartMixOutOfTheBoxTest {
         assertThat(stopped.path("code").asInt()).as("a stop is not lost to a lower seq: " + stopped).isZero();
         assertThat(warnings(stopped)).anyMatch(w -> w.startsWith("seq: 1 is lower than the task's last seq 2; stopped all the same"));
         assertThat(stopped.at("/data/mix_duration").asLong()).as("final, not a stale figure").isBetween(ran - 3, ran);
-        assertThat(server.store().running()).isEmpty();
+        assertThat(EMBEDDED.server().store().running()).isEmpty();
         assertThat(hls).as("the stopped task's HLS playlist and segments are removed").doesNotExist();
         assertThat(status(m3u8)).isEqualTo(404);
-        assertThat(status("http://127.0.0.1:" + server.mediaPort() + "/live/layout.flv")).isEqualTo(404);
+        assertThat(status("http://127.0.0.1:" + EMBEDDED.server().mediaPort() + "/live/layout.flv")).isEqualTo(404);
         assertThat(post("stop-mix", StartMixApiEmbeddedTest.layout(1, 0)).path("code").asInt()).isEqualTo(StartMixApi.NOT_FOUND);
     }
 
@@ -181,7 +155,7 @@ class StartMixOutOfTheBoxTest {
         assertThat(fast.path("message").asText()).startsWith("MixOutput[0].fps: must be at most 20 on this server (got 21");
         assertThat(post("start-mix", ok.replace("\"seq\"", "\"testenv\":1,\"seq\"")).path("message").asText())
                 .startsWith("testenv: 1 asks for the vendor's test environment");
-        assertThat(server.store().running()).isEmpty();
+        assertThat(EMBEDDED.server().store().running()).isEmpty();
 
         // A 36 MB background on an HTTP server (its Content-Length says so; the engine would refuse it as it loads it).
         HttpServer images = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
@@ -227,7 +201,7 @@ class StartMixOutOfTheBoxTest {
     }
 
     static JsonNode post(String endpoint, String body) throws Exception {
-        return post(server.port(), endpoint, body);
+        return post(EMBEDDED.server().port(), endpoint, body);
     }
 
     static JsonNode post(int port, String endpoint, String body) throws Exception {

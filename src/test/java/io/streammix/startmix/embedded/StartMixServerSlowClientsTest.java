@@ -3,12 +3,8 @@ package io.streammix.startmix.embedded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streammix.startmix.StartMixApi;
-import io.streammix.startmix.StartMixTokens;
-import io.streammix.worker.NativeSetup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,11 +16,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,23 +31,8 @@ class StartMixServerSlowClientsTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String TOKEN = "slow-clients-test-token-0123456789";
 
-    @TempDir
-    static Path dir;
-    static StartMixServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        NativeSetup.prepare(System.getenv());
-        server = StartMixServer.start(new StartMixServer.Options("127.0.0.1", 0, 0, dir, null,
-                Map.of(TOKEN, new StartMixTokens.Binding("default", null, "test"))));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedStartMixServer EMBEDDED = new EmbeddedStartMixServer(TOKEN, null);
 
     @Test
     void slowClientsFromSeveralAddressesDoNotStopTheServerAnswering() throws Exception {
@@ -64,7 +43,7 @@ class StartMixServerSlowClientsTest {
                 for (int i = 0; i < 6; i++) {
                     Socket s = new Socket();
                     s.bind(new InetSocketAddress(from, 0));
-                    s.connect(new InetSocketAddress("127.0.0.1", server.port()), 2000);
+                    s.connect(new InetSocketAddress("127.0.0.1", EMBEDDED.server().port()), 2000);
                     OutputStream out = s.getOutputStream();
                     if (i % 3 == 2) {
                         out.write("POST /cgi/start-mix HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII)); // headers never end
@@ -80,7 +59,7 @@ class StartMixServerSlowClientsTest {
 
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             for (int i = 0; i < 3; i++) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + EMBEDDED.server().port()
                                 + "/cgi/stop-mix?access_token=" + TOKEN)).POST(HttpRequest.BodyPublishers.ofString("{\"task_id\":\"none\"}"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 JsonNode reply = JSON.readTree(r.body());

@@ -1,13 +1,11 @@
 package io.streammix.worker.control;
 
-import io.streammix.api.validation.Violation;
 import io.streammix.worker.contract.ControlApi;
 import io.streammix.worker.contract.SpecSubmission;
-import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.http.HttpLimits;
 import io.streammix.worker.http.SlowClients;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,8 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,45 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the probes, no header deadline) and the null body dropped the connection with no reply.
  */
 class ControlServerAttackTest {
-    private static final String TOKEN = "t0ken";
+    private static final String TOKEN = StubEngineControlServer.TOKEN;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final CountDownLatch release = new CountDownLatch(1);
-    private final AtomicReference<SpecSubmission> applied = new AtomicReference<>();
+    @RegisterExtension
+    final StubEngineControlServer stub = new StubEngineControlServer();
     private ControlServer server;
 
-    private final ControlServer.Backend blockingApply = new ControlServer.Backend() {
-        @Override
-        public WorkerReport report() {
-            return new WorkerReport(WorkerReport.RUNNING, null, 0, 1, null, List.of(), List.of(), null, null);
-        }
-
-        @Override
-        public List<Violation> apply(SpecSubmission submission) {
-            applied.set(submission);
-            try {
-                release.await(); // an apply that decodes a huge image, or waits on the engine's lock
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return List.of();
-        }
-
-        @Override
-        public boolean ready() {
-            return true;
-        }
-    };
-
-    @AfterEach
-    void stop() {
-        release.countDown();
-        if (server != null) {
-            server.close();
-        }
-    }
-
     private void start(HttpLimits limits) throws Exception {
-        server = new ControlServer("127.0.0.1", 0, new BearerAuth(TOKEN), blockingApply, limits);
+        server = stub.start(limits);
     }
 
     private HttpResponse<String> call(String method, String path, String body, Duration timeout) throws Exception {
@@ -87,7 +52,7 @@ class ControlServerAttackTest {
                         .PUT(HttpRequest.BodyPublishers.ofString("{\"generation\":2,\"spec\":{}}")).build(),
                         HttpResponse.BodyHandlers.ofString());
             }
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> applied.get() != null);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> stub.applied() != null);
             long t0 = System.nanoTime();
             for (String probe : List.of(ControlApi.LIVE, ControlApi.READY, ControlApi.LIVE)) {
                 HttpResponse<String> r = call("GET", probe, null, Duration.ofSeconds(2));
@@ -127,7 +92,7 @@ class ControlServerAttackTest {
         HttpResponse<String> noSpec = call("PUT", ControlApi.SPEC, "{\"generation\": 4}", Duration.ofSeconds(3));
         assertThat(noSpec.statusCode()).isEqualTo(400);
         assertThat(noSpec.body()).contains("spec: required");
-        assertThat(applied.get()).as("nothing reached the engine").isNull();
+        assertThat(stub.applied()).as("nothing reached the engine").isNull();
         HttpResponse<String> huge = call("PUT", ControlApi.SPEC, "x".repeat(ControlServer.MAX_BODY + 10), Duration.ofSeconds(5));
         assertThat(huge.statusCode()).isEqualTo(413);
         assertThat(call("GET", ControlApi.STATUS, null, Duration.ofSeconds(2)).statusCode()).as("still serving").isEqualTo(200);

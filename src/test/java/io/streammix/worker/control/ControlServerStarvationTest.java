@@ -1,15 +1,12 @@
 package io.streammix.worker.control;
 
-import io.streammix.api.validation.Violation;
 import io.streammix.worker.contract.ControlApi;
-import io.streammix.worker.contract.SpecSubmission;
-import io.streammix.worker.contract.WorkerReport;
 import io.streammix.worker.http.HttpLimits;
 import io.streammix.worker.http.Probes;
 import io.streammix.worker.http.Siege;
 import io.streammix.worker.http.SlowClients;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,9 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,46 +27,15 @@ import static org.awaitility.Awaitility.await;
  * whose body never ends did the same. Each test prints its count (answered/sent).
  */
 class ControlServerStarvationTest {
-    private static final String TOKEN = "t0ken";
+    private static final String TOKEN = StubEngineControlServer.TOKEN;
     private static final List<String> PROBES = List.of(ControlApi.LIVE, ControlApi.READY);
     private static final Duration KUBELET_TIMEOUT = Duration.ofSeconds(2);
-    private final CountDownLatch release = new CountDownLatch(1);
-    private final AtomicBoolean applying = new AtomicBoolean();
+    @RegisterExtension
+    final StubEngineControlServer stub = new StubEngineControlServer();
     private ControlServer server;
 
-    private final ControlServer.Backend backend = new ControlServer.Backend() {
-        @Override
-        public WorkerReport report() {
-            return new WorkerReport(WorkerReport.RUNNING, null, 0, 1, null, List.of(), List.of(), null, null);
-        }
-
-        @Override
-        public List<Violation> apply(SpecSubmission submission) {
-            applying.set(true);
-            try {
-                release.await(10, TimeUnit.SECONDS); // a long apply: its connection is busy, not idle
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return List.of();
-        }
-
-        @Override
-        public boolean ready() {
-            return true;
-        }
-    };
-
-    @AfterEach
-    void stop() {
-        release.countDown();
-        if (server != null) {
-            server.close();
-        }
-    }
-
     private Probes.Tally probesUnder(String attack, String prefix, String trickle) throws Exception {
-        server = new ControlServer("127.0.0.1", 0, new BearerAuth(TOKEN), backend, HttpLimits.CONTROL);
+        server = stub.start(HttpLimits.CONTROL);
         try (Siege siege = Siege.start(server.port(), HttpLimits.CONTROL.maxConnections(), 8, prefix, trickle)) {
             Probes.Tally t = Probes.run(server.port(), PROBES, "up", 20, Duration.ofMillis(100), KUBELET_TIMEOUT);
             System.out.printf("control port, %s x%d from 8 addresses: probes answered %s%n", attack,
@@ -101,8 +65,7 @@ class ControlServerStarvationTest {
     /** A 401 to a PUT whose body never ends: the rest of the body gets the header deadline, then the connection goes. */
     @Test
     void anUnauthenticatedPutWhoseBodyNeverEndsIsAnsweredThenClosed() throws Exception {
-        server = new ControlServer("127.0.0.1", 0, new BearerAuth(TOKEN), backend,
-                HttpLimits.CONTROL.withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(5)));
+        server = stub.start(HttpLimits.CONTROL.withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(5)));
         try (SlowClients put = SlowClients.open(server.port(), 1, Siege.endlessPut(ControlApi.SPEC))) {
             assertThat(put.closedByServer(3000)).as("closed within 3 s (the idle deadline is 5 s)").isEqualTo(1);
         }
@@ -111,18 +74,18 @@ class ControlServerStarvationTest {
     /** Making room closes a connection that waits for a request, never one whose request is being answered. */
     @Test
     void theOperatorsCallsGetThroughAndARunningCallIsNeverClosedToMakeRoom() throws Exception {
-        server = new ControlServer("127.0.0.1", 0, new BearerAuth(TOKEN), backend, HttpLimits.CONTROL.withConnections(8, 4));
+        server = stub.start(HttpLimits.CONTROL.withConnections(8, 4));
         HttpClient http = HttpClient.newBuilder().connectTimeout(KUBELET_TIMEOUT).build();
         CompletableFuture<HttpResponse<String>> put = http.sendAsync(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + server.port() + ControlApi.SPEC)).header("Authorization", "Bearer " + TOKEN)
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"generation\":2,\"spec\":{}}")).build(), HttpResponse.BodyHandlers.ofString());
-        await().atMost(Duration.ofSeconds(5)).untilTrue(applying);
+        await().atMost(Duration.ofSeconds(5)).until(() -> stub.applied() != null);
         try (Siege siege = Siege.start(server.port(), 8, 4, Siege.IDLE, null)) {
             HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
                     + ControlApi.STATUS)).header("Authorization", "Bearer " + TOKEN).timeout(KUBELET_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(status.statusCode()).as("a status call under siege").isEqualTo(200);
-            release.countDown();
+            stub.release();
             assertThat(put.get(5, TimeUnit.SECONDS).statusCode()).as("the PUT that was running all along").isEqualTo(200);
             assertThat(server.guard().evicted()).as("waiting connections closed to make room").isPositive();
         }

@@ -3,11 +3,10 @@ package io.streammix.worker.playback;
 import io.streammix.worker.http.HttpLimits;
 import io.streammix.worker.http.Probes;
 import io.streammix.worker.http.Siege;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,25 +20,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MediaServerStarvationTest {
     @TempDir
     Path dir;
-    private MediaServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    final OnePlaylistMediaServer media = new OnePlaylistMediaServer();
 
     @Test
     void idleConnectionsFromManyAddressesDoNotStarveThePlayers() throws Exception {
-        LiveStreams streams = new LiveStreams();
-        Path hls = Files.createDirectories(dir.resolve("show"));
-        Files.writeString(hls.resolve("index.m3u8"), "#EXTM3U\n");
-        streams.publishHls("show", hls);
-        server = new MediaServer("127.0.0.1", 0, streams, HttpLimits.MEDIA);
+        MediaServer server = media.start(dir, HttpLimits.MEDIA);
         int n = HttpLimits.MEDIA.maxConnections();
         try (Siege siege = Siege.start(server.port(), n, n / HttpLimits.MEDIA.maxPerClient(), Siege.IDLE, null)) {
-            Probes.Tally t = Probes.run(server.port(), List.of("/live/show/index.m3u8"), "#EXTM3U", 20,
+            Probes.Tally t = Probes.run(server.port(), List.of(OnePlaylistMediaServer.PLAYLIST), OnePlaylistMediaServer.BODY, 20,
                     Duration.ofMillis(100), Duration.ofSeconds(2));
             System.out.printf("media port, idle connections x%d from %d addresses: playlists answered %s%n", n,
                     n / HttpLimits.MEDIA.maxPerClient(), t);
