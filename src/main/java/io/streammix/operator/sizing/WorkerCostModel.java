@@ -38,9 +38,9 @@ import java.util.regex.Pattern;
 public final class WorkerCostModel {
     /** The CPU terms, in the order of {@link #cpuFeatures}. */
     public static final List<String> CPU_TERMS = List.of("base", "per input", "testsrc Mpx/s", "other synthetic Mpx/s",
-            "decoded Mpx/s", "canvas Mpx/s", "H.264 Mpx/s", "H.265 Mpx/s", "per output (its audio encode, muxing)");
+            "decoded Mpx/s", "scaled Mpx/s", "canvas Mpx/s", "H.264 Mpx/s", "H.265 Mpx/s", "per output (its audio encode, muxing)");
     /** Millicores per unit of each CPU term. */
-    static final double[] CPU = {14.9586, 0.0000, 11.6673, 2.3355, 7.8093, 0.0000, 5.2748, 18.0402, 15.8328};
+    static final double[] CPU = {14.9586, 0.0000, 11.6673, 2.3355, 7.8093, 0.0000, 0.0000, 5.2748, 18.0402, 15.8328};
 
     /** The memory terms, in the order of {@link #memoryFeatures}. */
     public static final List<String> MEMORY_TERMS = List.of("base", "input Mpx", "canvas Mpx", "H.264 Mpx", "H.265 Mpx",
@@ -78,17 +78,18 @@ public final class WorkerCostModel {
             Picture p = picture(in, canvasFps);
             if (p != null) {
                 f[p.kind()] += p.megapixels() * p.fps();
+                f[5] += p.scaledMegapixels() * p.fps();
             }
         }
         if (canvas != null) {
-            f[5] = mpx(canvas.video.width, canvas.video.height) * canvasFps;
+            f[6] = mpx(canvas.video.width, canvas.video.height) * canvasFps;
         }
         for (MixOutput o : outputs(spec)) {
             if (o.hasVideo()) {
                 int fps = o.video.fps == null ? canvasFps : o.video.fps;
-                f[o.video.codecOrDefault() == VideoCodec.H265 ? 7 : 6] += mpx(o.video.width, o.video.height) * fps;
+                f[o.video.codecOrDefault() == VideoCodec.H265 ? 8 : 7] += mpx(o.video.width, o.video.height) * fps;
             }
-            f[8]++; // every output encodes audio (absent: AAC-LC, 48 kbit/s, mono)
+            f[9]++; // every output encodes audio (absent: AAC-LC, 48 kbit/s, mono)
         }
         return f;
     }
@@ -117,8 +118,12 @@ public final class WorkerCostModel {
         return f;
     }
 
-    /** An input's pictures: which CPU term they feed (2 test pattern, 3 other synthetic, 4 decoded), size and rate. */
-    private record Picture(int kind, double megapixels, int fps) {
+    /**
+     * An input's pictures: which CPU term they feed (2 test pattern, 3 other synthetic, 4 decoded), size and rate, and
+     * the megapixels its scaler writes per picture: its rect's when the picture is another size (the input thread
+     * scales each picture to its rect), none when it is the rect's size (passed to the canvas by reference).
+     */
+    private record Picture(int kind, double megapixels, int fps, double scaledMegapixels) {
     }
 
     private static Picture picture(MixInput in, int canvasFps) {
@@ -132,15 +137,26 @@ public final class WorkerCostModel {
             }
             Matcher size = SIZE.matcher(url);
             Matcher fps = FPS.matcher(url);
-            double px = size.find() ? mpx(Integer.parseInt(size.group(1)), Integer.parseInt(size.group(2))) : mpx(640, 360);
-            return new Picture(url.startsWith("synthetic:testsrc") ? 2 : 3, px, fps.find() ? Integer.parseInt(fps.group(1)) : 15);
+            int w = 640;
+            int h = 360;
+            if (size.find()) {
+                w = Integer.parseInt(size.group(1));
+                h = Integer.parseInt(size.group(2));
+            }
+            int[] rect = rect(in);
+            double scaled = rect == null || (rect[0] == w && rect[1] == h) ? 0 : mpx(rect[0], rect[1]);
+            return new Picture(url.startsWith("synthetic:testsrc") ? 2 : 3, mpx(w, h), fps.find() ? Integer.parseInt(fps.group(1)) : 15, scaled);
         }
+        int[] rect = rect(in);
+        return rect == null || rect[0] <= 1 || rect[1] <= 1 ? null : new Picture(4, mpx(rect[0], rect[1]), canvasFps, 0);
+    }
+
+    /** {width, height} of an input's rect, null when the spec leaves an edge out. */
+    private static int[] rect(MixInput in) {
         if (in.rect == null || in.rect.right == null || in.rect.left == null || in.rect.bottom == null || in.rect.top == null) {
             return null;
         }
-        int w = in.rect.right - in.rect.left;
-        int h = in.rect.bottom - in.rect.top;
-        return w <= 1 || h <= 1 ? null : new Picture(4, mpx(w, h), canvasFps);
+        return new int[]{in.rect.right - in.rect.left, in.rect.bottom - in.rect.top};
     }
 
     /** The first output with video: its size and rate are the canvas's. */
