@@ -1,24 +1,121 @@
 package io.streammix.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.sun.net.httpserver.HttpServer;
+import io.streammix.api.ExampleFiles;
 import io.streammix.worker.MediaTools;
 import io.streammix.worker.MediaTools.Picture;
 
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What the tests that run examples through {@link LocalRun} share: output redirection, the run, the probe of an output. */
-final class ExampleRuns {
+/**
+ * What the tests and benchmarks that run examples share: which examples run without a media server, the loopback
+ * host of their images, output redirection, the run through {@link LocalRun}, the probe of an output.
+ */
+public final class ExampleRuns {
     static final int TOL = 40;
+    /** The colours of the images the loopback host serves: /brand/backdrop.png and /brand/logo.png. */
+    static final int BACKDROP = 0x00A040;
+    static final int LOGO = 0xFFFFFF;
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String IMAGE_HOST = "https://static.example.com/";
 
     private ExampleRuns() {
+    }
+
+    /** Examples whose inputs are all synthetic or files: they run without a media server. */
+    public static List<Path> localExamples() throws IOException {
+        List<Path> local = new ArrayList<>();
+        for (Path p : ExampleFiles.all()) {
+            if (ExampleFiles.mixTaskDocuments(p).stream().allMatch(ExampleRuns::needsOnlyLocalInputs)) {
+                local.add(p);
+            }
+        }
+        return local;
+    }
+
+    private static boolean needsOnlyLocalInputs(String doc) {
+        try {
+            for (JsonNode in : YAML.readTree(doc).path("spec").path("inputs")) {
+                String url = in.path("url").asText("");
+                if (!url.startsWith("synthetic:") && !url.startsWith("/") && !url.startsWith("file:")) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Serves the examples' image host on loopback: /brand/backdrop.png (solid {@link #BACKDROP}) and /brand/logo.png
+     * (opaque {@link #LOGO}), so background and watermark images are really fetched; stop it when done.
+     */
+    public static HttpServer serveImages() throws IOException {
+        HttpServer images = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        Map<String, byte[]> pngs = Map.of("/brand/backdrop.png", png(BACKDROP, 320, 180), "/brand/logo.png", png(LOGO, 180, 90));
+        images.createContext("/", ex -> {
+            byte[] body = pngs.get(ex.getRequestURI().getPath());
+            if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+            } else {
+                ex.getResponseHeaders().add("Content-Type", "image/png");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+            ex.close();
+        });
+        images.start();
+        return images;
+    }
+
+    private static byte[] png(int rgb, int w, int h) throws IOException {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        var g = img.createGraphics();
+        g.setColor(new Color(rgb));
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    /**
+     * An example's MixTask made runnable here: its YAML with each output pointed at a file of {@code outDir} (the
+     * output's spec node and file in {@code outputs} and {@code files}) and its image host at {@code images}.
+     */
+    public record Prepared(String yaml, List<JsonNode> outputs, List<Path> files) {
+    }
+
+    public static Prepared prepare(Path example, Path outDir, HttpServer images) throws IOException {
+        ObjectNode task = (ObjectNode) YAML.readTree(ExampleFiles.mixTaskDocuments(example).get(0));
+        ArrayNode outputs = (ArrayNode) task.path("spec").path("outputs");
+        List<JsonNode> specs = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            files.add(redirect((ObjectNode) outputs.get(i), i, outDir));
+            specs.add(outputs.get(i));
+        }
+        String yaml = YAML.writeValueAsString(task).replace(IMAGE_HOST, "http://127.0.0.1:" + images.getAddress().getPort() + "/");
+        return new Prepared(yaml, specs, files);
     }
 
     /** What a run printed (stdout and stderr) and its exit code. */

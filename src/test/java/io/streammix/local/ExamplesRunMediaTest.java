@@ -1,10 +1,5 @@
 package io.streammix.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.net.httpserver.HttpServer;
 import io.streammix.api.ExampleFiles;
 import io.streammix.worker.EngineRun;
@@ -17,15 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import javax.imageio.ImageIO;
-import java.awt.Color;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -43,32 +32,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * images are really fetched.
  */
 class ExamplesRunMediaTest {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final int BACKDROP = 0x00A040;
-    private static final int LOGO = 0xFFFFFF;
     private static HttpServer images;
 
     @TempDir
     Path dir;
 
-    /** Serves /brand/backdrop.png (solid green) and /brand/logo.png (opaque white) as the example's image host. */
     @BeforeAll
     static void serveImages() throws IOException {
         EngineRun.prepare();
-        images = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        Map<String, byte[]> pngs = Map.of("/brand/backdrop.png", png(BACKDROP, 320, 180), "/brand/logo.png", png(LOGO, 180, 90));
-        images.createContext("/", ex -> {
-            byte[] body = pngs.get(ex.getRequestURI().getPath());
-            if (body == null) {
-                ex.sendResponseHeaders(404, -1);
-            } else {
-                ex.getResponseHeaders().add("Content-Type", "image/png");
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-            }
-            ex.close();
-        });
-        images.start();
+        images = ExampleRuns.serveImages();
     }
 
     @AfterAll
@@ -77,13 +49,7 @@ class ExamplesRunMediaTest {
     }
 
     static Stream<Path> runnableExamples() throws IOException {
-        List<Path> runnable = new ArrayList<>();
-        for (Path p : ExampleFiles.all()) {
-            if (ExampleFiles.mixTaskDocuments(p).stream().allMatch(ExamplesRunMediaTest::needsOnlyLocalInputs)) {
-                runnable.add(p);
-            }
-        }
-        return runnable.stream();
+        return ExampleRuns.localExamples().stream();
     }
 
     /** Examples no test runs, with the reason (every other one is run, here or on loopback feeds). */
@@ -106,21 +72,15 @@ class ExamplesRunMediaTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("runnableExamples")
     void exampleRunsAndItsOutputsAreWhatItAsks(Path example) throws Exception {
-        ObjectNode task = (ObjectNode) YAML.readTree(ExampleFiles.mixTaskDocuments(example).get(0));
-        ArrayNode outputs = (ArrayNode) task.path("spec").path("outputs");
-        List<Path> files = new ArrayList<>();
-        for (int i = 0; i < outputs.size(); i++) {
-            files.add(ExampleRuns.redirect((ObjectNode) outputs.get(i), i, dir));
-        }
-        String yaml = YAML.writeValueAsString(task).replace("https://static.example.com/",
-                "http://127.0.0.1:" + images.getAddress().getPort() + "/");
-        Path file = Files.writeString(dir.resolve(example.getFileName()), yaml);
+        ExampleRuns.Prepared prepared = ExampleRuns.prepare(example, dir, images);
+        List<Path> files = prepared.files();
+        Path file = Files.writeString(dir.resolve(example.getFileName()), prepared.yaml());
 
         ExampleRuns.Run run = ExampleRuns.run(ExampleRuns.args(file, 3).toArray(String[]::new));
 
         assertThat(run.code()).as("LocalRun exit code; it printed:\n" + run.printed()).isZero();
-        for (int i = 0; i < outputs.size(); i++) {
-            ExampleRuns.assertOutputMatches(outputs.get(i), files.get(i), 3);
+        for (int i = 0; i < files.size(); i++) {
+            ExampleRuns.assertOutputMatches(prepared.outputs().get(i), files.get(i), 3);
         }
         assertPictures(example.getFileName().toString(), files);
     }
@@ -144,9 +104,9 @@ class ExamplesRunMediaTest {
             }
             case "background-watermark.yaml" -> {
                 Picture p = MediaTools.frameAt(files.get(0), 2.0, 1280, 720);
-                assertColour(p, 60, 60, BACKDROP, "the backdrop image around the host's window");
-                assertColour(p, 1170, 65, LOGO, "the logo in the watermark rect");
-                assertThat(p.is(640, 360, BACKDROP, TOL)).as("the host's picture in the middle").isFalse();
+                assertColour(p, 60, 60, ExampleRuns.BACKDROP, "the backdrop image around the host's window");
+                assertColour(p, 1170, 65, ExampleRuns.LOGO, "the logo in the watermark rect");
+                assertThat(p.is(640, 360, ExampleRuns.BACKDROP, TOL)).as("the host's picture in the middle").isFalse();
             }
             case "multi-output-ladder.yaml" -> {
                 // The 480p rendition is the 720p canvas scaled: the red right input at 3/4 width, the background above.
@@ -158,30 +118,5 @@ class ExamplesRunMediaTest {
                 // codecs, sizes and fps are checked for every example
             }
         }
-    }
-
-    private static boolean needsOnlyLocalInputs(String doc) {
-        try {
-            for (JsonNode in : YAML.readTree(doc).path("spec").path("inputs")) {
-                String url = in.path("url").asText("");
-                if (!url.startsWith("synthetic:") && !url.startsWith("/") && !url.startsWith("file:")) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] png(int rgb, int w, int h) throws IOException {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-        var g = img.createGraphics();
-        g.setColor(new Color(rgb));
-        g.fillRect(0, 0, w, h);
-        g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", out);
-        return out.toByteArray();
     }
 }

@@ -40,6 +40,17 @@ public final class Av {
         return ret;
     }
 
+    /**
+     * {@link #check(int, String)} with the message {@code name + ": " + what} made only on failure: for the calls made
+     * per frame or packet, which would otherwise build a string each time.
+     */
+    public static int check(int ret, String name, String what) {
+        if (ret < 0) {
+            throw new MediaException(name + ": " + what + ": " + error(ret), ret);
+        }
+        return ret;
+    }
+
     public static <T> T notNull(T value, String what) {
         if (value == null || (value instanceof org.bytedeco.javacpp.Pointer p && p.isNull())) {
             throw new MediaException(what);

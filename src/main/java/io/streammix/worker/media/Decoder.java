@@ -80,7 +80,7 @@ public final class Decoder implements AutoCloseable {
             if (ret == Av.EAGAIN || ret == Av.EOF) {
                 return;
             }
-            Av.check(ret, name + ": decode failed");
+            Av.check(ret, name, "decode failed");
             try {
                 sink.accept(frame);
             } finally {

@@ -145,7 +145,7 @@ public final class Encoder implements AutoCloseable {
             if (ret == Av.EAGAIN || ret == Av.EOF) {
                 return;
             }
-            Av.check(ret, name + ": encode failed");
+            Av.check(ret, name, "encode failed");
             try {
                 sink.accept(pkt);
             } finally {

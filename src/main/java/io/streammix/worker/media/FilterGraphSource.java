@@ -142,7 +142,7 @@ public final class FilterGraphSource implements AutoCloseable {
         if (ret == Av.EOF) {
             return false;
         }
-        Av.check(ret, name + ": the filter graph failed");
+        Av.check(ret, name, "the filter graph failed");
         try {
             if (frame.pts() != AV_NOPTS_VALUE) {
                 double duration = frame.nb_samples() > 0 && frame.sample_rate() > 0

@@ -59,6 +59,11 @@ final class PodWorkerRun {
 
     /** Where a run's file outputs go: under the worker's scratch/out, the only files a pod's worker may write. */
     static Path out(Path dir, String file) throws IOException {
-        return Files.createDirectories(dir.resolve("scratch/out")).resolve(file);
+        return outDir(dir).resolve(file);
+    }
+
+    /** The directory of {@link #out}, created. */
+    static Path outDir(Path dir) throws IOException {
+        return Files.createDirectories(dir.resolve("scratch/out"));
     }
 }

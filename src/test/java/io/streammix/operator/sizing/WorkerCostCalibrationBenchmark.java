@@ -22,7 +22,8 @@ import java.util.function.Function;
 /**
  * Measures the coefficients of {@link WorkerCostModel}: runs the worker as its pod runs it ({@link PodWorkerRun}) on a
  * small set of calibration specs chosen so that each term varies on its own in at least one of them (canvas and
- * output size, a second output of the same size, H.265, frame rate, inputs of each kind, an audio-only output), then
+ * output size, a second output of the same size, H.265, frame rate, inputs of each kind, scaled to their rect or not,
+ * an audio-only output), then
  * fits each term by least squares and prints the measured and fitted figures side by side and the two arrays to
  * paste into {@link WorkerCostModel}. Run with
  * {@code ./mvnw -B -q test -Dcontrol-plane.skip -Dpromtool.skip -Dtest.excludedGroups=none -Dtest=WorkerCostCalibrationBenchmark}.
@@ -46,6 +47,7 @@ class WorkerCostCalibrationBenchmark {
                 new Case("1 testsrc 320x180 -> 1280x720@15", d -> one(testsrc(320, 180), out(d, "o", 1280, 720, 15))),
                 new Case("1 testsrc 320x180 -> 1920x1080@15", d -> one(testsrc(320, 180), out(d, "o", 1920, 1080, 15))),
                 new Case("1 testsrc 320x180 -> 1280x720@30", d -> one(testsrc(320, 180), out(d, "o", 1280, 720, 30))),
+                new Case("1 testsrc 1280x720 -> 1280x720@15 (not scaled)", d -> one(testsrc(1280, 720), out(d, "o", 1280, 720, 15))),
                 new Case("1 testsrc 320x180 -> 1280x720@15 H.265", d -> one(testsrc(320, 180), h265(out(d, "o", 1280, 720, 15)))),
                 new Case("1 testsrc 320x180 -> 960x540@15 H.265 CRF", d -> one(testsrc(320, 180), crf(h265(out(d, "o", 960, 540, 15))))),
                 new Case("1 testsrc -> 2 x 1280x720@15", d -> spec(List.of(testsrc(320, 180)),
@@ -55,6 +57,7 @@ class WorkerCostCalibrationBenchmark {
                 new Case("1 testsrc -> 1280x720 + audio-only", d -> spec(List.of(testsrc(320, 180)),
                         List.of(out(d, "a", 1280, 720, 15), audioOnly(d)))),
                 new Case("4 testsrc 640x360 -> 1280x720@15", d -> grid(d, 4, 2, i -> "synthetic:testsrc?size=640x360&fps=15&tone=440")),
+                new Case("4 testsrc 320x180 -> 1280x720@15 (scaled)", d -> grid(d, 4, 2, i -> "synthetic:testsrc?size=320x180&fps=15&tone=440")),
                 new Case("4 colour 640x360 -> 1280x720@15", d -> grid(d, 4, 2, i -> "synthetic:color?color=#C03030&size=640x360&fps=15&tone=880")),
                 new Case("9 testsrc 320x180 -> 960x540@15", d -> grid(d, 9, 3, i -> "synthetic:testsrc?size=320x180&fps=15&tone=660")),
                 new Case("1 file 640x360 -> 640x360@15", d -> fileCanvas(d)),

@@ -35,13 +35,22 @@ class WorkerCostModelTest {
         assertThat(cpu[1]).as("inputs").isEqualTo(2);
         assertThat(cpu[2]).as("testsrc Mpx/s: its URL's size and fps").isCloseTo(0.320 * 0.360 * 20, within(1e-9));
         assertThat(cpu[4]).as("a stream: its rect's size at the canvas fps").isCloseTo(0.320 * 0.360 * 20, within(1e-9));
-        assertThat(cpu[5]).as("canvas Mpx/s").isCloseTo(0.640 * 0.360 * 20, within(1e-9));
-        assertThat(cpu[6]).as("H.264 Mpx/s").isCloseTo(0.640 * 0.360 * 20, within(1e-9));
-        assertThat(cpu[7]).as("H.265 Mpx/s").isZero();
-        assertThat(cpu[8]).as("outputs: each encodes audio (absent: the default AAC)").isEqualTo(1);
+        assertThat(cpu[5]).as("scaled Mpx/s: the testsrc is its rect's size, the stream is taken as its rect's").isZero();
+        assertThat(cpu[6]).as("canvas Mpx/s").isCloseTo(0.640 * 0.360 * 20, within(1e-9));
+        assertThat(cpu[7]).as("H.264 Mpx/s").isCloseTo(0.640 * 0.360 * 20, within(1e-9));
+        assertThat(cpu[8]).as("H.265 Mpx/s").isZero();
+        assertThat(cpu[9]).as("outputs: each encodes audio (absent: the default AAC)").isEqualTo(1);
         double[] mem = WorkerCostModel.memoryFeatures(spec);
         assertThat(mem[2]).as("canvas Mpx").isCloseTo(0.640 * 0.360, within(1e-9));
         assertThat(mem[5]).as("outputs").isEqualTo(1);
+    }
+
+    @Test
+    void aPictureIsCountedAsScaledOnlyWhenItIsNotItsRectsSize() throws Exception {
+        double[] pip = WorkerCostModel.cpuFeatures(example("picture-in-picture.yaml"));
+        assertThat(pip[2]).as("the speaker's 1280x720 test pattern").isCloseTo(1.280 * 0.720 * 15, within(1e-9));
+        assertThat(pip[5]).as("only the guest is scaled (640x360 into 360x202); the speaker fills its rect as it is")
+                .isCloseTo(0.360 * 0.202 * 15, within(1e-9));
     }
 
     @Test

@@ -220,19 +220,27 @@ public final class InputWorker implements Runnable {
                     }
                     return true;
                 }
-                try {
-                    if (pkt.stream_index() == vs) {
-                        decode(vdec, pkt, f -> onVideo(f, vdec.timeBase()));
-                    } else if (pkt.stream_index() == as) {
-                        decode(adec, pkt, f -> onAudio(f, adec.timeBase()));
-                    }
-                } finally {
-                    av_packet_unref(pkt);
-                }
+                take(pkt, vs, vdec, as, adec);
             }
             return false;
         } finally {
             av_packet_free(pkt);
+        }
+    }
+
+    /**
+     * Decodes one packet and unreferences it. A method of its own so that the JIT compiles it (as MixClock.step: a loop
+     * entered once stays interpreted for minutes).
+     */
+    private void take(AVPacket pkt, int vs, Decoder vdec, int as, Decoder adec) {
+        try {
+            if (pkt.stream_index() == vs) {
+                decode(vdec, pkt, f -> onVideo(f, vdec.timeBase()));
+            } else if (pkt.stream_index() == as) {
+                decode(adec, pkt, f -> onAudio(f, adec.timeBase()));
+            }
+        } finally {
+            av_packet_unref(pkt);
         }
     }
 

@@ -29,7 +29,14 @@ final class AudioMixer {
             InputLayout l = plan.input(slot.name);
             int vol = l == null || !l.content().hasAudio() || !slot.isLive() ? 0 : l.volume();
             double sum = 0;
-            if (vol != 0) {
+            if (vol == 100) {
+                // Full volume, the usual case: no scaling (a division per sample otherwise).
+                for (int i = 0; i < n; i++) {
+                    int s = tmp[i];
+                    acc[i] += s;
+                    sum += s * s;
+                }
+            } else if (vol != 0) {
                 for (int i = 0; i < n; i++) {
                     int s = tmp[i] * vol / 100;
                     acc[i] += s;

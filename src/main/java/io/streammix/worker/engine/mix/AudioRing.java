@@ -26,14 +26,13 @@ public final class AudioRing {
             pos = writeEnd;
         }
         writeEnd = pos + frames;
-        for (int i = 0; i < frames; i++) {
-            long t = pos + i;
-            if (t < readPos || t >= readPos + capacity) {
-                continue;
-            }
-            int slot = (int) (t % capacity) * CHANNELS;
-            buf[slot] = src[i * CHANNELS];
-            buf[slot + 1] = src[i * CHANNELS + 1];
+        // Only what lies within [readPos, readPos + capacity) is kept: earlier samples were already mixed.
+        long from = Math.max(pos, readPos);
+        long to = Math.min(pos + frames, readPos + capacity);
+        if (from < to) {
+            int at = (int) (from - pos) * CHANNELS;
+            forEachRun(from, to, (slot, n) -> System.arraycopy(src, at + (int) (slot.start() - from) * CHANNELS, buf,
+                    slot.index(), n * CHANNELS));
         }
     }
 
@@ -41,21 +40,39 @@ public final class AudioRing {
     synchronized void take(long pos, short[] dst, int frames) {
         if (pos > readPos + capacity) {
             java.util.Arrays.fill(buf, (short) 0);
-        } else {
-            for (long t = readPos; t < pos; t++) {
-                int slot = (int) (t % capacity) * CHANNELS;
-                buf[slot] = 0;
-                buf[slot + 1] = 0;
-            }
+        } else if (readPos < pos) {
+            clear(readPos, pos); // skipped over: never mixed, must not play a lap later
         }
-        for (int i = 0; i < frames; i++) {
-            int slot = (int) ((pos + i) % capacity) * CHANNELS;
-            dst[i * CHANNELS] = buf[slot];
-            dst[i * CHANNELS + 1] = buf[slot + 1];
-            buf[slot] = 0;
-            buf[slot + 1] = 0;
-        }
+        forEachRun(pos, pos + frames, (slot, n) -> System.arraycopy(buf, slot.index(), dst,
+                (int) (slot.start() - pos) * CHANNELS, n * CHANNELS));
+        clear(pos, pos + frames);
         readPos = pos + frames;
+    }
+
+    private void clear(long from, long to) {
+        forEachRun(from, to, (slot, n) -> java.util.Arrays.fill(buf, slot.index(), slot.index() + n * CHANNELS, (short) 0));
+    }
+
+    /** Where a run of samples starts: its sample time and its index in {@code buf}. */
+    private record Slot(long start, int index) {
+    }
+
+    private interface Run {
+        void apply(Slot slot, int frames);
+    }
+
+    /**
+     * Sample times [from, to) (at most one capacity) as the one or two contiguous runs they occupy in {@code buf}
+     * (split where the ring wraps): whole-array copies instead of a division and two stores per sample.
+     */
+    private void forEachRun(long from, long to, Run run) {
+        long t = from;
+        while (t < to) {
+            int index = (int) (t % capacity);
+            int n = (int) Math.min(to - t, capacity - index);
+            run.apply(new Slot(t, index * CHANNELS), n);
+            t += n;
+        }
     }
 
     /** The next write starts a new run at its own time (the input's timeline was re-anchored): no snapping. */

@@ -8,8 +8,10 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
@@ -20,7 +22,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_image_copy;
  * Draws one canvas per output tick (output clock thread only): background, then each input's newest due
  * picture in its rect by layer, then the watermark. Pictures arrive already scaled to their rect, so drawing
  * one is a single {@code av_image_copy} onto plane pointers offset to the rect; the watermark was prepared when
- * it was loaded ({@link WatermarkBlend}).
+ * it was loaded ({@link WatermarkBlend}). The background is not copied when the pictures tile the whole canvas
+ * ({@link CanvasCover}): a grid of inputs would overwrite every byte of it.
  *
  * <p>Layout changes: inputs scale their pictures {@link Timeline#JITTER} ahead, so at a change the pictures due
  * were made for the old rect or render mode. The first one drawn in a new layout is scaled to it here ({@link
@@ -40,6 +43,12 @@ final class Compositor implements AutoCloseable {
     private final FramePool canvases = new FramePool();
     private final Rescaler rescaler = new Rescaler();
     private final RungCanvases rungs = new RungCanvases(this::draw);
+    /** This tick's pictures in draw order, where they go (reused: one list for the clock's life). */
+    private final List<Placed> placed = new ArrayList<>();
+
+    /** A picture of this tick and where its top-left corner goes on the canvas. */
+    record Placed(AVFrame frame, int x, int y) {
+    }
 
     /**
      * @param slack pictures due up to this long after {@code time} count as due: choosing the nearest frame
@@ -87,12 +96,11 @@ final class Compositor implements AutoCloseable {
             }
             return false;
         });
-        AVFrame canvas = canvases.get(plan.width(), plan.height(), AV_PIX_FMT_YUV420P);
-        Av.check(av_frame_copy(canvas, plan.background().frame), "background");
+        placed.clear();
         for (InputLayout l : plan.drawOrder()) {
             InputSlot.Picture p = shown.get(l.name());
             if (p == null && l.placeholder() != null && placeholders.contains(l.name())) {
-                draw(l.placeholder().frame(), canvas, l.left() + l.placeholder().dx(), l.top() + l.placeholder().dy());
+                placed.add(new Placed(l.placeholder().frame(), l.left() + l.placeholder().dx(), l.top() + l.placeholder().dy()));
                 continue;
             }
             if (p == null) {
@@ -104,7 +112,14 @@ final class Compositor implements AutoCloseable {
                 p.free();
                 p = fitted;
             }
-            draw(p.frame(), canvas, l.left() + p.dx(), l.top() + p.dy());
+            placed.add(new Placed(p.frame(), l.left() + p.dx(), l.top() + p.dy()));
+        }
+        AVFrame canvas = canvases.get(plan.width(), plan.height(), AV_PIX_FMT_YUV420P);
+        if (!CanvasCover.tiles(placed, canvas.width(), canvas.height())) {
+            Av.check(av_frame_copy(canvas, plan.background().frame), "background");
+        }
+        for (Placed pic : placed) {
+            draw(pic.frame(), canvas, pic.x(), pic.y());
         }
         MixPlan.Watermark wm = plan.watermark();
         if (wm != null) {

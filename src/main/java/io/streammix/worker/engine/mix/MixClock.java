@@ -39,6 +39,8 @@ public final class MixClock implements Runnable {
     private Thread thread;
     private int fps;
     private long tick;
+    /** The next audio chunk to mix. */
+    private long chunk;
     private double tickBase;
 
     /** Hears the first tick drawn with a plan. */
@@ -83,56 +85,9 @@ public final class MixClock implements Runnable {
 
     @Override
     public void run() {
-        long chunk = 0;
         try {
             while (!stopped) {
-                double now = timeline.now();
-                MixPlan p = current();
-                if (p.hasVideo()) {
-                    if (p.fps() != fps) {
-                        // Ticks stay on the grid k / fps of the mix timeline, which inputs align their pictures to.
-                        fps = p.fps();
-                        tickBase = Math.ceil(now * fps) / fps;
-                        tick = 0;
-                    }
-                    while (tickBase + tick / (double) fps <= now) {
-                        double t = tickBase + tick / (double) fps;
-                        if (now - t > MAX_BEHIND) {
-                            skippedTicks++;
-                        } else {
-                            AVFrame canvas = compositor.compose(p, slots.get(), t, 0.5 / fps);
-                            Canvases all = new Canvases(canvas, p.rungs(), compositor.composeRungs(p));
-                            if (p.revision() != drawnRevision) {
-                                drawnRevision = p.revision();
-                                drawn.first(p, t);
-                            }
-                            try {
-                                for (MixSink o : outputs.get()) {
-                                    o.offerVideo(all, t);
-                                }
-                            } finally {
-                                all.free();
-                            }
-                            videoTicks++;
-                            tickLateness += timeline.now() - t;
-                        }
-                        tick++;
-                    }
-                }
-                while ((chunk + 1) * CHUNK / (double) AudioRing.RATE <= now) {
-                    long pos = chunk * CHUNK;
-                    short[] mixed = mixer.mix(p, slots.get(), pos, CHUNK);
-                    for (MixSink o : outputs.get()) {
-                        o.offerAudio(mixed, pos, CHUNK);
-                    }
-                    chunk++;
-                }
-                double nextVideo = p.hasVideo() ? tickBase + tick / (double) fps : Double.MAX_VALUE;
-                double nextAudio = (chunk + 1) * CHUNK / (double) AudioRing.RATE;
-                double wait = Math.min(nextVideo, nextAudio) - timeline.now();
-                if (wait > 0) {
-                    LockSupport.parkNanos((long) (wait * 1e9) + 200_000);
-                }
+                step();
             }
         } catch (RuntimeException e) {
             LOG.error("output clock failed", e);
@@ -143,6 +98,67 @@ public final class MixClock implements Runnable {
                 current = null;
             }
         }
+    }
+
+    /**
+     * Draws the ticks and mixes the chunks that are due, then sleeps until the next one. A method of its own, not the
+     * body of {@link #run}'s loop: the JIT compiles a method after a few hundred calls, whereas a loop entered once runs
+     * interpreted until its on-stack-replacement threshold (60 000 back-edges with the worker's C1-only JVM: minutes of a
+     * live mix; see docs/architecture.md, "CPU against the ffmpeg CLI").
+     */
+    private void step() {
+        double now = timeline.now();
+        MixPlan p = current();
+        if (p.hasVideo()) {
+            if (p.fps() != fps) {
+                // Ticks stay on the grid k / fps of the mix timeline, which inputs align their pictures to.
+                fps = p.fps();
+                tickBase = Math.ceil(now * fps) / fps;
+                tick = 0;
+            }
+            while (tickBase + tick / (double) fps <= now) {
+                double t = tickBase + tick / (double) fps;
+                if (now - t > MAX_BEHIND) {
+                    skippedTicks++;
+                } else {
+                    draw(p, t);
+                }
+                tick++;
+            }
+        }
+        while ((chunk + 1) * CHUNK / (double) AudioRing.RATE <= now) {
+            long pos = chunk * CHUNK;
+            short[] mixed = mixer.mix(p, slots.get(), pos, CHUNK);
+            for (MixSink o : outputs.get()) {
+                o.offerAudio(mixed, pos, CHUNK);
+            }
+            chunk++;
+        }
+        double nextVideo = p.hasVideo() ? tickBase + tick / (double) fps : Double.MAX_VALUE;
+        double nextAudio = (chunk + 1) * CHUNK / (double) AudioRing.RATE;
+        double wait = Math.min(nextVideo, nextAudio) - timeline.now();
+        if (wait > 0) {
+            LockSupport.parkNanos((long) (wait * 1e9) + 200_000);
+        }
+    }
+
+    /** Composes tick {@code t} and hands it to every output. */
+    private void draw(MixPlan p, double t) {
+        AVFrame canvas = compositor.compose(p, slots.get(), t, 0.5 / fps);
+        Canvases all = new Canvases(canvas, p.rungs(), compositor.composeRungs(p));
+        if (p.revision() != drawnRevision) {
+            drawnRevision = p.revision();
+            drawn.first(p, t);
+        }
+        try {
+            for (MixSink o : outputs.get()) {
+                o.offerVideo(all, t);
+            }
+        } finally {
+            all.free();
+        }
+        videoTicks++;
+        tickLateness += timeline.now() - t;
     }
 
     private long drawnRevision = -1;

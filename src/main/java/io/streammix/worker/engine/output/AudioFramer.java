@@ -80,7 +80,7 @@ final class AudioFramer implements AutoCloseable {
                 out = frame(fs);
             }
             // One frame for every encoder frame; writable again once the encoder has let go of the last (else a copy).
-            Av.check(av_frame_make_writable(out), output + ": audio buffer");
+            Av.check(av_frame_make_writable(out), output, "audio buffer");
             av_audio_fifo_read(fifo, out.data(), fs);
             out.pts(nextPts);
             nextPts += fs;

@@ -37,7 +37,7 @@ final class OutputPicture implements AutoCloseable {
             scaled = null;
             scaled = Frames.video(w, h, AV_PIX_FMT_YUV420P);
         }
-        Av.check(av_frame_make_writable(scaled), output + ": picture");
+        Av.check(av_frame_make_writable(scaled), output, "picture");
         av_frame_remove_side_data(scaled, AV_FRAME_DATA_SEI_UNREGISTERED);
         scaler.scale(canvas, scaled);
         return scaled;

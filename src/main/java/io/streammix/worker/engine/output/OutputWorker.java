@@ -85,6 +85,8 @@ public final class OutputWorker implements Runnable, MixSink {
     private SeiFeed seiFeed = SeiFeed.NONE;
     private SeiStamper sei;
     private long bytesBefore;
+    /** When the bitrate figure was last measured (System.nanoTime). */
+    private long lastRate;
     /** Files of a file output: listed in the report, uploaded when asked (null for network outputs). */
     private volatile RecordingFiles recording;
 
@@ -187,36 +189,10 @@ public final class OutputWorker implements Runnable, MixSink {
             }
             openEncoders();
             openSinks();
-            long lastRate = System.nanoTime();
-            while (true) {
-                Item item = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (item instanceof Stop) {
-                    break;
-                }
-                if (item instanceof Video v) {
-                    try {
-                        encodeVideo(v);
-                    } finally {
-                        Frames.free(v.frame());
-                    }
-                } else if (item instanceof Audio a) {
-                    encodeAudio(a);
-                }
-                for (OutputSink sink : sinks) {
-                    if (sink.reconnectIfDue(interrupter, name)) {
-                        needKeyframe = true; // the new connection starts on a fresh keyframe
-                    }
-                }
-                updateState();
-                long now = System.nanoTime();
-                sinks.forEach(sink -> sink.measure(now));
-                if (now - lastRate > 2_000_000_000L) {
-                    long b = health.bytes();
-                    bitrate = (b - bytesBefore) * 8 * 1_000_000_000L / (now - lastRate);
-                    bitrateMeasured = true;
-                    bytesBefore = b;
-                    lastRate = now;
-                }
+            lastRate = System.nanoTime();
+            Item item;
+            while (!((item = queue.poll(200, TimeUnit.MILLISECONDS)) instanceof Stop)) {
+                serve(item);
             }
             flush();
         } catch (RuntimeException | InterruptedException e) {
@@ -231,6 +207,37 @@ public final class OutputWorker implements Runnable, MixSink {
             release();
             finished = true;
             drain();
+        }
+    }
+
+    /**
+     * Encodes one queued item (null: none came), then tends the sinks and the bitrate figure. A method of its own so
+     * that the JIT compiles it (as MixClock.step: a loop entered once stays interpreted for minutes).
+     */
+    private void serve(Item item) {
+        if (item instanceof Video v) {
+            try {
+                encodeVideo(v);
+            } finally {
+                Frames.free(v.frame());
+            }
+        } else if (item instanceof Audio a) {
+            encodeAudio(a);
+        }
+        for (OutputSink sink : sinks) {
+            if (sink.reconnectIfDue(interrupter, name)) {
+                needKeyframe = true; // the new connection starts on a fresh keyframe
+            }
+        }
+        updateState();
+        long now = System.nanoTime();
+        sinks.forEach(sink -> sink.measure(now));
+        if (now - lastRate > 2_000_000_000L) {
+            long b = health.bytes();
+            bitrate = (b - bytesBefore) * 8 * 1_000_000_000L / (now - lastRate);
+            bitrateMeasured = true;
+            bytesBefore = b;
+            lastRate = now;
         }
     }
 
