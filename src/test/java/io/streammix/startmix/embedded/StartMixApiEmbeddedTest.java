@@ -128,8 +128,18 @@ class StartMixApiEmbeddedTest {
         return new MediaTools.Picture(320, 240, Arrays.copyOfRange(rgb, rgb.length - size, rgb.length));
     }
 
+    /**
+     * ffprobe of a play URL. An output's play URL answers once its output thread has opened its encoders (an H.265
+     * encoder takes a moment on a busy machine), which may be just after the start-mix reply: tried again for a while,
+     * as a player retries a 404.
+     */
     static JsonNode probe(String url) throws Exception {
-        return JSON.readTree(MediaTools.run(MediaTools.FFPROBE, "-v", "error", "-print_format", "json", "-show_streams", url));
+        JsonNode[] probed = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+            probed[0] = JSON.readTree(MediaTools.run(MediaTools.FFPROBE, "-v", "error", "-print_format", "json", "-show_streams", url));
+            return true;
+        });
+        return probed[0];
     }
 
     static String base() {
