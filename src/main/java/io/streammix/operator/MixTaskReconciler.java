@@ -196,22 +196,11 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         Duration next = exchange.retryIn.filter(d -> d.compareTo(config.statusRefreshInterval()) < 0)
                 .orElse(config.statusRefreshInterval());
         if (StatusWrites.due(before, after, config.statusFiguresInterval())) {
-            writeStatus(task, context, after);
+            // Patched and put into JOSDK's cache at once: returned as UpdateControl.patchStatus, the next reconcile could
+            // start from the older cached status and repeat its Events. On a conflict it is set again on the newer task.
+            PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(task, context, t -> { t.setStatus(after); return t; });
         }
         return UpdateControl.<MixTask>noUpdate().rescheduleAfter(next);
-    }
-
-    /**
-     * Patches the status and puts the patched task into JOSDK's cache at once. Returned as {@code
-     * UpdateControl.patchStatus} instead, the next reconcile could start from the cache before the watch brought the
-     * patch back, compare against the older status and repeat its Events (this once took a copy of every task's status
-     * kept on the side). Optimistic: on a conflict (the task changed meanwhile) the status is set again on the newer one.
-     */
-    private static void writeStatus(MixTask task, Context<MixTask> context, MixTaskStatus status) {
-        PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(task, context, t -> {
-            t.setStatus(status);
-            return t;
-        });
     }
 
     /**

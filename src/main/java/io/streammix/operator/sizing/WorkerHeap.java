@@ -26,6 +26,7 @@ public final class WorkerHeap {
     /** The least heap ceiling: the worker's live heap is a few MiB (WorkerMemoryBenchmark's class histogram). */
     public static final long FLOOR_MIB = 64;
     private static final long MIB = 1024 * 1024;
+    private static final long ALIGN_MIB = 4;
     private static final Pattern HEAP_SIZED = Pattern.compile("(^|\\s)(-Xm[xs]\\S|-XX:(MaxHeapSize|InitialHeapSize|MinHeapSize"
             + "|MaxRAM|MaxRAMPercentage|MaxRAMFraction|InitialRAMPercentage|MinRAMPercentage)=)");
 
@@ -50,8 +51,11 @@ public final class WorkerHeap {
                 + " -Dorg.bytedeco.javacpp.maxPhysicalBytes=" + limitMib * MIB).strip();
     }
 
-    /** What the limit leaves after the predicted peak RSS with headroom, at least {@link #FLOOR_MIB}. */
+    /**
+     * What the limit leaves after the predicted peak RSS with headroom, at least {@link #FLOOR_MIB}; rounded down to
+     * {@value #ALIGN_MIB} MiB, as the JVM rounds an -Xmx up to its heap alignment (-Xmx513m gave a 514 MiB heap).
+     */
     long ceilingMib(long limitMib, double predictedMib) {
-        return Math.max(FLOOR_MIB, limitMib - (long) Math.ceil(predictedMib * headroom));
+        return Math.max(FLOOR_MIB, (limitMib - (long) Math.ceil(predictedMib * headroom)) / ALIGN_MIB * ALIGN_MIB);
     }
 }

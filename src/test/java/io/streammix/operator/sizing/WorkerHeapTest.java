@@ -42,7 +42,7 @@ class WorkerHeapTest {
         double reserved = WorkerCostModel.predict(spec).memoryMib() * 1.25;
         String options = HEAP.javaOptions(DEFAULT, spec, new Quantity("1Gi"));
         assertThat(options).startsWith(DEFAULT + " -Xmx");
-        assertThat(xmxMib(options)).isEqualTo(1024 - (long) Math.ceil(reserved));
+        assertThat(xmxMib(options)).as("rounded down to 4 MiB").isEqualTo((1024 - (long) Math.ceil(reserved)) / 4 * 4);
         assertThat(xmxMib(options) + reserved).as("heap + predicted native part with headroom fit the limit").isLessThanOrEqualTo(1024);
         assertThat(xmxMib(HEAP.javaOptions(DEFAULT, Tasks.mixTask("ns", "t").getSpec(), new Quantity("1Gi"))))
                 .as("a cheaper mix leaves more of the same limit to the heap").isGreaterThan(xmxMib(options));

@@ -90,12 +90,13 @@ class WorkerSizingTest {
     @Test
     void limitsNeverGoUnderTheTenancyMinimaRequestsMay() {
         MixTaskSpec spec = Tasks.mixTask("ns", "t").getSpec();
+        // A tenancy CPU minimum above what the model gives this spec (its figures move with each calibration).
         ResourceRequirements r = sizing("mixtask.worker.sizing.memory-limit-factor", "1", "mixtask.worker.sizing.min-cpu-limit", "0",
-                "mixtask.worker.sizing.cpu-limit-factor", "1").forSpec(spec);
+                "mixtask.worker.sizing.cpu-limit-factor", "1", "mixtask.tenancy.min-cpu", "1").forSpec(spec);
         assertThat(mib(r, false)).as("the sizing minimum, under the tenancy's 512Mi").isEqualTo(256);
-        assertThat(millis(r, false)).isLessThan(250);
+        assertThat(millis(r, false)).as("the model's request, under the tenancy's 1 CPU").isLessThan(1000);
         assertThat(mib(r, true)).as("the tenancy minimum (512Mi) for the limit").isEqualTo(512);
-        assertThat(millis(r, true)).as("the tenancy minimum (250m) for the limit").isEqualTo(250);
+        assertThat(millis(r, true)).as("the tenancy minimum (1 CPU) for the limit").isEqualTo(1000);
         ResourceRequirements raised = sizing("mixtask.tenancy.min-memory", "1Gi", "mixtask.tenancy.min-cpu", "2").forSpec(spec);
         assertThat(mib(raised, true)).isEqualTo(1024);
         assertThat(millis(raised, true)).isEqualTo(2000);

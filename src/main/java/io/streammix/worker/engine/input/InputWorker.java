@@ -228,10 +228,7 @@ public final class InputWorker implements Runnable {
         }
     }
 
-    /**
-     * Decodes one packet and unreferences it. A method of its own so that the JIT compiles it (as MixClock.step: a loop
-     * entered once stays interpreted for minutes).
-     */
+    /** Decodes one packet and unreferences it: a method of its own so that the JIT compiles it (see MixClock.step). */
     private void take(AVPacket pkt, int vs, Decoder vdec, int as, Decoder adec) {
         try {
             if (pkt.stream_index() == vs) {
