@@ -186,7 +186,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         }
         Observation seen = new Observation(resolved, invalid, workerExists, currentPod(context), exchange.report,
                 exchange.unreachable, now, update, silentFor, config.worker().unreachableGrace());
-        // The cached task holds the last status written: writeStatus keeps the cache at least that fresh, and what is
+        // The cached task holds the last status written (the patch below puts it into the cache at once), and what is
         // not written (moving figures) makes no Event and no transition.
         MixTaskStatus before = task.getStatus();
         MixTaskStatus after = StatusBuilder.build(task, before, seen);
