@@ -159,11 +159,16 @@ public final class WorkerBench {
                 .orElseThrow(() -> new IOException("no " + field + " for process " + pid));
     }
 
-    /** A 640x360@15 H.264 + AAC file with a {@code tone} Hz sine, {@code seconds} long. */
+    /**
+     * A 640x360@15 H.264 (4:2:0, as cameras and live encoders send; {@code -Dbenchmark.input-pix-fmt=yuv444p} gives the
+     * High 4:4:4 inputs these benchmarks used until issue 24's second pass, which made both sides convert every picture)
+     * + AAC file with a {@code tone} Hz sine, {@code seconds} long.
+     */
     public static void input(Path file, int tone, int seconds) throws IOException, InterruptedException {
         MediaTools.ffmpeg("-f", "lavfi", "-i", "testsrc=size=640x360:rate=15", "-f", "lavfi", "-i",
                 "sine=frequency=" + tone + ":sample_rate=48000", "-t", String.valueOf(seconds), "-c:v", "libx264", "-preset",
-                "veryfast", "-b:v", "800k", "-g", "30", "-c:a", "aac", "-b:a", "96k", "-ac", "2", file.toString());
+                "veryfast", "-pix_fmt", System.getProperty("benchmark.input-pix-fmt", "yuv420p"), "-b:v", "800k", "-g", "30",
+                "-c:a", "aac", "-b:a", "96k", "-ac", "2", file.toString());
     }
 
     /**
