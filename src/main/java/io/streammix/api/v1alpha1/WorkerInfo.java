@@ -14,4 +14,7 @@ public class WorkerInfo {
     public String image;
     @JsonPropertyDescription("Node the worker pod runs on; a change (a lost node, a drain) is also an Event WorkerMoved.")
     public String node;
+    @JsonPropertyDescription("While the current worker pod has no node yet (a replacement being scheduled): the node the "
+            + "worker last ran on, so that a move shows as one Event WorkerMoved once the new pod has its node.")
+    public String previousNode;
 }

@@ -113,7 +113,9 @@ public class TaskEvents {
         if (unreachable(after).isPresent() && unreachable(before).isEmpty()) {
             emit(task, "Warning", StatusBuilder.WORKER_UNREACHABLE, unreachable(after).get().getMessage());
         }
-        String nodeBefore = before == null || before.worker == null ? null : before.worker.node;
+        // The node it last ran on: a status written while a replacement pod had no node keeps it as previousNode.
+        String nodeBefore = before == null || before.worker == null ? null
+                : before.worker.node != null ? before.worker.node : before.worker.previousNode;
         String nodeAfter = after.worker == null ? null : after.worker.node;
         if (nodeBefore != null && nodeAfter != null && !nodeBefore.equals(nodeAfter)) {
             emit(task, "Warning", "WorkerMoved", "The worker moved from node " + nodeBefore + " to node " + nodeAfter
@@ -172,7 +174,8 @@ public class TaskEvents {
         return status.inputs.stream().filter(i -> Objects.equals(i.name, input)).map(i -> i.state).findFirst().orElse(null);
     }
 
-    private void emit(MixTask task, String type, String reason, String message) {
+    /** Package-private for tests that record what would be emitted. */
+    void emit(MixTask task, String type, String reason, String message) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String namespace = task.getMetadata().getNamespace();
         var event = new EventBuilder()

@@ -56,7 +56,7 @@ public final class StatusBuilder {
         String now = seen.now().truncatedTo(ChronoUnit.SECONDS).toString();
         // Play URLs of the spec the worker runs: an invalid edit keeps those of the last good spec.
         seen.resolved().map(ResolvedSpec::play).ifPresent(play -> s.play = play);
-        s.worker = seen.pod().map(StatusBuilder::workerInfo).orElse(seen.workerExists() ? s.worker : null);
+        s.worker = seen.pod().map(pod -> workerInfo(pod, old.worker)).orElse(seen.workerExists() ? s.worker : null);
 
         Optional<String> podProblem = seen.pod().flatMap(StatusBuilder::stuckReason);
         if (seen.report().isPresent()) {
@@ -299,13 +299,19 @@ public final class StatusBuilder {
         return s;
     }
 
-    private static WorkerInfo workerInfo(Pod pod) {
+    /** @param before the worker as the last status showed it: its node is kept as previousNode while the pod has none */
+    private static WorkerInfo workerInfo(Pod pod, WorkerInfo before) {
         WorkerInfo w = new WorkerInfo();
         w.pod = pod.getMetadata().getName();
         List<ContainerStatus> statuses = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
         w.restarts = statuses == null ? 0 : statuses.stream().mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount()).sum();
         w.image = pod.getSpec() == null || pod.getSpec().getContainers().isEmpty() ? null : pod.getSpec().getContainers().get(0).getImage();
         w.node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        if (w.node == null && before != null) {
+            // A replacement not yet scheduled: a status written now must not lose where the worker ran, or the move to
+            // the new node would show as null -> node and no WorkerMoved (seen after a fast failover).
+            w.previousNode = before.node != null ? before.node : before.previousNode;
+        }
         return w;
     }
 
