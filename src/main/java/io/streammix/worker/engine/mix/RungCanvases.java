@@ -6,7 +6,9 @@ import io.streammix.worker.media.FramePool;
 import io.streammix.worker.media.Frames;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,6 +22,8 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
  * 640x360 inputs on a 1080p canvas: the 720p rung is four copies). A rung is drawn only when every picture shown has
  * its rung picture made for the current layout, the background is a colour and no watermark or placeholder is
  * shown; otherwise that tick's entry is null and the output scales the canvas as before ({@code OutputPicture}).
+ * As on the canvas ({@link CanvasCover}), the background is filled only where the pictures leave some of the rung
+ * canvas uncovered: a grid's rung canvas is overwritten byte for byte by its pictures.
  */
 final class RungCanvases implements AutoCloseable {
     /** Draws a YUV420P picture into a canvas at (x, y), both even. */
@@ -29,8 +33,11 @@ final class RungCanvases implements AutoCloseable {
 
     private final Map<MixPlan.Rung, FramePool> pools = new HashMap<>();
     private final Draw draw;
-    /** Rung canvases drawn so far (for tests and benchmarks); written by the clock thread only. */
+    /** This tick's pictures on the rung being drawn, where they go (reused: one list for the clock's life). */
+    private final List<Compositor.Placed> placed = new ArrayList<>();
+    /** Rung canvases drawn so far, and of those the ones that needed the background (for tests and benchmarks); written by the clock thread only. */
     private volatile long drawn;
+    private volatile long filled;
 
     RungCanvases(Draw draw) {
         this.draw = draw;
@@ -58,20 +65,26 @@ final class RungCanvases implements AutoCloseable {
     }
 
     private AVFrame draw(MixPlan plan, MixPlan.Rung rung, Map<String, InputSlot.Picture> shown) {
+        placed.clear();
         for (InputLayout l : plan.drawOrder()) {
             InputSlot.Picture p = shown.get(l.name());
-            if (p != null && place(plan, rung, l, p) == null) {
+            if (p == null) {
+                continue;
+            }
+            int[] at = place(plan, rung, l, p);
+            if (at == null) {
                 return null;
             }
+            placed.add(new Compositor.Placed(p.rung(rung), at[0], at[1]));
         }
         AVFrame canvas = pools.computeIfAbsent(rung, r -> new FramePool()).get(rung.width(), rung.height(), AV_PIX_FMT_YUV420P);
-        Frames.fill(canvas, plan.backgroundColor());
-        for (InputLayout l : plan.drawOrder()) {
-            InputSlot.Picture p = shown.get(l.name());
-            if (p != null) {
-                int[] at = place(plan, rung, l, p);
-                draw.draw(p.rung(rung), canvas, at[0], at[1]);
-            }
+        if (!CanvasCover.tiles(placed, rung.width(), rung.height())) {
+            // Recycled buffers hold an older canvas: whatever the pictures leave uncovered must be painted.
+            Frames.fill(canvas, plan.backgroundColor());
+            filled++;
+        }
+        for (Compositor.Placed pic : placed) {
+            draw.draw(pic.frame(), canvas, pic.x(), pic.y());
         }
         drawn++;
         return canvas;
@@ -93,6 +106,11 @@ final class RungCanvases implements AutoCloseable {
 
     long drawn() {
         return drawn;
+    }
+
+    /** Rung canvases whose background was filled (some of it showed) so far. */
+    long filled() {
+        return filled;
     }
 
     @Override
