@@ -82,6 +82,8 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     private final WorkerSilence silence = new WorkerSilence();
     private final NodeLossFailover failover;
     private final SpecAnnouncements announced;
+    /** Forgets the in-memory state above when a task is deleted. */
+    private final TaskMemory memory;
     private final WorkerSecretDependent secret = new WorkerSecretDependent();
     private final WorkerServiceDependent service = new WorkerServiceDependent();
     private final WorkerDeploymentDependent deployment;
@@ -101,6 +103,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         this.deployment = new WorkerDeploymentDependent(podTemplate);
         this.resizer = new WorkerResizer(new WorkerSizing(config), events);
         this.failover = new NodeLossFailover(config.worker().fastFailoverAfter());
+        this.memory = new TaskMemory(silence, retries, announced, resizer, metrics);
         this.networkPolicy = config.networkPolicy().enabled() ? new WorkerNetworkPolicyDependent(config.networkPolicy(), config.worker().metricsPort()) : null;
     }
 
@@ -109,13 +112,9 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         List<EventSource<?, MixTask>> sources = new ArrayList<>(networkPolicy == null
                 ? EventSourceUtils.dependentEventSources(context, secret, service, deployment)
                 : EventSourceUtils.dependentEventSources(context, secret, service, networkPolicy, deployment));
-        // In-memory state per task (and per pod) goes when its object leaves the cache: deleted, no reconcile follows.
-        if (context.getControllerConfiguration().getInformerConfig().getItemStore() instanceof PrunedItemStore<MixTask> tasks) {
-            tasks.onRemoved(this::forget);
-        }
         // Kept: what the status reads (metadata, node, images, pod status); not the spec the Deployment already holds.
         PrunedItemStore<Pod> pods = new PrunedItemStore<>(Pruning::pod);
-        pods.onRemoved(p -> resizer.podGone(p.getMetadata().getUid()));
+        memory.follow(context.getControllerConfiguration().getInformerConfig().getItemStore(), pods);
         // Pods belong to the Deployment's ReplicaSet, not to the task: they name their task in annotations.
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MixTask.class)
                 .withName("worker-pods")
@@ -139,6 +138,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
             return control;
         } finally {
             metrics.reconciled(timing, ok);
+            memory.forgetIfGone(task);
         }
     }
 
@@ -226,19 +226,9 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
                 "spec.seq " + seq + " is lower than the last applied seq " + last + ": update refused" + keeps));
     }
 
-    /** The task is deleted: what is remembered about it in memory goes (its worker's objects go by owner references). */
-    private void forget(MixTask task) {
-        String uid = task.getMetadata().getUid();
-        silence.forget(uid);
-        retries.clear(uid);
-        announced.forget(uid);
-        metrics.forget(task);
-    }
-
-    /** Entries per in-memory map keyed by task or worker pod (for tests: none may outlive its task). */
+    /** Entries per in-memory map keyed by task or worker pod (for tests). */
     Map<String, Integer> perTaskEntries() {
-        return Map.of("silence", silence.size(), "pushRetries", retries.size(), "announced", announced.size(),
-                "resizes", resizer.remembered(), "metrics", metrics.tracked());
+        return memory.entries();
     }
 
     /** Brings Secret, Service and Deployment up to date; true when the worker pod is being replaced. */
