@@ -13,6 +13,7 @@ import io.streammix.operator.testing.FakeWorker;
 import io.streammix.operator.testing.FakeWorkerResource;
 import io.streammix.operator.testing.Tasks;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,9 +83,14 @@ class DeletedTaskStateTest {
         for (int edit = 1; edit <= 3; edit++) {
             int volume = 10 * edit;
             for (int i = 0; i < TASKS; i++) {
-                client.resources(MixTask.class).inNamespace(NS).withName("push-" + i).edit(t -> {
-                    t.getSpec().inputs.get(0).volume = volume;
-                    return t;
+                String name = "push-" + i;
+                // The operator writes the status meanwhile: an edit may conflict, and is made again on the newer task.
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+                    client.resources(MixTask.class).inNamespace(NS).withName(name).edit(t -> {
+                        t.getSpec().inputs.get(0).volume = volume;
+                        return t;
+                    });
+                    return true;
                 });
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> entries().get("announced") == TASKS);
@@ -95,6 +101,12 @@ class DeletedTaskStateTest {
 
         deleteAll("push-");
         awaitNothingRemembered();
+    }
+
+    @AfterEach
+    void noTaskLeft() {
+        client.resources(MixTask.class).inNamespace(NS).delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.resources(MixTask.class).inNamespace(NS).list().getItems().isEmpty());
     }
 
     private void deleteAll(String prefix) {
