@@ -17,8 +17,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.micrometer.core.instrument.Timer;
-import io.streammix.api.diff.FieldChange;
-import io.streammix.api.diff.SpecDiff;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskStatus;
 import io.streammix.operator.cache.PrunedItemStore;
@@ -30,6 +28,7 @@ import io.streammix.operator.dependent.WorkerPlan;
 import io.streammix.operator.dependent.WorkerPodTemplate;
 import io.streammix.operator.dependent.WorkerSecretDependent;
 import io.streammix.operator.dependent.WorkerServiceDependent;
+import io.streammix.operator.events.SpecAnnouncements;
 import io.streammix.operator.events.TaskEvents;
 import io.streammix.operator.metrics.OperatorMetrics;
 import io.streammix.operator.sizing.WorkerResizer;
@@ -56,6 +55,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -81,8 +81,9 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
     private final PushRetries retries = new PushRetries();
     private final WorkerSilence silence = new WorkerSilence();
     private final NodeLossFailover failover;
-    /** The last generation announced per task uid by a SpecChanged Event (the Secret may lag in the informer cache). */
-    private final java.util.Map<String, Long> announced = new java.util.concurrent.ConcurrentHashMap<>();
+    private final SpecAnnouncements announced;
+    /** Forgets the in-memory state above when a task is deleted. */
+    private final TaskMemory memory;
     private final WorkerSecretDependent secret = new WorkerSecretDependent();
     private final WorkerServiceDependent service = new WorkerServiceDependent();
     private final WorkerDeploymentDependent deployment;
@@ -98,9 +99,11 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         this.resolver = resolver;
         this.workerClient = workerClient;
         this.events = events;
+        this.announced = new SpecAnnouncements(events);
         this.deployment = new WorkerDeploymentDependent(podTemplate);
         this.resizer = new WorkerResizer(new WorkerSizing(config), events);
         this.failover = new NodeLossFailover(config.worker().fastFailoverAfter());
+        this.memory = new TaskMemory(silence, retries, announced, resizer, metrics);
         this.networkPolicy = config.networkPolicy().enabled() ? new WorkerNetworkPolicyDependent(config.networkPolicy(), config.worker().metricsPort()) : null;
     }
 
@@ -109,12 +112,14 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         List<EventSource<?, MixTask>> sources = new ArrayList<>(networkPolicy == null
                 ? EventSourceUtils.dependentEventSources(context, secret, service, deployment)
                 : EventSourceUtils.dependentEventSources(context, secret, service, networkPolicy, deployment));
+        // Kept: what the status reads (metadata, node, images, pod status); not the spec the Deployment already holds.
+        PrunedItemStore<Pod> pods = new PrunedItemStore<>(Pruning::pod);
+        memory.follow(context.getControllerConfiguration().getInformerConfig().getItemStore(), pods);
         // Pods belong to the Deployment's ReplicaSet, not to the task: they name their task in annotations.
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MixTask.class)
                 .withName("worker-pods")
                 .withLabelSelector(WorkerNames.SELECTOR)
-                // Kept: what the status reads (metadata, node, images, pod status); not the spec the Deployment already holds.
-                .withItemStore(new PrunedItemStore<>(Pruning::pod))
+                .withItemStore(pods)
                 // (name key, namespace key, type key, type): the three-argument form takes its second as the *type* key,
                 // which made every pod event fail to map ("Cannot parse gvk: default"), seen first on a real API server.
                 .withSecondaryToPrimaryMapper(Mappers.fromAnnotation(
@@ -133,6 +138,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
             return control;
         } finally {
             metrics.reconciled(timing, ok);
+            memory.forgetIfGone(task);
         }
     }
 
@@ -155,7 +161,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
         }
         boolean replacing = false;
         if (resolved.isPresent()) {
-            announceChanges(task, lastAccepted, resolved.get());
+            announced.changed(task, lastAccepted, resolved.get());
             replacing = applyWorker(task, context, new WorkerPlan(resolved.get(), token), OperatorMetrics.RestartReason.SPEC);
             // A live edit that changes the cost resizes the running pod in place; a restart only if refused and accepted.
             Optional<String> restart = replacing ? Optional.empty() : resizer.follow(task, context.getClient(), currentPod(context),
@@ -220,20 +226,9 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
                 "spec.seq " + seq + " is lower than the last applied seq " + last + ": update refused" + keeps));
     }
 
-    /** One Event per accepted generation naming each changed field and its class. */
-    private void announceChanges(MixTask task, Optional<SpecSubmission> lastAccepted, ResolvedSpec resolved) {
-        long generation = resolved.submission().generation();
-        if (lastAccepted.isEmpty() || lastAccepted.get().generation() == generation) {
-            return;
-        }
-        List<FieldChange> changes = SpecDiff.between(lastAccepted.get().spec(), resolved.submission().spec());
-        if (announced.size() > 20_000) {
-            announced.clear(); // deleted tasks' entries; one repeated Event at worst
-        }
-        Long before = announced.put(task.getMetadata().getUid(), generation);
-        if (!changes.isEmpty() && !Long.valueOf(generation).equals(before)) {
-            events.specChanged(task, generation, changes);
-        }
+    /** Entries per in-memory map keyed by task or worker pod (for tests). */
+    Map<String, Integer> perTaskEntries() {
+        return memory.entries();
     }
 
     /** Brings Secret, Service and Deployment up to date; true when the worker pod is being replaced. */

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.operator.testing.FakeWorker;
+import io.streammix.operator.testing.HprofReferrers;
 import io.streammix.operator.testing.OperatorProcess;
 import io.streammix.operator.testing.Tasks;
 import io.streammix.testing.kube.ChartRelease;
@@ -43,8 +44,11 @@ import static org.awaitility.Awaitility.await;
  * Deployments, ReplicaSets and Pods are the real controllers'.
  *
  * <p>The operator runs in a JVM of its own ({@link OperatorProcess}) with the heap the goal names and the GC a pod of
- * the chart's size gets ({@code -Dbenchmark.operator-jvm}, default {@code -Xmx256m -XX:+UseSerialGC
- * -XX:+ExitOnOutOfMemoryError}), so its heap and RSS are its own, not the test's. Printed per size, in one table:
+ * the chart's size gets ({@code -Dbenchmark.operator-jvm}, default the chart's {@code MALLOC_ARENA_MAX=2 -Xmx256m
+ * -XX:+UseSerialGC -Xmn32m -XX:+ExitOnOutOfMemoryError}), so its heap and RSS are its own, not the test's. With
+ * {@code -Dbenchmark.reference-tasks=1000} that size runs again with {@code -Dbenchmark.reference-jvm} (default the JVM
+ * before issue 24's RSS cut), printed side by side; {@code -Dbenchmark.nmt} prints each size's NMT summary and
+ * {@code -Dbenchmark.heap-dump=1000} who holds the {@code int[]} at that size ({@link HprofReferrers}). Printed per size, in one table:
  * create -> Deployment p95, time until all are Ready, live heap after a full GC (the class histogram's total, which
  * forces one) idle and loaded, KiB per task on the slope (from the previous size; the first from idle), RSS after the
  * run and its peak, MixTask status writes per task per minute at steady state, the operator's HTTP requests per second
@@ -57,15 +61,25 @@ import static org.awaitility.Awaitility.await;
 class OperatorScaleBenchmark {
     static final List<Integer> SIZES = Arrays.stream(System.getProperty("benchmark.tasks", "250,500,1000,2000").split(","))
             .map(String::trim).map(Integer::valueOf).toList();
+    /** The chart's operator JVM (values.yaml javaOptions, mallocArenaMax) with the heap a 512Mi pod gets. */
     static final List<String> OPERATOR_JVM = List.of(System.getProperty("benchmark.operator-jvm",
+            "MALLOC_ARENA_MAX=2 -Xmx256m -XX:+UseSerialGC -Xmn32m -XX:+ExitOnOutOfMemoryError").trim().split("\\s+"));
+    /** The reference, run after the same size for {@code -Dbenchmark.reference-tasks} (default none): the JVM before issue 24's RSS cut. */
+    static final List<String> REFERENCE_JVM = List.of(System.getProperty("benchmark.reference-jvm",
             "-Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError").trim().split("\\s+"));
+    static final List<Integer> REFERENCE_SIZES = Arrays.stream(System.getProperty("benchmark.reference-tasks", "").split(","))
+            .map(String::trim).filter(t -> !t.isEmpty()).map(Integer::valueOf).toList();
+    /** {@code -Dbenchmark.nmt}: the operator JVM tracks its native memory; each size's NMT summary is written and printed. */
+    static final boolean NMT = Boolean.getBoolean("benchmark.nmt");
+    /** {@code -Dbenchmark.heap-dump=1000}: at that size, a heap dump of the operator's live objects (for {@code HprofReferrers}). */
+    static final int HEAP_DUMP = Integer.getInteger("benchmark.heap-dump", -1);
     static final Duration STEADY = Duration.ofSeconds(Integer.getInteger("benchmark.steady-seconds", 120));
     static final Path OUT = Path.of("target", "operator-scale");
     static final Pattern REQUESTS = Pattern.compile("^apiserver_request_total\\{([^}]*)} ([0-9.e+]+)$", Pattern.MULTILINE);
     static final Pattern HISTOGRAM_TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)\\s*$", Pattern.MULTILINE);
 
     /** One size's figures; {@code failure} set when the operator did not get there (e.g. it ran out of heap). */
-    record Row(int tasks, long p95Ms, double readySeconds, long idleHeap, long heap, long rssKiB, long peakRssKiB,
+    record Row(int tasks, boolean reference, long p95Ms, double readySeconds, long idleHeap, long heap, long rssKiB, long peakRssKiB,
                double statusWritesPerTaskMinute, double operatorRequestsPerSecond, double allRequestsPerSecond,
                String failure) {
     }
@@ -80,14 +94,19 @@ class OperatorScaleBenchmark {
         Files.createDirectories(OUT);
         List<Row> rows = new ArrayList<>();
         for (int tasks : SIZES) {
-            rows.add(run(cp, release, tasks));
+            rows.add(run(cp, release, tasks, false));
             printTable(cp, rows);
+            if (REFERENCE_SIZES.contains(tasks)) {
+                rows.add(run(cp, release, tasks, true));
+                printTable(cp, rows);
+            }
         }
         assertThat(rows).allSatisfy(r -> assertThat(r.failure()).as("%d tasks", r.tasks()).isNull());
     }
 
-    private Row run(ControlPlane cp, ChartRelease release, int tasks) throws Exception {
-        String ns = "scale-" + tasks;
+    private Row run(ControlPlane cp, ChartRelease release, int tasks, boolean reference) throws Exception {
+        String suffix = tasks + (reference ? "-ref" : "");
+        String ns = "scale-" + suffix;
         try (KubernetesClient admin = cp.adminClient(); FakeWorker worker = new FakeWorker()) {
             admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
             worker.acceptAnyToken();
@@ -102,7 +121,11 @@ class OperatorScaleBenchmark {
             props.put("test.api-url", cp.url());
             props.put("test.token", cp.tokenOf(release.namespace(), release.serviceAccount()));
             props.put("test.namespaces", String.join(",", release.watchNamespaces()));
-            try (OperatorProcess operator = OperatorProcess.start(OPERATOR_JVM, props, OUT.resolve(String.valueOf(tasks)))) {
+            List<String> jvm = new ArrayList<>(reference ? REFERENCE_JVM : OPERATOR_JVM);
+            if (NMT) {
+                jvm.add(0, "-XX:NativeMemoryTracking=summary");
+            }
+            try (OperatorProcess operator = OperatorProcess.start(jvm, props, OUT.resolve(suffix))) {
                 long idleHeap = liveHeap(operator.pid(), null);
                 Map<String, Long> created = new ConcurrentHashMap<>();
                 long start = System.nanoTime();
@@ -129,13 +152,19 @@ class OperatorScaleBenchmark {
                 Map<String, Double> after = apiServerCounts(admin);
                 long requestsAfter = operator.requests();
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                long heap = liveHeap(operator.pid(), OUT.resolve("histogram-" + tasks + ".txt"));
+                long heap = liveHeap(operator.pid(), OUT.resolve("histogram-" + suffix + ".txt"));
                 long[] rss = rssKiB(operator.pid());
-                return new Row(tasks, latencies.get((int) Math.ceil(latencies.size() * 0.95) - 1), (readyAll - start) / 1e9,
+                if (NMT) {
+                    jcmd(operator.pid(), OUT.resolve("nmt-" + suffix + ".txt"), "VM.native_memory", "summary");
+                }
+                if (tasks == HEAP_DUMP) {
+                    heapDump(operator.pid(), suffix);
+                }
+                return new Row(tasks, reference, latencies.get((int) Math.ceil(latencies.size() * 0.95) - 1), (readyAll - start) / 1e9,
                         idleHeap, heap, rss[0], rss[1], (after.get("status") - before.get("status")) / tasks / (seconds / 60),
                         (requestsAfter - requestsBefore) / seconds, (after.get("all") - before.get("all")) / seconds, null);
             } catch (RuntimeException | IOException e) {
-                return new Row(tasks, 0, 0, 0, 0, 0, 0, 0, 0, 0, e.toString());
+                return new Row(tasks, reference, 0, 0, 0, 0, 0, 0, 0, 0, 0, e.toString());
             } finally {
                 deployments.close();
                 // The next size starts on an empty API server: its namespace goes with everything in it.
@@ -155,16 +184,23 @@ class OperatorScaleBenchmark {
                 "idle heap", "live heap", "KiB/task", "RSS", "peak RSS", "status w/t/min", "operator r/s", "all r/s"));
         Row previous = null;
         for (Row r : rows) {
+            String label = r.tasks() + (r.reference() ? "ref" : "");
             if (r.failure() != null) {
-                out.append(String.format("%6d failed: %s%n", r.tasks(), r.failure()));
+                out.append(String.format("%6s failed: %s%n", label, r.failure()));
                 continue;
             }
-            double slope = previous == null ? (r.heap() - r.idleHeap()) / 1024.0 / r.tasks()
+            double slope = previous == null || r.reference() ? (r.heap() - r.idleHeap()) / 1024.0 / r.tasks()
                     : (r.heap() - previous.heap()) / 1024.0 / (r.tasks() - previous.tasks());
-            out.append(String.format("%6d %10d ms %8.1f s %6d MiB %6d MiB %9.1f %6d MiB %6d MiB %14.2f %12.1f %11.1f%n", r.tasks(),
+            out.append(String.format("%6s %10d ms %8.1f s %6d MiB %6d MiB %9.1f %6d MiB %6d MiB %14.2f %12.1f %11.1f%n", label,
                     r.p95Ms(), r.readySeconds(), r.idleHeap() >> 20, r.heap() >> 20, slope, r.rssKiB() >> 10, r.peakRssKiB() >> 10,
                     r.statusWritesPerTaskMinute(), r.operatorRequestsPerSecond(), r.allRequestsPerSecond()));
-            previous = r;
+            if (!r.reference()) {
+                previous = r;
+            }
+        }
+        if (!REFERENCE_SIZES.isEmpty()) {
+            out.append(String.format("ref: the reference operator JVM (-Dbenchmark.reference-jvm): %s; its KiB/task is from its idle heap%n",
+                    String.join(" ", REFERENCE_JVM)));
         }
         int shown = rows.stream().anyMatch(r -> r.tasks() == 1000 && r.failure() == null) ? 1000
                 : rows.stream().filter(r -> r.failure() == null).mapToInt(Row::tasks).max().orElse(-1);
@@ -172,6 +208,19 @@ class OperatorScaleBenchmark {
         if (Files.exists(histogram)) {
             out.append(String.format("class histogram of the operator at %d tasks (top 12; all in %s):%n", shown, histogram));
             Files.readAllLines(histogram).stream().limit(15).forEach(l -> out.append(l).append('\n'));
+        }
+        for (Row r : rows) {
+            String suffix = r.tasks() + (r.reference() ? "-ref" : "");
+            Path nmt = OUT.resolve("nmt-" + suffix + ".txt");
+            if (NMT && Files.exists(nmt)) {
+                out.append(String.format("native memory of the operator JVM at %s tasks (NMT summary):%n", suffix));
+                Files.readAllLines(nmt).stream().filter(l -> l.matches("^(Total|-\\s+\\S.*\\(reserved=).*"))
+                        .forEach(l -> out.append("  ").append(l.replaceFirst("^-\\s+", "").trim()).append('\n'));
+            }
+            Path referrers = OUT.resolve("int-referrers-" + suffix + ".txt");
+            if (Files.exists(referrers)) {
+                Files.readAllLines(referrers).forEach(l -> out.append(l).append('\n'));
+            }
         }
         System.out.print(out);
         Files.writeString(OUT.resolve("curve.txt"), out);
@@ -186,18 +235,42 @@ class OperatorScaleBenchmark {
 
     /** Live heap in bytes: the class histogram's total, after the full GC the histogram forces; written to {@code to}. */
     private static long liveHeap(long pid, Path to) throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid),
-                "GC.class_histogram").redirectErrorStream(true).start();
-        String text = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        jcmd.waitFor(60, TimeUnit.SECONDS);
-        if (to != null) {
-            Files.writeString(to, text);
-        }
+        String text = jcmd(pid, to, "GC.class_histogram");
         Matcher m = HISTOGRAM_TOTAL.matcher(text);
         if (!m.find()) {
             throw new IllegalStateException("no histogram total from jcmd: " + text.lines().limit(5).toList());
         }
         return Long.parseLong(m.group(2));
+    }
+
+    /**
+     * A dump of the operator's live heap, and who holds its {@code int[]} ({@link HprofReferrers}) in
+     * int-referrers-SIZE.txt; the dump itself is deleted (about as big as the live heap).
+     */
+    private static void heapDump(long pid, String suffix) throws IOException, InterruptedException {
+        Path dump = OUT.resolve("heap-" + suffix + ".hprof").toAbsolutePath();
+        Files.deleteIfExists(dump);
+        jcmd(pid, null, "GC.heap_dump", dump.toString());
+        try {
+            Files.writeString(OUT.resolve("int-referrers-" + suffix + ".txt"), HprofReferrers.report(dump, "int", 20));
+        } catch (IOException | RuntimeException e) {
+            Files.writeString(OUT.resolve("int-referrers-" + suffix + ".txt"), "int[] referrers not read from " + dump + ": " + e + "\n");
+            return;
+        }
+        Files.deleteIfExists(dump);
+    }
+
+    /** Runs {@code jcmd pid command...}; its output, also written to {@code to} unless null. */
+    private static String jcmd(long pid, Path to, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid)));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String text = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor(120, TimeUnit.SECONDS);
+        if (to != null) {
+            Files.writeString(to, text);
+        }
+        return text;
     }
 
     /** The process's resident set now and at its peak (VmRSS, VmHWM), in KiB. */

@@ -134,6 +134,19 @@ public class OperatorMetrics {
         return counter[0];
     }
 
+    /** The task is deleted: its series go now, not after {@code forgetAfter}. */
+    public void forget(MixTask task) {
+        tasks.computeIfPresent(key(task), (k, series) -> {
+            series.removeFrom(registry);
+            return null;
+        });
+    }
+
+    /** Tasks with series (for tests). */
+    public int tracked() {
+        return tasks.size();
+    }
+
     private static String key(MixTask task) {
         return task.getMetadata().getNamespace() + "/" + task.getMetadata().getName();
     }

@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * node that cannot fit it: condition {@code PodResizePending}, reason {@code Infeasible}) the outcome says that a
  * restart is needed; the reconciler reports it, and restarts the worker only when the task accepts it.
  *
- * <p>Called from reconcile threads (never two at once for one task); what was already reported per pod and figures
- * is kept in a concurrent map, so a refusal is reported once, not on every reconcile.
+ * <p>Called from reconcile threads (never two at once for one task); what was last reported per pod (its figures, and
+ * whether the node found them infeasible) is kept in a concurrent map keyed by pod uid, so a refusal is reported once,
+ * not on every reconcile. One entry per pod, whatever the number of edits; it goes with the pod ({@link #forget}).
  */
 public final class InPlaceResize {
     private static final Logger LOG = Logger.getLogger(InPlaceResize.class);
@@ -60,12 +61,12 @@ public final class InPlaceResize {
         }
         String from = describe(c.getResources());
         String to = describe(wanted);
-        String key = pod.getMetadata().getUid() + " " + to;
+        String uid = pod.getMetadata().getUid();
         if (same(c.getResources(), wanted)) {
-            return infeasible(pod).map(why -> once(key + " infeasible", new Outcome(Outcome.Kind.RESTART_NEEDED, from, to, why)))
+            return infeasible(pod).map(why -> once(uid, to + " infeasible", new Outcome(Outcome.Kind.RESTART_NEEDED, from, to, why)))
                     .orElse(Outcome.NONE);
         }
-        if (reported.containsKey(key)) {
+        if (to.equals(reported.get(uid))) {
             // Done or refused before for these figures (the informer's copy of the pod may lag a resize): said once.
             return Outcome.NONE;
         }
@@ -79,14 +80,14 @@ public final class InPlaceResize {
             HttpResponse<String> response = client.getHttpClient().sendAsync(request, String.class).get(10, TimeUnit.SECONDS);
             int code = response.code();
             if (code / 100 == 2) {
-                return once(key, new Outcome(Outcome.Kind.RESIZED, from, to, "resized"));
+                return once(uid, to, new Outcome(Outcome.Kind.RESIZED, from, to, "resized"));
             }
             if (code == 409 || code == 429 || code >= 500) {
                 LOG.infof("resize of pod %s/%s: HTTP %d, again at the next reconcile", pod.getMetadata().getNamespace(),
                         pod.getMetadata().getName(), code);
                 return Outcome.NONE;
             }
-            return once(key, new Outcome(Outcome.Kind.RESTART_NEEDED, from, to, refusal(code, response.body())));
+            return once(uid, to, new Outcome(Outcome.Kind.RESTART_NEEDED, from, to, refusal(code, response.body())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.NONE;
@@ -97,11 +98,19 @@ public final class InPlaceResize {
         }
     }
 
-    private Outcome once(String key, Outcome outcome) {
-        if (reported.size() > 20_000) {
-            reported.clear(); // gone pods' entries; one repeated Event at worst
-        }
-        return reported.put(key, outcome.why()) == null ? outcome : Outcome.NONE;
+    /** {@code outcome} unless it was the pod's last one reported (same figures, same verdict). */
+    private Outcome once(String podUid, String what, Outcome outcome) {
+        return what.equals(reported.put(podUid, what)) ? Outcome.NONE : outcome;
+    }
+
+    /** The pod is gone (deleted or replaced): what was reported about it goes too. */
+    public void forget(String podUid) {
+        reported.remove(podUid);
+    }
+
+    /** Pods with something reported (for tests: one per pod, whatever the number of edits). */
+    public int size() {
+        return reported.size();
     }
 
     /** Why the node will not apply a resize it accepted: its PodResizePending condition with reason Infeasible. */

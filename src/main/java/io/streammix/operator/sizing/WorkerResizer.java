@@ -60,6 +60,16 @@ public final class WorkerResizer {
         return Optional.empty();
     }
 
+    /** A worker pod left the cache (its task deleted, or the pod replaced): what was reported about it goes. */
+    public void podGone(String podUid) {
+        resize.forget(podUid);
+    }
+
+    /** Pods whose last resize outcome is remembered (for tests). */
+    public int remembered() {
+        return resize.size();
+    }
+
     private static Map<String, String> annotations(MixTask task) {
         return task.getMetadata().getAnnotations() == null ? Map.of() : task.getMetadata().getAnnotations();
     }

@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Failed pushes of a spec to running workers, per task: when the next attempt is due (the wait doubles after
  * each failure) and when to give up and replace the worker. In memory only: after an operator restart a
- * failing push simply starts counting again, and the spec is never lost (it is in the task's Secret).
+ * failing push simply starts counting again, and the spec is never lost (it is in the task's Secret). Keyed by task
+ * uid: a deleted task's entry goes with it ({@link #clear}, called when the task leaves the operator's cache).
  */
 public final class PushRetries {
     /** @param generation the spec being pushed; failures of an older one do not count against it */
@@ -39,5 +40,10 @@ public final class PushRetries {
 
     public void clear(String task) {
         byTask.remove(task);
+    }
+
+    /** Tasks with a failing push now (for tests: it must not keep deleted tasks). */
+    public int size() {
+        return byTask.size();
     }
 }

@@ -76,6 +76,20 @@ class InPlaceResizeTest {
                 .as("said once for these figures").isEqualTo(InPlaceResize.Outcome.Kind.NONE);
     }
 
+    /** Issue 24: one entry per pod, not one per figures asked (it grew with every edit), and none once the pod is gone. */
+    @Test
+    void editsKeepOneEntryPerPodAndItGoesWithThePod() {
+        server.expect().patch().withPath(PATH).andReturn(404, new StatusBuilder().withCode(404).withMessage("not found").build()).always();
+        InPlaceResize resize = new InPlaceResize();
+        for (int i = 1; i <= 50; i++) {
+            assertThat(resize.apply(client, pod(res("500m", "512Mi"), "n1"), "worker", res((500 + i) + "m", "1Gi")).kind())
+                    .as("new figures %d: reported", i).isEqualTo(InPlaceResize.Outcome.Kind.RESTART_NEEDED);
+        }
+        assertThat(resize.size()).as("50 edits of one pod's figures").isEqualTo(1);
+        resize.forget("u1");
+        assertThat(resize.size()).isZero();
+    }
+
     @Test
     void aRefusalCarriesTheApiServersReason() {
         server.expect().patch().withPath(PATH).andReturn(422, new StatusBuilder().withCode(422)

@@ -57,6 +57,8 @@ public final class OperatorProcess implements AutoCloseable {
 
     /**
      * Starts the operator in a new JVM with {@code jvmOptions} and the test classpath; returns once it has started.
+     * Options of the form {@code NAME=value} (capitals, e.g. {@code MALLOC_ARENA_MAX=2}) are set in the JVM's
+     * environment instead, as the chart's pod sets them.
      *
      * @param properties the operator's configuration plus {@code test.api-url}, {@code test.token},
      *                   {@code test.namespaces} (comma-separated, empty: all)
@@ -71,13 +73,22 @@ public final class OperatorProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
+        Map<String, String> environment = new HashMap<>();
+        for (String option : jvmOptions) {
+            if (option.matches("[A-Z_][A-Z0-9_]*=.*")) {
+                environment.put(option.substring(0, option.indexOf('=')), option.substring(option.indexOf('=') + 1));
+            } else {
+                command.add(option);
+            }
+        }
         command.add("-cp");
         // Surefire runs the tests from a manifest-only jar; this property holds the real classpath.
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         command.add(OperatorProcess.class.getName());
         command.add(config.toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         OperatorProcess child = new OperatorProcess(process, dir.resolve("operator.log"));
         child.await("started", Duration.ofSeconds(120));
         return child;
