@@ -43,10 +43,15 @@ import java.util.regex.Pattern;
  */
 public final class WorkerCostModel {
     /** The CPU terms, in the order of {@link #cpuFeatures}. */
-    public static final List<String> CPU_TERMS = List.of("base", "per input", "testsrc Mpx/s", "other synthetic Mpx/s",
-            "decoded Mpx/s", "scaled Mpx/s", "canvas Mpx/s", "H.264 Mpx/s", "H.265 Mpx/s", "per output (its audio encode, muxing)");
+    public static final List<String> CPU_TERMS = List.of("base", "per input", "per input with audio", "testsrc Mpx/s",
+            "other synthetic Mpx/s", "decoded Mpx/s", "scaled Mpx/s", "canvas Mpx/s", "rung Mpx/s", "H.264 Mpx/s",
+            "H.265 Mpx/s", "per output (its audio encode, muxing)", "per video output");
     /** Millicores per unit of each CPU term. */
-    static final double[] CPU = {0.0000, 12.9861, 11.9914, 0.0000, 8.3255, 5.2476, 0.0000, 7.6382, 56.2411, 73.5791};
+    static final double[] CPU = {0.0000, 12.9861, 0, 11.9914, 0.0000, 8.3255, 5.2476, 0.0000, 0, 7.6382, 56.2411, 73.5791, 0};
+
+    /** Indices of the CPU terms in {@link #CPU_TERMS}. */
+    static final int BASE = 0, INPUT = 1, INPUT_AUDIO = 2, TESTSRC = 3, OTHER_SYNTHETIC = 4, DECODED = 5, SCALED = 6,
+            CANVAS = 7, RUNG = 8, H264 = 9, H265 = 10, OUTPUT = 11, VIDEO_OUTPUT = 12;
 
     /** The memory terms, in the order of {@link #memoryFeatures}. */
     public static final List<String> MEMORY_TERMS = List.of("base", "input Mpx", "canvas Mpx", "H.264 Mpx", "H.265 Mpx",
@@ -76,28 +81,66 @@ public final class WorkerCostModel {
     /** The amounts of each CPU term ({@link #CPU_TERMS}) in {@code spec}. */
     public static double[] cpuFeatures(MixTaskSpec spec) {
         double[] f = new double[CPU_TERMS.size()];
-        f[0] = 1;
+        f[BASE] = 1;
         MixOutput canvas = canvas(spec);
         int canvasFps = canvas == null ? 0 : canvas.video.fps == null ? 15 : canvas.video.fps;
         for (MixInput in : inputs(spec)) {
-            f[1]++;
+            f[INPUT]++;
+            if (bringsAudio(in)) {
+                f[INPUT_AUDIO]++;
+            }
             Picture p = picture(in, canvasFps);
             if (p != null) {
                 f[p.kind()] += p.megapixels() * p.fps();
-                f[5] += p.scaledMegapixels() * p.fps();
+                f[SCALED] += p.scaledMegapixels() * p.fps();
             }
         }
         if (canvas != null) {
-            f[6] = mpx(canvas.video.width, canvas.video.height) * canvasFps;
+            f[CANVAS] = mpx(canvas.video.width, canvas.video.height) * canvasFps;
+            f[RUNG] = rungMegapixels(spec, canvas) * canvasFps;
         }
         for (MixOutput o : outputs(spec)) {
             if (o.hasVideo()) {
                 int fps = o.video.fps == null ? canvasFps : o.video.fps;
-                f[o.video.codecOrDefault() == VideoCodec.H265 ? 8 : 7] += mpx(o.video.width, o.video.height) * fps;
+                f[o.video.codecOrDefault() == VideoCodec.H265 ? H265 : H264] += mpx(o.video.width, o.video.height) * fps;
+                f[VIDEO_OUTPUT]++;
             }
-            f[9]++; // every output encodes audio (absent: AAC-LC, 48 kbit/s, mono)
+            f[OUTPUT]++; // every output encodes audio (absent: AAC-LC, 48 kbit/s, mono)
         }
         return f;
+    }
+
+    /**
+     * Megapixels of the ladder's rungs: each other output size smaller than the canvas, once (as the engine's
+     * {@code MixPlan.rungsOf}); the inputs make a picture for each rung and the clock draws each rung's canvas.
+     */
+    private static double rungMegapixels(MixTaskSpec spec, MixOutput canvas) {
+        int w = canvas.video.width;
+        int h = canvas.video.height;
+        java.util.Set<Long> rungs = new java.util.HashSet<>();
+        double sum = 0;
+        for (MixOutput o : outputs(spec)) {
+            if (o.hasVideo()) {
+                int rw = (o.video.width + 1) & ~1;
+                int rh = (o.video.height + 1) & ~1;
+                if (rw <= w && rh <= h && (rw != w || rh != h) && rungs.add(((long) rw << 32) | rh)) {
+                    sum += mpx(rw, rh);
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** Whether an input brings sound to resample and mix: a synthetic tone, or a stream's or file's audio. */
+    private static boolean bringsAudio(MixInput in) {
+        if (!in.contentOrDefault().hasAudio()) {
+            return false;
+        }
+        String url = in.url == null ? "" : in.url;
+        if (url.startsWith("synthetic:testsrc") || url.startsWith("synthetic:color")) {
+            return url.contains("tone=");
+        }
+        return true;
     }
 
     /** The amounts of each memory term ({@link #MEMORY_TERMS}) in {@code spec}. */
@@ -125,7 +168,7 @@ public final class WorkerCostModel {
     }
 
     /**
-     * An input's pictures: which CPU term they feed (2 test pattern, 3 other synthetic, 4 decoded), size and rate, and
+     * An input's pictures: which CPU term they feed (test pattern, other synthetic, or decoded), size and rate, and
      * the megapixels its scaler writes per picture: its rect's when the picture is another size (the input thread
      * scales each picture to its rect), none when it is the rect's size (passed to the canvas by reference).
      */
@@ -151,10 +194,10 @@ public final class WorkerCostModel {
             }
             int[] rect = rect(in);
             double scaled = rect == null || (rect[0] == w && rect[1] == h) ? 0 : mpx(rect[0], rect[1]);
-            return new Picture(url.startsWith("synthetic:testsrc") ? 2 : 3, mpx(w, h), fps.find() ? Integer.parseInt(fps.group(1)) : 15, scaled);
+            return new Picture(url.startsWith("synthetic:testsrc") ? TESTSRC : OTHER_SYNTHETIC, mpx(w, h), fps.find() ? Integer.parseInt(fps.group(1)) : 15, scaled);
         }
         int[] rect = rect(in);
-        return rect == null || rect[0] <= 1 || rect[1] <= 1 ? null : new Picture(4, mpx(rect[0], rect[1]), canvasFps, 0);
+        return rect == null || rect[0] <= 1 || rect[1] <= 1 ? null : new Picture(DECODED, mpx(rect[0], rect[1]), canvasFps, 0);
     }
 
     /** {width, height} of an input's rect, null when the spec leaves an edge out. */
