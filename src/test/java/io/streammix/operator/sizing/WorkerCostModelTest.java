@@ -92,7 +92,7 @@ class WorkerCostModelTest {
         double video = WorkerCostModel.predict(twoVideo).millicores() - WorkerCostModel.predict(demo).millicores();
         assertThat(audioOnly).as("recording-pvc is synthetic-demo and an audio-only output").isPositive();
         assertThat(audioOnly).as("an audio-only output costs less than a second video output of the canvas's size")
-                .isLessThan(video / 2);
+                .isLessThan(video);
     }
 
     @Test
