@@ -77,6 +77,10 @@ class WorkerCostCalibrationBenchmark {
                         List.of(out(d, "a", 1280, 720, 15), audioOnly(d, "audio")))),
                 new Case("1 testsrc -> 1280x720 + 2 audio-only", d -> spec(List.of(testsrc(320, 180)),
                         List.of(out(d, "a", 1280, 720, 15), audioOnly(d, "audio1"), audioOnly(d, "audio2")))),
+                // An audio-only output costs about the noise of one case (10-20m): four of them show it.
+                new Case("1 testsrc -> 1280x720 + 4 audio-only", d -> spec(List.of(testsrc(320, 180)),
+                        List.of(out(d, "a", 1280, 720, 15), audioOnly(d, "audio1"), audioOnly(d, "audio2"), audioOnly(d, "audio3"),
+                                audioOnly(d, "audio4")))),
                 new Case("1 testsrc 1280x720 -> 720p+480p+240p@10", d -> spec(List.of(testsrc(1280, 720)),
                         List.of(out(d, "a", 1280, 720, 15), out(d, "b", 854, 480, 15), out(d, "c", 426, 240, 10)))),
                 new Case("4 testsrc 640x360 -> 1280x720@15", d -> grid(d, 4, 2, i -> "synthetic:testsrc?size=640x360&fps=15&tone=440")),
