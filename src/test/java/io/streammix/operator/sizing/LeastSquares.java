@@ -11,9 +11,15 @@ final class LeastSquares {
     }
 
     static double[] fitNonNegative(List<double[]> x, double[] y) {
+        boolean[] all = new boolean[x.get(0).length];
+        java.util.Arrays.fill(all, true);
+        return fitNonNegative(x, y, all);
+    }
+
+    /** Over the columns {@code allowed} only (the others are 0). */
+    static double[] fitNonNegative(List<double[]> x, double[] y, boolean[] allowed) {
         int n = x.get(0).length;
-        boolean[] active = new boolean[n];
-        java.util.Arrays.fill(active, true);
+        boolean[] active = allowed.clone();
         while (true) {
             double[] c = fit(x, y, active);
             int worst = -1;

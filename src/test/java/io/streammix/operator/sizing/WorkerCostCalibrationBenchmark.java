@@ -33,6 +33,23 @@ class WorkerCostCalibrationBenchmark {
     /** This JVM's fresh fit, for WorkerCostExamplesBenchmark run after it (-Dsurefire.runOrder=alphabetical); null before. */
     static double[] lastCpu;
     static double[] lastMemory;
+    /** This JVM's fit over the terms the model had before issue 24's calibration rework only (the others 0). */
+    static double[] lastCpuOldTerms;
+    /**
+     * The CPU terms of the model before the split of per-input sound, ladder rungs and video outputs: base, per
+     * input, testsrc, other synthetic, decoded, scaled, canvas, H.264, H.265, per output. The calibration also fits
+     * over these only, so that a run shows what the new terms bring on the same measurements.
+     */
+    static final boolean[] OLD_TERMS = oldTerms();
+
+    private static boolean[] oldTerms() {
+        boolean[] old = new boolean[WorkerCostModel.CPU_TERMS.size()];
+        java.util.Arrays.fill(old, true);
+        old[WorkerCostModel.INPUT_AUDIO] = false;
+        old[WorkerCostModel.RUNG] = false;
+        old[WorkerCostModel.VIDEO_OUTPUT] = false;
+        return old;
+    }
 
     @TempDir
     Path dir;
@@ -54,12 +71,25 @@ class WorkerCostCalibrationBenchmark {
                         List.of(out(d, "a", 1280, 720, 15), out(d, "b", 1280, 720, 15)))),
                 new Case("1 testsrc -> 1280x720 + 640x360", d -> spec(List.of(testsrc(320, 180)),
                         List.of(out(d, "a", 1280, 720, 15), out(d, "b", 640, 360, 15)))),
+                new Case("1 testsrc -> 3 x 1280x720@15", d -> spec(List.of(testsrc(320, 180)),
+                        List.of(out(d, "a", 1280, 720, 15), out(d, "b", 1280, 720, 15), out(d, "c", 1280, 720, 15)))),
                 new Case("1 testsrc -> 1280x720 + audio-only", d -> spec(List.of(testsrc(320, 180)),
-                        List.of(out(d, "a", 1280, 720, 15), audioOnly(d)))),
+                        List.of(out(d, "a", 1280, 720, 15), audioOnly(d, "audio")))),
+                new Case("1 testsrc -> 1280x720 + 2 audio-only", d -> spec(List.of(testsrc(320, 180)),
+                        List.of(out(d, "a", 1280, 720, 15), audioOnly(d, "audio1"), audioOnly(d, "audio2")))),
+                // An audio-only output costs about the noise of one case (10-20m): four of them show it.
+                new Case("1 testsrc -> 1280x720 + 4 audio-only", d -> spec(List.of(testsrc(320, 180)),
+                        List.of(out(d, "a", 1280, 720, 15), audioOnly(d, "audio1"), audioOnly(d, "audio2"), audioOnly(d, "audio3"),
+                                audioOnly(d, "audio4")))),
+                new Case("1 testsrc 1280x720 -> 720p+480p+240p@10", d -> spec(List.of(testsrc(1280, 720)),
+                        List.of(out(d, "a", 1280, 720, 15), out(d, "b", 854, 480, 15), out(d, "c", 426, 240, 10)))),
                 new Case("4 testsrc 640x360 -> 1280x720@15", d -> grid(d, 4, 2, i -> "synthetic:testsrc?size=640x360&fps=15&tone=440")),
                 new Case("4 testsrc 320x180 -> 1280x720@15 (scaled)", d -> grid(d, 4, 2, i -> "synthetic:testsrc?size=320x180&fps=15&tone=440")),
                 new Case("4 colour 640x360 -> 1280x720@15", d -> grid(d, 4, 2, i -> "synthetic:color?color=#C03030&size=640x360&fps=15&tone=880")),
+                new Case("4 testsrc 640x360 no tone -> 1280x720@15", d -> grid(d, 4, 2, i -> "synthetic:testsrc?size=640x360&fps=15")),
                 new Case("9 testsrc 320x180 -> 960x540@15", d -> grid(d, 9, 3, i -> "synthetic:testsrc?size=320x180&fps=15&tone=660")),
+                new Case("9 colour 320x180 no tone -> 960x540@15", d -> grid(d, 9, 3, i -> "synthetic:color?color=#30C030&size=320x180&fps=15")),
+                new Case("9 files 320x180 -> 960x540@15", d -> grid(d, 9, 3, i -> smallFile(d, i))),
                 new Case("1 file 640x360 -> 640x360@15", d -> fileCanvas(d)),
                 new Case("2 files 640x360 -> 1280x720@15", d -> grid(d, 2, 2, i -> file(d, i))),
                 new Case("4 files 640x360 -> 1280x720@15", d -> grid(d, 4, 2, i -> file(d, i))));
@@ -79,18 +109,24 @@ class WorkerCostCalibrationBenchmark {
         }
         double[] cpu = LeastSquares.fitNonNegative(cpuX, cpuY);
         double[] mem = LeastSquares.fitNonNegative(memX, memY);
+        double[] cpuOld = LeastSquares.fitNonNegative(cpuX, cpuY, OLD_TERMS);
+        lastCpuOldTerms = cpuOld;
         lastCpu = cpu;
         lastMemory = mem;
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
                 "BENCHMARK worker cost calibration (steady CPU over %.0f..%.0f s, peak RSS; the pod's JVM flags: %s, heap ceiling per case: WorkerHeap)%n",
                 PodWorkerRun.WARMUP, PodWorkerRun.END, io.streammix.operator.config.OperatorConfig.Worker.DEFAULT_JAVA_OPTIONS));
-        table.append(String.format(Locale.ROOT, "  %-42s %9s %9s %6s %9s %9s %6s%n", "case", "CPU m", "fit m", "err", "RSS MiB", "fit MiB", "err"));
+        table.append(String.format(Locale.ROOT, "  %-42s %9s %9s %6s %9s %6s %9s %9s %6s%n", "case", "CPU m", "fit m", "err",
+                "old terms", "err", "RSS MiB", "fit MiB", "err"));
         for (int i = 0; i < cases.size(); i++) {
             double fc = dot(cpu, cpuX.get(i));
+            double fo = dot(cpuOld, cpuX.get(i));
             double fm = dot(mem, memX.get(i));
-            table.append(String.format(Locale.ROOT, "  %-42s %9.0f %9.0f %5.0f%% %9.0f %9.0f %5.0f%%%n", cases.get(i).name(),
-                    cpuY[i], fc, 100 * (fc - cpuY[i]) / cpuY[i], memY[i], fm, 100 * (fm - memY[i]) / memY[i]));
+            table.append(String.format(Locale.ROOT, "  %-42s %9.0f %9.0f %5.0f%% %9.0f %5.0f%% %9.0f %9.0f %5.0f%%%n", cases.get(i).name(),
+                    cpuY[i], fc, 100 * (fc - cpuY[i]) / cpuY[i], fo, 100 * (fo - cpuY[i]) / cpuY[i],
+                    memY[i], fm, 100 * (fm - memY[i]) / memY[i]));
         }
+        table.append("  fit over the old terms only: CPU = ").append(literal(cpuOld)).append('\n');
         table.append("  CPU terms ").append(WorkerCostModel.CPU_TERMS).append('\n');
         table.append("  static final double[] CPU = ").append(literal(cpu)).append(";\n");
         table.append("  memory terms ").append(WorkerCostModel.MEMORY_TERMS).append('\n');
@@ -170,6 +206,22 @@ class WorkerCostCalibrationBenchmark {
         }
     }
 
+    /** A 320x180@15 H.264 file with a tone (4:2:0, like WorkerBench.input's), for a grid's cell of its size. */
+    private static String smallFile(Path d, int i) {
+        try {
+            Path f = PodWorkerRun.out(d, "small" + i + ".mp4");
+            if (!Files.exists(f)) {
+                MediaTools.ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x180:rate=15", "-f", "lavfi", "-i",
+                        "sine=frequency=" + (440 + 55 * i) + ":sample_rate=48000", "-t", String.valueOf((int) PodWorkerRun.END + 10),
+                        "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-b:v", "300k", "-g", "30",
+                        "-c:a", "aac", "-b:a", "96k", "-ac", "2", f.toString());
+            }
+            return f.toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static MixOutput out(Path d, String name, int w, int h, int fps) {
         try {
             MixOutput o = MediaTools.fileOutput(name, PodWorkerRun.out(d, name + ".mp4"), w, h, fps);
@@ -180,8 +232,8 @@ class WorkerCostCalibrationBenchmark {
         }
     }
 
-    private static MixOutput audioOnly(Path d) {
-        MixOutput o = out(d, "audio", 2, 2, 15);
+    private static MixOutput audioOnly(Path d, String name) {
+        MixOutput o = out(d, name, 2, 2, 15);
         o.url = o.url.replace(".mp4", ".m4a");
         o.video = null;
         return o;

@@ -57,6 +57,10 @@ class WorkerCostExamplesBenchmark {
                     row += String.format(Locale.ROOT, "  %-28s %9s %9.0f %5.0f%% %9s %9.0f %5.0f%%   (this run's calibration fit)%n", "",
                             "", refit.millicores(), 100 * (refit.millicores() - m.millicores()) / m.millicores(),
                             "", refit.memoryMib(), 100 * (refit.memoryMib() - m.peakRssMib()) / m.peakRssMib());
+                    double oldTerms = WorkerCostModel.predict(spec, WorkerCostCalibrationBenchmark.lastCpuOldTerms,
+                            WorkerCostCalibrationBenchmark.lastMemory).millicores();
+                    row += String.format(Locale.ROOT, "  %-28s %9s %9.0f %5.0f%%   (this run's calibration, fit over the old terms only)%n",
+                            "", "", oldTerms, 100 * (oldTerms - m.millicores()) / m.millicores());
                 }
                 System.out.print(row);
                 System.out.printf(Locale.ROOT, "    terms: CPU %s, memory %s%n",
