@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.Timer;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskStatus;
 import io.streammix.operator.cache.PrunedItemStore;
+import io.streammix.operator.cache.WatchedNamespaces;
 import io.streammix.operator.cache.Pruning;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.dependent.WorkerDeploymentDependent;
@@ -109,6 +110,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
 
     @Override
     public List<EventSource<?, MixTask>> prepareEventSources(EventSourceContext<MixTask> context) {
+        WatchedNamespaces.requireAllOrOne(context.getControllerConfiguration().getInformerConfig().getNamespaces());
         List<EventSource<?, MixTask>> sources = new ArrayList<>(networkPolicy == null
                 ? EventSourceUtils.dependentEventSources(context, secret, service, deployment)
                 : EventSourceUtils.dependentEventSources(context, secret, service, networkPolicy, deployment));

@@ -58,19 +58,19 @@ class HelmChartTest {
 
     @Test
     void watchNamespacesGivesNamespacedRolesAndNothingClusterWide() {
-        List<JsonNode> docs = render(t -> t.set("watchNamespaces[0]", "media-a").set("watchNamespaces[1]", "media-b"));
+        List<JsonNode> docs = render(t -> t.set("watchNamespaces[0]", "media-a"));
         assertThat(of(docs, "ClusterRole")).isEmpty();
         assertThat(of(docs, "ClusterRoleBinding")).isEmpty();
         assertThat(of(docs, "Role")).extracting(r -> r.at("/metadata/namespace").asText())
-                .contains("media-a", "media-b");
+                .contains("media-a");
         assertThat(of(docs, "RoleBinding")).allSatisfy(b ->
                 assertThat(b.at("/subjects/0/namespace").asText()).isEqualTo("mixtask"));
         assertThat(of(docs, "ServiceAccount")).filteredOn(s -> s.at("/metadata/name").asText().equals("mixtask-worker"))
-                .extracting(s -> s.at("/metadata/namespace").asText()).containsExactlyInAnyOrder("media-a", "media-b");
+                .extracting(s -> s.at("/metadata/namespace").asText()).containsExactly("media-a");
         // Worker NetworkPolicies are the operator's (one per task, beside its worker), never the chart's.
         assertThat(of(docs, "NetworkPolicy")).isEmpty();
         String config = only(docs, "ConfigMap", "mixtask-operator").at("/data/application.properties").asText();
-        assertThat(config).contains("quarkus.operator-sdk.controllers.mixtask.namespaces=media-a,media-b",
+        assertThat(config).contains("quarkus.operator-sdk.controllers.mixtask.namespaces=media-a",
                 "mixtask.worker.service-account=mixtask-worker");
     }
 
@@ -539,7 +539,7 @@ class HelmChartTest {
         assertThat(startMix.maxTasksPerToken()).isEqualTo(5);
 
         List<JsonNode> watched = render(t -> t.set("startMixApi.enabled", true).set("startMixApi.namespaces[0]", "media-a")
-                .set("watchNamespaces[0]", "media-a").set("watchNamespaces[1]", "media-b"));
+                .set("watchNamespaces[0]", "media-a"));
         for (JsonNode r : of(watched, "Role")) {
             if (r.at("/metadata/name").asText().equals("mixtask-operator")) {
                 assertThat(verbs(r, "mixtasks")).as(r.at("/metadata/namespace").asText()).containsExactlyInAnyOrder("get", "list", "watch");
@@ -556,6 +556,9 @@ class HelmChartTest {
         assertThatThrownBy(() -> render(t -> t.set("maxFps", 120)))
                 .hasMessageContaining("maxFps");
         assertThatThrownBy(() -> render(t -> t.set("watchNamespaces[0]", "Not_A_Namespace")))
+                .hasMessageContaining("watchNamespaces");
+        // Several namespaces: the operator's informers would share one cache (WatchedNamespaces).
+        assertThatThrownBy(() -> render(t -> t.set("watchNamespaces[0]", "media-a").set("watchNamespaces[1]", "media-b")))
                 .hasMessageContaining("watchNamespaces");
         assertThatThrownBy(() -> render(t -> t.set("replicaCont", 2)))
                 .hasMessageContaining("replicaCont");
