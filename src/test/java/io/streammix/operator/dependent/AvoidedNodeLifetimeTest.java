@@ -81,10 +81,16 @@ class AvoidedNodeLifetimeTest {
     @Test
     void theAvoidedNodeGoesWithTheNextChangeOfThePodTemplate() throws Exception {
         failedOverFromNodeA("t-edit");
-        MixTask task = client.resources(MixTask.class).inNamespace(NS).withName("t-edit").get();
-        task.getSpec().worker = new io.streammix.api.v1alpha1.WorkerOverrides();
-        task.getSpec().worker.priorityClassName = "media-high";
-        client.resource(task).update();
+        // The operator writes the status meanwhile (more often since a move keeps worker.previousNode): an edit may
+        // conflict, and is made again on the newer task, as kubectl does.
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            client.resources(MixTask.class).inNamespace(NS).withName("t-edit").edit(t -> {
+                t.getSpec().worker = new io.streammix.api.v1alpha1.WorkerOverrides();
+                t.getSpec().worker.priorityClassName = "media-high";
+                return t;
+            });
+            return true;
+        });
 
         Deployment edited = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                 .until(() -> deployment("t-edit"), d -> "media-high".equals(d.getSpec().getTemplate().getSpec().getPriorityClassName()));
