@@ -55,6 +55,12 @@ public final class WorkerMain {
     }
 
     private static final Logger LOG = Logger.getLogger(WorkerMain.class);
+    /**
+     * A JVM system property for WorkerMemoryBenchmark only: the mix without the control, media and metrics servers, to
+     * bound what the HTTP layer costs. Such a worker answers no probe, so a pod would be restarted; a tenant cannot set
+     * it (the spec never reaches the JVM's options, which the operator's admin sets).
+     */
+    public static final String BENCHMARK_WITHOUT_HTTP = "io.streammix.worker.benchmark-without-http";
 
     private WorkerMain() {
     }
@@ -103,6 +109,10 @@ public final class WorkerMain {
             io.streammix.worker.media.OpenedFiles.requireExactPaths();
             MixEngine.Config config = new MixEngine.Config(Path.of(scratch, "out"), null, Path.of(scratch, "hls"), new LiveStreams())
                     .withFiles(FileAccess.forPod(sub.spec(), Path.of(scratch, "out")));
+            if (Boolean.getBoolean(BENCHMARK_WITHOUT_HTTP)) {
+                mixWithoutHttp(MixEngine.start(sub, config));
+                return;
+            }
             rt = WorkerRuntime.start(sub, config, bindAddress, port, mediaPort, token);
         } catch (IllegalArgumentException e) {
             System.err.println("worker: " + e.getMessage());
@@ -120,6 +130,17 @@ public final class WorkerMain {
             rt.close();
             // Straight to stderr: JUL's own shutdown hook resets its handlers concurrently, so a log line here can be lost.
             System.err.println("worker stopped: outputs closed");
+            done.countDown();
+        }, "shutdown"));
+        done.await();
+    }
+
+    /** The benchmark's worker without servers ({@link #BENCHMARK_WITHOUT_HTTP}): mixes until SIGTERM. */
+    private static void mixWithoutHttp(MixEngine engine) throws InterruptedException {
+        LOG.warnf("%s: mixing without the control, media and metrics ports", BENCHMARK_WITHOUT_HTTP);
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            engine.close();
             done.countDown();
         }, "shutdown"));
         done.await();

@@ -81,6 +81,11 @@ public final class WorkerBench {
      * tests use, so that a run does not unpack them again.
      */
     public static ProcessBuilder worker(MixTaskSpec spec, Path scratch, Path log) throws IOException {
+        return worker(spec, scratch, log, fastJar());
+    }
+
+    /** {@link #worker(MixTaskSpec, Path, Path)} from another build's fast-jar (a copy of main's, to compare with). */
+    public static ProcessBuilder worker(MixTaskSpec spec, Path scratch, Path log, Path jar) throws IOException {
         Files.createDirectories(scratch.resolve("out"));
         Path specFile = scratch.resolve("spec.json");
         Files.write(specFile, JSON.writeValueAsBytes(new SpecSubmission(1, spec)));
@@ -89,7 +94,7 @@ public final class WorkerBench {
         String cache = System.getProperty("org.bytedeco.javacpp.cachedir",
                 Path.of(System.getProperty("user.home"), ".javacpp", "cache").toString());
         ProcessBuilder pb = new ProcessBuilder(java, "-Dorg.bytedeco.javacpp.cachedir=" + cache, "-jar",
-                fastJar().toAbsolutePath().toString(), "worker")
+                jar.toAbsolutePath().toString(), "worker")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("MIXTASK_") || k.equals("JAVA_TOOL_OPTIONS") || k.startsWith("MALLOC_"));
         pb.environment().put("MIXTASK_SPEC_FILE", specFile.toString());
@@ -100,8 +105,25 @@ public final class WorkerBench {
         pb.environment().put("MIXTASK_METRICS_PORT", "0");
         pb.environment().put("MIXTASK_BIND_ADDRESS", "127.0.0.1");
         pb.environment().put("MALLOC_ARENA_MAX", WorkerPodTemplate.MALLOC_ARENA_MAX);
-        pb.environment().put("JAVA_TOOL_OPTIONS", podJavaOptions(spec, scratch));
+        pb.environment().put("JAVA_TOOL_OPTIONS", podJavaOptions(spec, scratch) + benchmarkOnlyOptions());
         return pb;
+    }
+
+    /**
+     * Options a benchmark run adds on request, never a pod: {@code -Dbenchmark.diagnose=true} turns on the JVM's native
+     * memory tracking (read by {@link MemoryDiagnosis} at the end of the window; it costs a few MiB itself, so its runs
+     * are not the RSS figures), {@code -Dbenchmark.worker-http=off} runs the worker without its three HTTP servers
+     * (WorkerMain's {@value WorkerMain#BENCHMARK_WITHOUT_HTTP}: what the HTTP layer costs).
+     */
+    static String benchmarkOnlyOptions() {
+        String extra = "";
+        if (Boolean.getBoolean("benchmark.diagnose")) {
+            extra += " -XX:NativeMemoryTracking=summary";
+        }
+        if ("off".equals(System.getProperty("benchmark.worker-http"))) {
+            extra += " -D" + WorkerMain.BENCHMARK_WITHOUT_HTTP + "=true";
+        }
+        return extra;
     }
 
     /** The bundled ffmpeg with these arguments (its libraries beside it), quiet, output to {@code log}. */
@@ -131,6 +153,9 @@ public final class WorkerBench {
             int threads;
             try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(p.pid()), "task"))) {
                 threads = (int) tasks.count();
+            }
+            if (Boolean.getBoolean("benchmark.diagnose")) {
+                System.out.println(MemoryDiagnosis.of(p.pid()));
             }
             return new Figures((c1 - c0) / (end - warmup), hwm, threads, ThreadCpu.perSecond(byThread0, byThread1, end - warmup));
         } finally {

@@ -32,6 +32,11 @@ class WorkerMemoryBenchmark {
     static final String COLOUR = "#203040";
     /** Worker/ffmpeg measurement pairs of the two-input mix ({@code -Dbenchmark.runs}). */
     private static final int RUNS = Integer.getInteger("benchmark.runs", 3);
+    /**
+     * {@code -Dbenchmark.baseline-app=DIR}: a copy of another build's {@code target/quarkus-app} (main's), whose worker
+     * runs in each run too, right before this build's: before and after in interleaved pairs.
+     */
+    private static final String BASELINE_APP = System.getProperty("benchmark.baseline-app");
 
     @TempDir
     Path dir;
@@ -67,6 +72,12 @@ class WorkerMemoryBenchmark {
         // CPU time on this shared machine moves ~10 % from run to run: RUNS pairs, worker then ffmpeg, and the median.
         double[] ratios = new double[RUNS];
         for (int run = 0; run < RUNS; run++) {
+            if (BASELINE_APP != null) {
+                WorkerBench.Figures b = WorkerBench.measure(WorkerBench.worker(spec, scratch, dir.resolve("baseline.log"),
+                        Path.of(BASELINE_APP, "quarkus-run.jar")), warmup, end);
+                System.out.printf("  run %d of %d: baseline worker (%s): peak RSS %d MiB, steady CPU %.3f CPU s per media s, threads %d%n",
+                        run + 1, RUNS, BASELINE_APP, b.peakRssMib(), b.cpuPerSecond(), b.threads());
+            }
             WorkerBench.Figures e = WorkerBench.measure(WorkerBench.worker(spec, scratch, dir.resolve("worker.log")), warmup, end);
             WorkerBench.Figures f = WorkerBench.measure(WorkerBench.ffmpeg(dir.resolve("ffmpeg.log"), ff), warmup, end);
             ratios[run] = e.cpuPerSecond() / f.cpuPerSecond();
