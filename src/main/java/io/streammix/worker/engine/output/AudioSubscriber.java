@@ -26,6 +26,7 @@ final class AudioSubscriber {
     private volatile long leaveAt = Long.MAX_VALUE;
     /** The sample after the last chunk this output fed (output thread). */
     private long lastEnd = Long.MIN_VALUE;
+    private boolean released;
 
     AudioSubscriber(SharedAudioEncode encode, SharedAudioEncodes owner, long fromPts, Consumer<AVPacket> out) {
         this.encode = encode;
@@ -43,6 +44,11 @@ final class AudioSubscriber {
     void feed(short[] samples, long pos, int frames) {
         lastEnd = pos + frames;
         encode.feed(samples, pos, frames);
+    }
+
+    /** Whether the shared encoder's context is freed (for tests). */
+    boolean encoderClosed() {
+        return encode.closed();
     }
 
     /** Why the shared encoder stopped, or null. */
@@ -94,6 +100,17 @@ final class AudioSubscriber {
         done();
         leave(Long.MIN_VALUE + 1);
         encode.remove(this);
+    }
+
+    /**
+     * This output's muxers are closed: it no longer needs the encoder's context (its streams were set up from it).
+     * Call once the output has left ({@link #finish} or {@link #abandon}); output thread.
+     */
+    void release() {
+        if (!released) {
+            released = true;
+            encode.release();
+        }
     }
 
     private void leave(long at) {

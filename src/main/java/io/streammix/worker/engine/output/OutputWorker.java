@@ -135,10 +135,7 @@ public final class OutputWorker implements Runnable, MixSink {
     /** Takes a reference to the canvas of this output's size, or the canvas (no copy); drops it when this output is behind. */
     @Override
     public void offerVideo(Canvases canvases, double time) {
-        if (!spec.hasVideo()) {
-            return;
-        }
-        if (finished) {
+        if (!spec.hasVideo() || finished) {
             return;
         }
         // The encoder's size (OutputCodecs rounds it even); another canvas is scaled to it (OutputPicture).
@@ -207,6 +204,9 @@ public final class OutputWorker implements Runnable, MixSink {
             LOG.errorf("output %s (%s) failed: %s", name, OutputSinks.safeNames(sinks), e.getMessage());
         } finally {
             sinks.forEach(sink -> sink.close(name));
+            if (audio != null) {
+                audio.release(); // after the sinks: their muxers were set up from the shared encoder's context
+            }
             if (recording != null) {
                 recording.outputClosed(UPLOAD_DRAIN_MS);
                 recording.close();

@@ -21,7 +21,9 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
  * rungs) share one (see {@link SharedAudioEncodes}). Each output forwards the chunks it takes from its queue; the
  * first to forward a chunk feeds it, later copies of it are ignored, so a slow output does not hold up the others.
  * The last few packets are kept so that an output joining a running encoder gets the audio from its own first chunk
- * on (it took some time to open its video encoder). The encoder is flushed and closed when every output has left.
+ * on (it took some time to open its video encoder). The encoder is flushed when every output has left, and its
+ * context freed only once the thread has ended and every output has released it: the outputs' muxers were set up from
+ * it and an output may still be writing the last packets when the flush ends (issue 24).
  */
 final class SharedAudioEncode implements Runnable {
     private static final Logger LOG = Logger.getLogger(SharedAudioEncode.class);
@@ -42,6 +44,11 @@ final class SharedAudioEncode implements Runnable {
     private final List<AudioSubscriber> subscribers = new ArrayList<>();
     /** The sample after the last chunk fed (MIN_VALUE: none yet). */
     private long nextPos = Long.MIN_VALUE;
+    /** Outputs that joined and have not released the encoder yet; with {@code ended} and {@code closed}, guarded by this. */
+    private int users;
+    /** The thread has ended: nothing is encoded any more. */
+    private boolean ended;
+    private boolean closed;
     private volatile boolean flushRequested;
     private volatile boolean flushing;
     private volatile String failure;
@@ -63,6 +70,10 @@ final class SharedAudioEncode implements Runnable {
      * the next chunk to come), first those of the backlog.
      */
     synchronized AudioSubscriber subscribe(long from, java.util.function.Consumer<AVPacket> out, SharedAudioEncodes owner) {
+        if (closed) {
+            throw new IllegalStateException(failure != null ? failure : "audio encoder " + name + " is closed");
+        }
+        users++;
         long start = from != Long.MIN_VALUE ? from : nextPos;
         AudioSubscriber s = new AudioSubscriber(this, owner, start == Long.MIN_VALUE ? Long.MIN_VALUE : start - encoder.context().initial_padding(), out);
         for (AVPacket p : backlog) {
@@ -95,6 +106,24 @@ final class SharedAudioEncode implements Runnable {
     /** Flushes once the chunks already fed are encoded, delivers the last packets, then closes. */
     void flushAndClose() {
         flushRequested = true;
+    }
+
+    /** An output that joined is done with the encoder (its muxers are closed); the last one lets the context go. */
+    synchronized void release() {
+        users--;
+        closeIfUnused();
+    }
+
+    /** Whether the encoder's context is freed (for tests). */
+    synchronized boolean closed() {
+        return closed;
+    }
+
+    private void closeIfUnused() {
+        if (ended && users == 0 && !closed) {
+            closed = true;
+            encoder.close();
+        }
     }
 
     String failure() {
@@ -130,7 +159,10 @@ final class SharedAudioEncode implements Runnable {
                 backlog.clear();
             }
             framer.close();
-            encoder.close();
+            synchronized (this) {
+                ended = true;
+                closeIfUnused();
+            }
         }
     }
 
