@@ -100,7 +100,7 @@ public final class Muxer implements AutoCloseable {
     /**
      * The time base is copied: {@link Encoder#timeBase()} is a view into the encoder's context, and a shared audio
      * encoder's context is freed when the last of its outputs stops, maybe before another one has written its last
-     * packets (issue 24: a freed and reused context rescaled them to a 9026 s file).
+     * packets (issue 24; suspected, not confirmed, cause of an intermittent 9026 s file).
      */
     private static List<Stream> fromEncoders(List<Encoder> encoders, String name) {
         return encoders.stream().map(e -> new Stream(st -> Av.check(avcodec_parameters_from_context(st.codecpar(), e.context()),

@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The streams of a muxer do not read their encoders' contexts while packets are written: an output shares its audio
  * encoder with others ({@code SharedAudioEncode}), which is flushed and freed when the last of them stops while an
- * output may still be writing its last audio packets. Issue 24: the time base was a view into the encoder's context;
- * read after the context was freed and its memory reused, it rescaled the last packets of {@code rec.mp4} to 9026 s.
+ * output may still be writing its last audio packets. Issue 24: the time base was a view into the encoder's context,
+ * read after the context was freed (suspected, not confirmed, cause of an intermittent 9026 s {@code rec.mp4}).
  */
 class MuxerStreamsTest {
 

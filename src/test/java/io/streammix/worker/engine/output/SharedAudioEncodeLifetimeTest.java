@@ -19,7 +19,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 /**
  * Issue 24: a shared audio encoder's context outlives its flush until every output that joined it has released it
  * (closed its muxers, which were set up from it). It was freed as soon as the flush ended while the last output was
- * still writing the flushed packets, whose time base was then read from freed memory (a 9026 s {@code rec.mp4}).
+ * still writing the flushed packets, whose time base was then read from freed memory.
  */
 class SharedAudioEncodeLifetimeTest {
 
