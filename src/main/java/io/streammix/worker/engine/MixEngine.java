@@ -16,6 +16,7 @@ import io.streammix.worker.engine.mix.MixClock;
 import io.streammix.worker.engine.mix.Timeline;
 import io.streammix.worker.engine.output.OutputWorker;
 import io.streammix.worker.engine.output.OutputWorkers;
+import io.streammix.worker.engine.output.SharedAudioEncodes;
 import io.streammix.worker.engine.output.sink.OutputSink;
 import io.streammix.worker.engine.output.sink.OutputSinks;
 import io.streammix.worker.engine.scene.MixPlan;
@@ -78,6 +79,8 @@ public final class MixEngine implements AutoCloseable {
     /** The base message of the last applied update (what it did to the outputs), before image notes. */
     private String appliedDone;
     private final Timeline timeline = new Timeline();
+    /** Audio encoders shared by the outputs that encode the audio the same way (a ladder's rungs). */
+    private final SharedAudioEncodes audioEncodes = new SharedAudioEncodes();
     private final Instant startedAt = Instant.now();
     private volatile Map<String, InputSlot> slots = Map.of();
     private volatile List<OutputWorker> outputs = List.of();
@@ -284,10 +287,10 @@ public final class MixEngine implements AutoCloseable {
     private OutputWorker newOutput(MixOutput o, int i, SpecSubmission.S3Credentials credentials) {
         try {
             List<OutputSink> sinks = OutputSinks.of(o, i, config.outputDir(), config.hlsDir(), config.streams(), credentials);
-            return new OutputWorker(o, i, sinks, null);
+            return new OutputWorker(o, i, sinks, null, audioEncodes);
         } catch (IllegalArgumentException e) {
             // A URL the worker cannot write to fails this output only, with the reason in its status.
-            return new OutputWorker(o, i, List.of(), "spec.outputs[" + i + "].url: " + e.getMessage());
+            return new OutputWorker(o, i, List.of(), "spec.outputs[" + i + "].url: " + e.getMessage(), audioEncodes);
         }
     }
 

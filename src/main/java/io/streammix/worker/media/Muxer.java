@@ -97,9 +97,15 @@ public final class Muxer implements AutoCloseable {
     private record Stream(Consumer<AVStream> parameters, AVRational timeBase, int type, int codecId) {
     }
 
+    /**
+     * The time base is copied: {@link Encoder#timeBase()} is a view into the encoder's context, and a shared audio
+     * encoder's context is freed when the last of its outputs stops, maybe before another one has written its last
+     * packets (issue 24; suspected, not confirmed, cause of an intermittent 9026 s file).
+     */
     private static List<Stream> fromEncoders(List<Encoder> encoders, String name) {
         return encoders.stream().map(e -> new Stream(st -> Av.check(avcodec_parameters_from_context(st.codecpar(), e.context()),
-                name + ": stream parameters"), e.timeBase(), e.context().codec_type(), e.context().codec_id())).toList();
+                name + ": stream parameters"), Av.q(e.timeBase().num(), e.timeBase().den()), e.context().codec_type(),
+                e.context().codec_id())).toList();
     }
 
     /**

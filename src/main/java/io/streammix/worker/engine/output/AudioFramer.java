@@ -30,7 +30,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
  * Turns the clock's mixed chunks (48 kHz stereo s16, {@link MixClock#CHUNK} samples) into frames of the size the audio
  * encoder wants, in its sample format and channels, with pts counted in samples on the mix timeline. A gap in the
  * chunks (the output's queue dropped some) restarts the timeline at the next chunk instead of closing the gap with
- * late samples. Output thread only; native buffers are allocated once and reused.
+ * late samples. The thread of its {@link SharedAudioEncode} only; native buffers are allocated once and reused.
  */
 final class AudioFramer implements AutoCloseable {
     private final Encoder encoder;

@@ -17,6 +17,7 @@ import io.streammix.worker.media.Encoder;
 import io.streammix.worker.media.Frames;
 import io.streammix.worker.media.Interrupter;
 import io.streammix.worker.recording.RecordingFiles;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.jboss.logging.Logger;
 
@@ -29,6 +30,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 
 /**
@@ -38,20 +40,27 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
  * item is dropped, so a slow output or a dead server never holds up the clock or the other outputs. Network sinks
  * reconnect with backoff while encoding goes on (timestamps stay on the mix timeline); files are fragmented MP4 by
  * default and get their trailer on stop. A codec the container cannot hold, or an encoder the build lacks, fails
- * this output only, with a reason naming the field.
+ * this output only, with a reason naming the field. Its audio packets come from an encoder it may share with other
+ * outputs ({@link SharedAudioEncodes}): it feeds that encoder the chunks it takes and gets the packets in its queue.
  */
 public final class OutputWorker implements Runnable, MixSink {
     private static final Logger LOG = Logger.getLogger(OutputWorker.class);
     /** How long a stopping output waits for the upload of its last recording files. */
     private static final long UPLOAD_DRAIN_MS = 15_000; // within the 2 x 10 s MixEngine waits for a stopping output
+    /** How long a stopping output waits for the audio packets of its last chunks (a frame or two, ~50 ms, normally). */
+    private static final long AUDIO_DRAIN_MS = 2_000;
 
-    private sealed interface Item permits Video, Audio, Stop {
+    private sealed interface Item permits Video, Audio, AudioPacket, Stop {
     }
 
     private record Video(AVFrame frame, double time) implements Item {
     }
 
     private record Audio(short[] samples, long pos, int frames) implements Item {
+    }
+
+    /** A packet of the (shared) audio encoder, this output's own reference. */
+    private record AudioPacket(AVPacket packet) implements Item {
     }
 
     private record Stop() implements Item {
@@ -70,23 +79,20 @@ public final class OutputWorker implements Runnable, MixSink {
     private final Interrupter interrupter = new Interrupter();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private volatile Thread thread;
-    private volatile long bitrate;
-    private volatile boolean bitrateMeasured;
+    private final MeasuredBitrate bitrate = new MeasuredBitrate();
     private final LiveBitrate liveBitrate;
     /** Nanoseconds spent writing packets to the sinks, so the encode time can leave them out. */
     private long writeNanos;
 
     private Encoder video;
-    private Encoder audio;
+    /** This output's place at the audio encoder it shares with the outputs that encode the same audio. */
+    private AudioSubscriber audio;
+    private final SharedAudioEncodes audioEncodes;
     private final OutputPicture picture;
-    private AudioFramer audioFramer;
     private long lastVideoPts = Long.MIN_VALUE;
     private boolean needKeyframe;
     private SeiFeed seiFeed = SeiFeed.NONE;
     private SeiStamper sei;
-    private long bytesBefore;
-    /** When the bitrate figure was last measured (System.nanoTime). */
-    private long lastRate;
     /** Files of a file output: listed in the report, uploaded when asked (null for network outputs). */
     private volatile RecordingFiles recording;
 
@@ -94,8 +100,9 @@ public final class OutputWorker implements Runnable, MixSink {
      * @param sinks      where the packets go (each its own muxer)
      * @param setupError when not null, this output cannot run (e.g. an unsupported URL): it reports Failed with it
      */
-    public OutputWorker(MixOutput spec, int index, List<OutputSink> sinks, String setupError) {
+    public OutputWorker(MixOutput spec, int index, List<OutputSink> sinks, String setupError, SharedAudioEncodes audioEncodes) {
         this.spec = spec;
+        this.audioEncodes = audioEncodes;
         this.index = index;
         this.name = spec.displayName(index);
         this.picture = new OutputPicture(name);
@@ -128,10 +135,7 @@ public final class OutputWorker implements Runnable, MixSink {
     /** Takes a reference to the canvas of this output's size, or the canvas (no copy); drops it when this output is behind. */
     @Override
     public void offerVideo(Canvases canvases, double time) {
-        if (!spec.hasVideo()) {
-            return;
-        }
-        if (finished) {
+        if (!spec.hasVideo() || finished) {
             return;
         }
         // The encoder's size (OutputCodecs rounds it even); another canvas is scaled to it (OutputPicture).
@@ -161,10 +165,7 @@ public final class OutputWorker implements Runnable, MixSink {
     /** Asks the thread to flush and finish, then waits up to {@code millis}. */
     public void stop(long millis) throws InterruptedException {
         while (!queue.offer(new Stop())) {
-            Item old = queue.poll();
-            if (old instanceof Video v) {
-                Frames.free(v.frame());
-            }
+            free(queue.poll());
         }
         Thread t = thread;
         if (t != null) {
@@ -189,17 +190,23 @@ public final class OutputWorker implements Runnable, MixSink {
             }
             openEncoders();
             openSinks();
-            lastRate = System.nanoTime();
+            bitrate.start(System.nanoTime());
             Item item;
             while (!((item = queue.poll(200, TimeUnit.MILLISECONDS)) instanceof Stop)) {
                 serve(item);
             }
             flush();
         } catch (RuntimeException | InterruptedException e) {
+            if (audio != null) {
+                audio.abandon();
+            }
             setState(WorkerReport.Output.FAILED, e.getMessage());
-            LOG.errorf("output %s (%s) failed: %s", name, safeNames(), e.getMessage());
+            LOG.errorf("output %s (%s) failed: %s", name, OutputSinks.safeNames(sinks), e.getMessage());
         } finally {
             sinks.forEach(sink -> sink.close(name));
+            if (audio != null) {
+                audio.release(); // after the sinks: their muxers were set up from the shared encoder's context
+            }
             if (recording != null) {
                 recording.outputClosed(UPLOAD_DRAIN_MS);
                 recording.close();
@@ -222,7 +229,12 @@ public final class OutputWorker implements Runnable, MixSink {
                 Frames.free(v.frame());
             }
         } else if (item instanceof Audio a) {
-            encodeAudio(a);
+            audio.feed(a.samples(), a.pos(), a.frames());
+        } else if (item instanceof AudioPacket p) {
+            writeAudio(p);
+        }
+        if (audio.failure() != null) {
+            throw new IllegalStateException(audio.failure());
         }
         for (OutputSink sink : sinks) {
             if (sink.reconnectIfDue(interrupter, name)) {
@@ -232,22 +244,22 @@ public final class OutputWorker implements Runnable, MixSink {
         updateState();
         long now = System.nanoTime();
         sinks.forEach(sink -> sink.measure(now));
-        if (now - lastRate > 2_000_000_000L) {
-            long b = health.bytes();
-            bitrate = (b - bytesBefore) * 8 * 1_000_000_000L / (now - lastRate);
-            bitrateMeasured = true;
-            bytesBefore = b;
-            lastRate = now;
-        }
+        bitrate.update(health.bytes(), now);
     }
 
     /** Frees what is still queued; safe from any thread (each item is polled once). */
     private void drain() {
         Item left;
         while ((left = queue.poll()) != null) {
-            if (left instanceof Video v) {
-                Frames.free(v.frame());
-            }
+            free(left);
+        }
+    }
+
+    private static void free(Item item) {
+        if (item instanceof Video v) {
+            Frames.free(v.frame());
+        } else if (item instanceof AudioPacket p) {
+            av_packet_free(p.packet());
         }
     }
 
@@ -260,21 +272,32 @@ public final class OutputWorker implements Runnable, MixSink {
             video = OutputCodecs.openVideo(spec, index, name);
             sei = new SeiStamper(seiFeed, spec.video.fps, Encoder.gopFrames(spec.video.fps), spec.video.codecOrDefault() != VideoCodec.H265);
         }
-        audio = OutputCodecs.openAudio(spec, index, acodec, name);
-        audioFramer = new AudioFramer(audio, name);
+        audio = audioEncodes.join(spec, index, acodec, name, this, firstQueuedAudio(), this::queueAudioPacket);
     }
 
-    private List<Encoder> encoders() {
-        List<Encoder> l = new ArrayList<>();
-        if (video != null) {
-            l.add(video);
+    /** Where this output's audio starts: its first queued chunk (queued while it opened), else MIN_VALUE. */
+    private long firstQueuedAudio() {
+        for (Item i : queue) {
+            if (i instanceof Audio a) {
+                return a.pos();
+            }
         }
-        l.add(audio);
-        return l;
+        return Long.MIN_VALUE;
+    }
+
+    /** Called on the audio encoder's thread with this output's own reference. */
+    private void queueAudioPacket(AVPacket pkt) {
+        if (finished || !queue.offer(new AudioPacket(pkt))) {
+            av_packet_free(pkt);
+            health.itemDropped();
+        } else if (finished) {
+            drain();
+        }
     }
 
     private void openSinks() {
-        var streams = io.streammix.worker.media.Muxer.Streams.encoded(encoders(), name);
+        List<Encoder> encoders = video == null ? List.of(audio.encoder()) : List.of(video, audio.encoder());
+        var streams = io.streammix.worker.media.Muxer.Streams.encoded(encoders, name);
         for (OutputSink sink : sinks) {
             sink.open(streams, interrupter, name);
         }
@@ -286,10 +309,6 @@ public final class OutputWorker implements Runnable, MixSink {
     private void updateState() {
         String problem = OutputSinks.problem(sinks);
         setState(problem == null ? WorkerReport.Output.LIVE : WorkerReport.Output.RECONNECTING, problem);
-    }
-
-    private String safeNames() {
-        return OutputSinks.safeNames(sinks);
     }
 
     private void encodeVideo(Video v) {
@@ -317,12 +336,16 @@ public final class OutputWorker implements Runnable, MixSink {
         health.frameWritten();
     }
 
-    private void encodeAudio(Audio a) {
-        audioFramer.add(a.samples(), a.pos(), a.frames(), f -> audio.encode(f, pkt -> write(video == null ? 0 : 1, pkt)));
+    private void writeAudio(AudioPacket p) {
+        try {
+            write(video == null ? 0 : 1, p.packet());
+        } finally {
+            av_packet_free(p.packet());
+        }
     }
 
     /** Writes one encoded packet to every sink (each takes its own reference). */
-    private void write(int stream, org.bytedeco.ffmpeg.avcodec.AVPacket pkt) {
+    private void write(int stream, AVPacket pkt) {
         boolean isVideo = video != null && stream == 0;
         long began = System.nanoTime();
         long wrote = 0;
@@ -333,24 +356,27 @@ public final class OutputWorker implements Runnable, MixSink {
         writeNanos += System.nanoTime() - began;
     }
 
-    private void flush() {
+    /** Flushes the video encoder, then writes the audio packets of the last chunks (the shared encoder delays them). */
+    private void flush() throws InterruptedException {
         if (video != null) {
             video.encode(null, pkt -> write(0, sei.packet(pkt)));
         }
-        audio.encode(null, pkt -> write(video == null ? 0 : 1, pkt));
+        audio.finish(AUDIO_DRAIN_MS);
+        Item left;
+        while ((left = queue.poll()) != null) {
+            if (left instanceof AudioPacket p) {
+                writeAudio(p);
+            } else {
+                free(left);
+            }
+        }
     }
 
     private void release() {
         if (video != null) {
             video.close();
         }
-        if (audio != null) {
-            audio.close();
-        }
         picture.close();
-        if (audioFramer != null) {
-            audioFramer.close();
-        }
         interrupter.close();
     }
 
@@ -361,26 +387,12 @@ public final class OutputWorker implements Runnable, MixSink {
     public OutputFigures figures() {
         RecordingFiles r = recording;
         long audioTarget = spec.audio == null ? new io.streammix.api.v1alpha1.AudioEncoding().bitrateOrDefault() : spec.audio.bitrateOrDefault();
-        long reconnects = 0;
-        for (OutputSink sink : sinks) {
-            reconnects += sink.reconnects();
-        }
-        // Each sink counts its own reconnects (each has its own connection and backoff).
-        return health.figures(bitrateMeasured ? bitrate : null, liveBitrate.target() + audioTarget, reconnects,
+        return health.figures(bitrate.measured(), liveBitrate.target() + audioTarget, OutputStatus.reconnects(sinks),
                 r == null ? 0 : r.files().size(), r == null ? null : r.uploads()).withSinks(sinks.stream().map(OutputSink::figures).toList());
     }
 
     public WorkerReport.Output report() {
         RecordingFiles r = recording;
-        List<String> files = null;
-        for (OutputSink sink : sinks) {
-            // A recording lists the files it really wrote (rotated ones too), not its configured path.
-            List<String> f = r != null && sink instanceof UrlSink u && u.target().recording() != null ? r.files() : sink.files();
-            if (f != null) {
-                files = files == null ? new ArrayList<>() : files;
-                files.addAll(f);
-            }
-        }
-        return health.report(bitrate, files, r == null ? null : r.uploads());
+        return health.report(bitrate.value(), OutputStatus.files(sinks, r), r == null ? null : r.uploads());
     }
 }
