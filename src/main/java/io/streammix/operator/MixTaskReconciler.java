@@ -148,7 +148,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
             return control;
         } finally {
             metrics.reconciled(timing, ok);
-            memory.forgetIfGone(task, context.getPrimaryCache());
+            memory.forgetIfGone(task, context.getPrimaryCache()::get);
         }
     }
 

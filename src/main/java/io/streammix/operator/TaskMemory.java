@@ -3,7 +3,6 @@ package io.streammix.operator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
-import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.operator.cache.AtMostEvery;
@@ -18,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Keeps the reconciler's in-memory state per task (a silent worker's silence, a failing push's retries, the last
@@ -80,7 +81,7 @@ final class TaskMemory {
      * After a reconcile: a task no longer in the cache (or there under a new uid) is forgotten, whatever it wrote. With
      * no store of ours, {@code cache} (the primary cache) is asked instead, and now and then for every task reconciled.
      */
-    void forgetIfGone(MixTask task, IndexedResourceCache<MixTask> cache) {
+    void forgetIfGone(MixTask task, Function<ResourceID, Optional<MixTask>> cache) {
         ItemStore<MixTask> store = tasks;
         if (store != null) {
             if (gone(task, store.get(Cache.metaNamespaceKeyFunc(task)))) {
@@ -88,7 +89,7 @@ final class TaskMemory {
             }
             return;
         }
-        if (gone(task, cache.get(ResourceID.fromResource(task)).orElse(null))) {
+        if (gone(task, cache.apply(ResourceID.fromResource(task)).orElse(null))) {
             reconciled.remove(task.getMetadata().getUid());
             forget(task);
         } else {
@@ -96,7 +97,7 @@ final class TaskMemory {
         }
         if (sweeps.due()) {
             reconciled.values().forEach(t -> {
-                if (gone(t, cache.get(ResourceID.fromResource(t)).orElse(null))) {
+                if (gone(t, cache.apply(ResourceID.fromResource(t)).orElse(null))) {
                     reconciled.remove(t.getMetadata().getUid());
                     forget(t);
                 }
