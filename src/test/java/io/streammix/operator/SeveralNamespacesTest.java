@@ -25,10 +25,12 @@ import static org.awaitility.Awaitility.await;
 /**
  * The operator as it runs in production (Quarkus: the watched namespaces come from
  * {@code quarkus.operator-sdk.controllers.mixtask.namespaces}, as the chart's {@code watchNamespaces} sets them) with
- * two namespaces, on the mock API server, MixTasks created before it starts. Before, JOSDK gave both namespaces'
- * informers one store of ours and each informer's first list removed the other namespace's tasks from it: a task that
- * existed at start got no status (this test fails there). The same on the real API server with the chart:
- * {@link SeveralNamespacesOnApiServerTest}.
+ * two namespaces, on the mock API server, MixTasks created before it starts: each is reconciled, and the task memory
+ * follows them by looking into the cache (no store of ours is shared between the namespaces' informers). Before, JOSDK
+ * gave both informers one store of ours and each informer's list removed the other namespace's tasks from it; on the
+ * mock API server that did not show as a missing status (the old code passes the first waits here, and fails only at
+ * the task memory's count, i.e. because the store was still shared); on the real API server it did: {@link
+ * SeveralNamespacesOnApiServerTest} fails there.
  */
 @QuarkusTest
 @TestProfile(SeveralNamespacesTest.TwoNamespaces.class)
@@ -56,6 +58,8 @@ class SeveralNamespacesTest {
 
     @Inject
     KubernetesClient client;
+    @Inject
+    MixTaskReconciler reconciler;
 
     @Test
     void tasksOfBothNamespacesThatExistedAtStartAndLaterOnesAreReconciled() {
@@ -72,6 +76,8 @@ class SeveralNamespacesTest {
         }
         assertThat(status("multi-c", "unwatched")).as("a namespace not watched is left alone").isNull();
         assertThat(client.apps().deployments().inNamespace("multi-c").list().getItems()).isEmpty();
+        // Followed through the cache, not through a store of ours (which would be shared): the three watched tasks.
+        assertThat(reconciler.perTaskEntries().get("reconciled")).isEqualTo(3);
     }
 
     private Object status(String namespace, String name) {
