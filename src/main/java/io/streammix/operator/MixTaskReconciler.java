@@ -21,6 +21,8 @@ import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskStatus;
 import io.streammix.operator.cache.PrunedItemStore;
 import io.streammix.operator.cache.WatchedNamespaces;
+import io.streammix.operator.dependent.WorkerDependent;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.streammix.operator.cache.Pruning;
 import io.streammix.operator.config.OperatorConfig;
 import io.streammix.operator.dependent.WorkerDeploymentDependent;
@@ -110,18 +112,24 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
 
     @Override
     public List<EventSource<?, MixTask>> prepareEventSources(EventSourceContext<MixTask> context) {
-        WatchedNamespaces.requireAllOrOne(context.getControllerConfiguration().getInformerConfig().getNamespaces());
-        List<EventSource<?, MixTask>> sources = new ArrayList<>(networkPolicy == null
-                ? EventSourceUtils.dependentEventSources(context, secret, service, deployment)
-                : EventSourceUtils.dependentEventSources(context, secret, service, networkPolicy, deployment));
-        // Kept: what the status reads (metadata, node, images, pod status); not the spec the Deployment already holds.
-        PrunedItemStore<Pod> pods = new PrunedItemStore<>(Pruning::pod);
-        memory.follow(context.getControllerConfiguration().getInformerConfig().getItemStore(), pods);
+        var primary = context.getControllerConfiguration().getInformerConfig();
+        List<WorkerDependent<?>> dependents = networkPolicy == null ? List.of(secret, service, deployment) : List.of(secret, service, networkPolicy, deployment);
+        if (WatchedNamespaces.several(primary.getNamespaces())) {
+            // One informer per namespace: none may share a store (cache.WatchedNamespaces); objects are cached whole.
+            WatchedNamespaces.dropStore(primary);
+            dependents.forEach(WorkerDependent::keepEachNamespacesOwnStore);
+        }
+        memory.follow(primary.getItemStore());
+        List<EventSource<?, MixTask>> sources = new ArrayList<>(
+                EventSourceUtils.dependentEventSources(context, dependents.toArray(new DependentResource[0])));
         // Pods belong to the Deployment's ReplicaSet, not to the task: they name their task in annotations.
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MixTask.class)
                 .withName("worker-pods")
                 .withLabelSelector(WorkerNames.SELECTOR)
-                .withItemStore(pods)
+                // Kept: what the status reads (metadata, node, images, pod status); not the spec the Deployment holds.
+                .withItemStore(WatchedNamespaces.storeFor(primary.getNamespaces(), () -> new PrunedItemStore<>(Pruning::pod)))
+                // Every removal from the cache passes here (a watched delete or a relist without it), whatever the store.
+                .withOnDeleteFilter((pod, finalStateUnknown) -> memory.podGone(pod))
                 // (name key, namespace key, type key, type): the three-argument form takes its second as the *type* key,
                 // which made every pod event fail to map ("Cannot parse gvk: default"), seen first on a real API server.
                 .withSecondaryToPrimaryMapper(Mappers.fromAnnotation(
@@ -140,7 +148,7 @@ public class MixTaskReconciler implements Reconciler<MixTask> {
             return control;
         } finally {
             metrics.reconciled(timing, ok);
-            memory.forgetIfGone(task);
+            memory.forgetIfGone(task, context.getPrimaryCache()::get);
         }
     }
 

@@ -5,8 +5,9 @@
  * io.streammix.operator.cache.Pruning}: {@code managedFields} everywhere, kubectl's last-applied copy of a MixTask, the
  * worker pods' spec beyond their node and images).
  *
- * <p>{@link io.streammix.operator.cache.WatchedNamespaces}: why the operator watches all namespaces or one (JOSDK gives
- * every per-namespace informer the same store instance, and each informer's list would drop the others' objects).
+ * <p>{@link io.streammix.operator.cache.WatchedNamespaces}: why, with several watched namespaces, no informer gets a
+ * store of ours (JOSDK gives every per-namespace informer the same store instance, and each informer's list would drop
+ * the others' objects). {@link io.streammix.operator.cache.AtMostEvery}: walks over every task, at most once per interval.
  *
  * <p>Not here: which objects are watched (label selectors, in {@code .dependent} and the reconciler) or what a
  * reconcile does with them.

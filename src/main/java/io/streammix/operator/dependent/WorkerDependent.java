@@ -28,6 +28,7 @@ import java.util.List;
  * we decided (a hash, or the Secret's data) updates only on a real change.
  */
 public abstract class WorkerDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, MixTask> {
+    private final OnUpdateFilter<R> updates;
 
     protected WorkerDependent(Class<R> type) {
         this(type, null);
@@ -39,11 +40,25 @@ public abstract class WorkerDependent<R extends HasMetadata> extends CRUDKuberne
      */
     protected WorkerDependent(Class<R> type, OnUpdateFilter<R> updates) {
         super(type);
+        this.updates = updates;
+        configure(new PrunedItemStore<R>(Pruning::withoutManagedFields));
+    }
+
+    /**
+     * For several watched namespaces (one informer each, {@link io.streammix.operator.cache.WatchedNamespaces}): no
+     * store of ours, which JOSDK would share between them; each informer keeps fabric8's own and caches objects whole.
+     * Called before the event source is made ({@code prepareEventSources}).
+     */
+    public void keepEachNamespacesOwnStore() {
+        configure(null);
+    }
+
+    private void configure(PrunedItemStore<R> store) {
         configureWith(new KubernetesDependentResourceConfigBuilder<R>()
-                .withKubernetesDependentInformerConfig(InformerConfiguration.builder(type)
+                .withKubernetesDependentInformerConfig(InformerConfiguration.builder(resourceType())
                         .withLabelSelector(WorkerNames.SELECTOR)
                         // Nothing reads managedFields, and they are often the biggest part of a cached object.
-                        .withItemStore(new PrunedItemStore<R>(Pruning::withoutManagedFields))
+                        .withItemStore(store)
                         .withOnUpdateFilter(updates)
                         .build())
                 .build());

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.streammix.api.v1alpha1.MixTask;
 import io.streammix.api.v1alpha1.MixTaskStatus;
 import io.streammix.api.v1alpha1.Phase;
+import io.streammix.operator.cache.AtMostEvery;
 import io.streammix.operator.config.OperatorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -53,6 +54,8 @@ public class OperatorMetrics {
      * its series; a task's entry is created, replaced and removed only under the map's lock for it.
      */
     private final Map<String, TaskSeries> tasks = new ConcurrentHashMap<>();
+    /** The walk over every task for series not seen in {@code forgetAfter}: at most once per a third of it. */
+    private final AtMostEvery oldSweeps;
     private final Timer reconcileOk;
     private final Timer reconcileError;
 
@@ -65,6 +68,7 @@ public class OperatorMetrics {
         this.registry = registry;
         this.forgetAfter = forgetAfter;
         this.clock = clock;
+        this.oldSweeps = new AtMostEvery(forgetAfter.dividedBy(3), clock);
         for (Phase p : Phase.values()) {
             Gauge.builder("mixtask.tasks", tasks, m -> m.values().stream().filter(s -> s.seen().phase() == p).count())
                     .tag("phase", p.name()).description("MixTasks by phase (as last reconciled by this replica)").register(registry);
@@ -105,7 +109,10 @@ public class OperatorMetrics {
             series.seen(seen);
             return series;
         });
-        forgetOld(now);
+        // Not on every reconcile: that walk cost the number of tasks each time (quadratic in the tasks per interval).
+        if (oldSweeps.due()) {
+            forgetOld(now);
+        }
     }
 
     /** A push of a spec to the task's worker failed (it is retried with backoff, then the worker is replaced). */
@@ -145,6 +152,11 @@ public class OperatorMetrics {
     /** Tasks with series (for tests). */
     public int tracked() {
         return tasks.size();
+    }
+
+    /** Walks over every task made so far for series not seen lately (for tests). */
+    int oldSweeps() {
+        return oldSweeps.granted();
     }
 
     private static String key(MixTask task) {
