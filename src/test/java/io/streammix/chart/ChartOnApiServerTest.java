@@ -1,6 +1,5 @@
 package io.streammix.chart;
 
-import io.streammix.testing.kube.Manifests;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -59,8 +58,8 @@ class ChartOnApiServerTest {
 
         try (ChartRelease.Running operator = release.startOperator(ChartRelease.LOOPBACK_OVERRIDES, null);
              KubernetesClient asOperator = release.operatorClient()) {
-            cp.kubectl().runWithInput(Manifests.smallTask("scoped"), "apply", "-n", "team-b", "-f", "-").assertSuccess();
-            cp.kubectl().runWithInput(Manifests.smallTask("elsewhere"), "apply", "-n", "team-c", "-f", "-").assertSuccess();
+            cp.kubectl().runWithInput(task("scoped"), "apply", "-n", "team-b", "-f", "-").assertSuccess();
+            cp.kubectl().runWithInput(task("elsewhere"), "apply", "-n", "team-c", "-f", "-").assertSuccess();
             cp.kubectl("wait", "-n", "team-b", "--for=condition=Ready", "mt/scoped", "--timeout=90s").assertSuccess();
             assertThat(admin.pods().inNamespace("team-b").withLabelSelector(WorkerNames.TASK_LABEL + "=scoped").list().getItems())
                     .singleElement().satisfies(p -> assertThat(p.getSpec().getServiceAccountName()).isEqualTo("mixtask-worker"));
@@ -88,7 +87,7 @@ class ChartOnApiServerTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> holder() != null);
             assertThat(holder()).isEqualTo("replica-a");
             b = release.startOperator(ChartRelease.LOOPBACK_OVERRIDES, replica("replica-b"));
-            cp.kubectl().runWithInput(Manifests.smallTask("leased"), "apply", "-n", "lease-test", "-f", "-").assertSuccess();
+            cp.kubectl().runWithInput(task("leased"), "apply", "-n", "lease-test", "-f", "-").assertSuccess();
             cp.kubectl("wait", "-n", "lease-test", "--for=condition=Ready", "mt/leased", "--timeout=90s").assertSuccess();
             assertThat(holder()).isEqualTo("replica-a");
             // The standby is started (quarkus-operator-sdk's readiness): a rolling update does not wait on it forever.
@@ -136,5 +135,25 @@ class ChartOnApiServerTest {
                 .withNewSpec().withNewResourceAttributes().withNamespace(ns).withVerb(verb).withGroup(group).withResource(resource)
                 .endResourceAttributes().endSpec().build());
         return review.getStatus().getAllowed();
+    }
+
+    /** A small mix: one synthetic input, one 320x180 output served by the worker. */
+    static String task(String name) {
+        return """
+                apiVersion: streammix.io/v1alpha1
+                kind: MixTask
+                metadata:
+                  name: %s
+                spec:
+                  inputs:
+                    - name: a
+                      url: "synthetic:testsrc?size=320x180&fps=10&tone=440"
+                      rect: {left: 0, top: 0, right: 320, bottom: 180}
+                  outputs:
+                    - name: out
+                      streamId: %s
+                      video: {width: 320, height: 180, fps: 10, bitrate: 300000}
+                      audio: {codec: AAC_LC, bitrate: 64000, channels: 1}
+                """.formatted(name, name);
     }
 }

@@ -1,6 +1,5 @@
 package io.streammix.operator;
 
-import io.streammix.testing.kube.Manifests;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.streammix.api.v1alpha1.MixTask;
@@ -65,7 +64,7 @@ class SeveralNamespacesOnApiServerTest {
     }
 
     private static void apply(ControlPlane cp, String namespace, String name) {
-        cp.kubectl().runWithInput(Manifests.smallTask(name), "apply", "-n", namespace, "-f", "-").assertSuccess();
+        cp.kubectl().runWithInput(task(name), "apply", "-n", namespace, "-f", "-").assertSuccess();
     }
 
     private static void ready(ControlPlane cp, String namespace, String name) {
@@ -76,5 +75,24 @@ class SeveralNamespacesOnApiServerTest {
         Deployment d = admin.apps().deployments().inNamespace(namespace).withName("mt-" + task).get();
         assertThat(d).as("worker Deployment of " + namespace + "/" + task).isNotNull();
         return d;
+    }
+
+    static String task(String name) {
+        return """
+                apiVersion: streammix.io/v1alpha1
+                kind: MixTask
+                metadata:
+                  name: %s
+                spec:
+                  inputs:
+                    - name: a
+                      url: "synthetic:testsrc?size=320x180&fps=10&tone=440"
+                      rect: {left: 0, top: 0, right: 320, bottom: 180}
+                  outputs:
+                    - name: out
+                      streamId: %s
+                      video: {width: 320, height: 180, fps: 10, bitrate: 300000}
+                      audio: {codec: AAC_LC, bitrate: 64000, channels: 1}
+                """.formatted(name, name);
     }
 }
